@@ -32,7 +32,7 @@ def bootstrap_nps(promoters, passives, detractors, *, n_resamples=9999, random_s
     >>> draws = bootstrap_nps([20], [50], [30], n_resamples=2000, random_state=1)
     >>> draws.shape
     (2000, 1)
-    >>> abs(draws.mean() + 10) < 1
+    >>> bool(abs(draws.mean() + 10) < 1)
     True
     """
     n_resamples = check_positive_int(n_resamples, name="n_resamples")
