@@ -1,0 +1,909 @@
+"""Comparing NPS: two samples, one sample against a benchmark, many groups.
+
+Every comparison reports the raw difference of the scores (NPS of ``a``
+minus NPS of ``b``, on -100..100, so the difference lies in -200..200), an
+interval of that difference, a two-sided p-value and whether the difference
+is significant at ``1 - confidence``. One public function per question, with a
+``method=`` switch; each method is a small private function working on arrays
+of counts (:class:`~nps_toolkit.intervals.CountArrays`), so that a table of
+many groups (:func:`compare_groups`) gets all its tests in one vectorised call.
+
+Methods (independent samples)
+-----------------------------
+``"wald"``
+    difference +- z * sqrt(se_a^2 + se_b^2), z-test p-value. Equals the
+    two-sample test of the R package NPS (``nps_test_(method = "wald")``).
+``"adjusted-wald"`` (default)
+    Each sample gets 3 pseudo-respondents (0.75 promoters, 1.5 passives,
+    0.75 detractors); the interval is centred on the difference of the
+    *adjusted* scores with the standard error of the adjusted shares
+    (n + 3 answers), and so is the z statistic, as in R's ``"adjusted.wald"``.
+    The reported ``difference`` stays the raw NPS(a) - NPS(b).
+``"bootstrap"``
+    Percentile interval of the difference of independent multinomial
+    resamples of each sample. Two-sided bootstrap p-value
+    ``2 * min(share of draws <= 0, share of draws >= 0)``, capped at 1 and
+    bounded below by ``1 / (n_resamples + 1)`` (the resolution of the
+    resampling: it never reports p = 0).
+``"bayes"``
+    Dirichlet posteriors of the three shares of each sample (counts +
+    ``prior``); equal-tailed credible interval of the difference and
+    ``probability_a_better`` = P(NPS_a > NPS_b | data). Its ``p_value`` is a
+    Bayesian analogue, not a frequentist p-value: the two-sided posterior tail
+    ``2 * min(P(diff < 0), P(diff > 0))``, bounded below by
+    ``1 / (n_resamples + 1)``. ``significant`` means the credible interval
+    excludes 0.
+
+The draws of the random methods are made in a canonical order of the two
+samples, so that for the same seed ``compare(b, a)`` mirrors ``compare(a, b)``
+exactly. When the two samples have identical counts the difference is
+symmetric in distribution, and each draw is pooled with its negation.
+
+Weighted data
+-------------
+Weighted :class:`~nps_toolkit.scoring.NPSCounts` (from ``counts(x, weights)``):
+``"wald"`` uses each sample's linearisation standard error
+(:attr:`NPSCounts.se`); the other methods use effective counts (the weighted
+shares times the Kish effective sample size), as the interval methods do.
+
+Paired data
+-----------
+With ``paired=True`` the same respondents answered twice: ``a[i]`` and
+``b[i]`` are respondent ``i``'s two answers (aligned by position, not by
+index). A pair where either answer is missing is dropped (counted in
+``n_dropped``). Each respondent's change in the +1/0/-1 score lies in
+-2..+2; the difference is 100 times the mean change (which equals the NPS of
+the kept ``a`` answers minus that of the kept ``b`` answers).
+
+- ``"wald"``: SE = 100 * sd(change) / sqrt(n) (sd with divisor n), z-test.
+- ``"adjusted-wald"``: a simple analogue of the unpaired adjustment, *not*
+  Tango's paired score interval: 3 pseudo-pairs are spread over the nine
+  cells as if the two answers were independent, each with the 0.75 / 1.5 /
+  0.75 split, so both margins get the unpaired pseudo-observations and the
+  pseudo-pairs have mean change 0. Interval and z are then the Wald ones of
+  the adjusted table (n + 3 pairs), centred on the adjusted mean change.
+- ``"bootstrap"``: respondents are resampled as (answer a, answer b) pairs:
+  one multinomial draw over the nine cells of the 3 x 3 table per resample.
+- ``"bayes"``: Dirichlet posterior over the nine cells with prior
+  ``outer(prior, prior) / sum(prior)``, whose two margins are ``prior``.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import math
+import numbers
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.special import xlogy
+
+from . import intervals as _intervals
+from ._resampling import bootstrap_nps, dirichlet_nps, rng_from
+from ._validation import check_choice, check_columns, check_confidence, check_positive_int
+from .intervals import CountArrays, _as_counts, _z, check_method
+from .scoring import NPSCounts, counts, score_codes
+from .summary import summarize
+
+__all__ = ["Comparison", "compare", "compare_to_benchmark", "compare_groups", "adjust_p_values", "METHODS",
+           "PAIRED_METHODS", "BENCHMARK_METHODS", "CORRECTIONS"]
+
+#: Multiple-comparison corrections of :func:`compare_groups` (None: no correction).
+CORRECTIONS = ("holm", "bonferroni", "fdr_bh", None)
+
+#: Pseudo-respondents of the adjusted Wald method: (promoters, passives, detractors).
+_PSEUDO = (0.75, 1.5, 0.75)
+
+
+# -- result ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Comparison:
+    """The difference between two NPS (or an NPS and a benchmark), with its uncertainty.
+
+    Attributes
+    ----------
+    difference : float
+        NPS(a) - NPS(b), the raw scores (-200..200).
+    low, high : float
+        Interval of the difference, clipped to [-200, 200].
+    p_value : float
+        Two-sided p-value of "no difference" (for ``"bayes"`` the two-sided
+        posterior tail, see the module notes).
+    significant : bool
+        ``p_value < 1 - confidence``; for ``"bayes"``: the interval excludes 0.
+    statistic : float
+        z statistic; NaN for the bootstrap and Bayesian methods.
+    nps_a, nps_b : float
+        The two scores (``nps_b`` is the benchmark in :func:`compare_to_benchmark`).
+    n_a, n_b : float or None
+        Answers (pairs when paired; sum of weights when weighted); ``n_b``
+        is None against a benchmark.
+    method : str
+        Comparison method.
+    confidence : float
+        Confidence level of the interval.
+    probability_a_better : float or None
+        ``"bayes"`` only: posterior probability that NPS(a) > NPS(b).
+    paired : bool
+        True for a paired comparison.
+    n_dropped : int
+        Paired only: pairs dropped because either answer was missing.
+    """
+
+    difference: float
+    low: float
+    high: float
+    p_value: float
+    significant: bool
+    statistic: float
+    nps_a: float
+    nps_b: float
+    n_a: float
+    n_b: float | None
+    method: str
+    confidence: float
+    probability_a_better: float | None = None
+    paired: bool = False
+    n_dropped: int = 0
+
+    @property
+    def benchmark(self) -> bool:
+        """True for a comparison with a fixed benchmark (no second sample)."""
+        return self.n_b is None
+
+    def to_dict(self) -> dict:
+        """Plain dict of the fields (for JSON)."""
+        return asdict(self)
+
+    def _label(self) -> str:
+        return f"NPS - {self.nps_b:g}" if self.benchmark else "a - b"
+
+    def _details(self) -> str:
+        parts = [self.method]
+        if self.paired:
+            parts.append(f"paired, n = {_num(self.n_a)} pairs"
+                         + (f", {self.n_dropped} dropped" if self.n_dropped else ""))
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        verdict = "significant" if self.significant else "not significant"
+        text = (f"{self._label()} = {self.difference:.1f} ({self.confidence:.0%} CI {self.low:.1f} to "
+                f"{self.high:.1f}), {_p_text(self.p_value)}, {verdict}")
+        if self.probability_a_better is not None:
+            better = "NPS > benchmark" if self.benchmark else "a > b"
+            text += f", P({better}) = {self.probability_a_better:.3f}"
+        return f"{text}; {self._details()}"
+
+    def _repr_html_(self) -> str:
+        verdict = "significant" if self.significant else "not significant"
+        extra = ""
+        if self.probability_a_better is not None:
+            better = "NPS &gt; benchmark" if self.benchmark else "a &gt; b"
+            extra = f", P({better}) = {self.probability_a_better:.3f}"
+        n_text = f"n = {_num(self.n_a)}" if self.benchmark else f"n = {_num(self.n_a)} and {_num(self.n_b)}"
+        if self.paired:
+            n_text = f"n = {_num(self.n_a)} pairs"
+        return (f"<div><b>{html.escape(self._label())} = {self.difference:.1f}</b> &nbsp; "
+                f"{self.confidence:.0%} CI [{self.low:.1f}, {self.high:.1f}], {html.escape(_p_text(self.p_value))}"
+                f" ({verdict}){extra} <small>(NPS {self.nps_a:.1f} vs {self.nps_b:.1f}; {n_text}; "
+                f"{html.escape(self._details())})</small></div>")
+
+
+def _num(v) -> str:
+    if v is None:
+        return "-"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _p_text(p: float) -> str:
+    if math.isnan(p):
+        return "p = NaN"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+
+
+# -- shared pieces -----------------------------------------------------------------------------------------------
+class _Test(NamedTuple):
+    """What a method returns, one entry per group: interval of the difference, p-value, z, P(a better)."""
+
+    low: np.ndarray
+    high: np.ndarray
+    p_value: np.ndarray
+    statistic: np.ndarray
+    probability: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class _Options:
+    n_resamples: int
+    rng: np.random.Generator
+    prior: tuple[float, float, float]
+
+
+def _estimate(c: CountArrays) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 100.0 * (c.promoters - c.detractors) / c.n
+
+
+def _wald_se(c: CountArrays) -> np.ndarray:
+    """SE of the NPS: the linearisation SE when weighted, else 100 sqrt((p + d - (p - d)^2) / n)."""
+    if c.se is not None:
+        return np.asarray(c.se, dtype=float)
+    n = c.n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p, d = c.promoters / n, c.detractors / n
+        return 100.0 * np.sqrt(np.maximum(p + d - (p - d) ** 2, 0.0) / n)
+
+
+def _adjust(c: CountArrays) -> CountArrays:
+    pro, pas, det = _PSEUDO
+    return CountArrays(c.promoters + pro, c.passives + pas, c.detractors + det)
+
+
+def _z_p(centre, se):
+    """Two-sided z-test of centre = 0: (p-value, z); p = 1 where z is 0 / 0."""
+    centre, se = np.asarray(centre, dtype=float), np.asarray(se, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = centre / se
+    p = np.where((centre == 0) & (se == 0), 1.0, 2.0 * stats.norm.sf(np.abs(stat)))
+    return p, stat
+
+
+def _z_test(centre, se, confidence):
+    """Interval centre +- z se, the two-sided p-value and z of centre / se."""
+    centre, se = np.asarray(centre, dtype=float), np.asarray(se, dtype=float)
+    z = _z(confidence)
+    return (centre - z * se, centre + z * se, *_z_p(centre, se))
+
+
+def _from_draws(diff, confidence, n_resamples, *, bayes: bool) -> _Test:
+    """Percentile (equal-tailed) interval and two-sided tail p-value from draws of the difference."""
+    tail = (1.0 - confidence) / 2.0
+    low, high = np.quantile(diff, [tail, 1.0 - tail], axis=0)
+    if bayes:
+        below, above = np.mean(diff < 0, axis=0), np.mean(diff > 0, axis=0)
+    else:
+        below, above = np.mean(diff <= 0, axis=0), np.mean(diff >= 0, axis=0)
+    p = np.clip(2.0 * np.minimum(below, above), 1.0 / (n_resamples + 1), 1.0)
+    nan = np.full(diff.shape[1], np.nan)
+    return _Test(low, high, p, nan, np.mean(diff > 0, axis=0) if bayes else None)
+
+
+def _symmetrise(diff, tie):
+    """Pool the draws of groups whose two samples are identical with their negation."""
+    tie = np.asarray(tie, dtype=bool)
+    if not tie.any():
+        return diff
+    return np.concatenate([diff, np.where(tie, -diff, diff)], axis=0)
+
+
+def _independent_draws(a: CountArrays, b: CountArrays, opts: _Options, draw) -> np.ndarray:
+    """Draws of NPS(a) - NPS(b), shape (draws, groups), in the canonical order of each pair of samples."""
+    ka = np.stack([a.promoters, a.passives, a.detractors])
+    kb = np.stack([b.promoters, b.passives, b.detractors])
+    # lexicographic comparison of (promoters, passives, detractors): swap when a > b
+    differs = ka != kb
+    first = np.argmax(differs, axis=0)
+    cols = np.arange(ka.shape[1])
+    tie = ~differs.any(axis=0)
+    swap = ~tie & (ka[first, cols] > kb[first, cols])
+    one = [np.where(swap, y, x) for x, y in zip(ka, kb)]
+    two = [np.where(swap, x, y) for x, y in zip(ka, kb)]
+    both = draw(*(np.concatenate([x, y]) for x, y in zip(one, two)))
+    g = ka.shape[1]
+    diff = both[:, :g] - both[:, g:]
+    diff = np.where(swap, -diff, diff)
+    return _symmetrise(diff, tie)
+
+
+def _bootstrap_draw(opts: _Options):
+    def draw(pro, pas, det):
+        return bootstrap_nps(pro, pas, det, n_resamples=opts.n_resamples, random_state=opts.rng)
+    return draw
+
+
+def _dirichlet_draw(opts: _Options):
+    def draw(pro, pas, det):
+        return dirichlet_nps(pro, pas, det, prior=opts.prior, n_draws=opts.n_resamples, random_state=opts.rng)
+    return draw
+
+
+# -- methods: independent samples --------------------------------------------------------------------------------
+def _wald(a: CountArrays, b: CountArrays, confidence: float, opts: _Options) -> _Test:
+    """Wald: difference +- z sqrt(se_a^2 + se_b^2) (linearisation SEs when weighted)."""
+    diff = _estimate(a) - _estimate(b)
+    se = np.sqrt(_wald_se(a) ** 2 + _wald_se(b) ** 2)
+    return _Test(*_z_test(diff, se, confidence))
+
+
+def _adjusted_wald(a: CountArrays, b: CountArrays, confidence: float, opts: _Options) -> _Test:
+    """Adjusted Wald (R's adjusted.wald): Wald on counts + 0.75 / 1.5 / 0.75 pseudo-respondents each."""
+    a, b = _adjust(a), _adjust(b)
+    diff = _estimate(a) - _estimate(b)
+    se = np.sqrt(_wald_se(a) ** 2 + _wald_se(b) ** 2)
+    return _Test(*_z_test(diff, se, confidence))
+
+
+def _bootstrap(a: CountArrays, b: CountArrays, confidence: float, opts: _Options) -> _Test:
+    """Percentile interval of independent multinomial resamples; two-sided bootstrap p-value."""
+    diff = _independent_draws(a, b, opts, _bootstrap_draw(opts))
+    return _from_draws(diff, confidence, opts.n_resamples, bayes=False)
+
+
+def _bayes(a: CountArrays, b: CountArrays, confidence: float, opts: _Options) -> _Test:
+    """Dirichlet(counts + prior) posteriors: equal-tailed interval, P(a > b), two-sided posterior tail."""
+    diff = _independent_draws(a, b, opts, _dirichlet_draw(opts))
+    return _from_draws(diff, confidence, opts.n_resamples, bayes=True)
+
+
+#: Comparison methods of independent samples: name -> function of (CountArrays a, CountArrays b, confidence, options).
+METHODS = {
+    "wald": _wald,
+    "adjusted-wald": _adjusted_wald,
+    "bootstrap": _bootstrap,
+    "bayes": _bayes,
+}
+
+# -- methods: paired answers -------------------------------------------------------------------------------------
+#: Score of each category code: detractor -1, passive 0, promoter +1.
+_SCORES = np.array([-1.0, 0.0, 1.0])
+#: Change a - b of each cell of the 3 x 3 table (rows: answer a, columns: answer b), flattened.
+_CHANGE = (_SCORES[:, None] - _SCORES[None, :]).ravel()
+#: Pseudo-pairs of the paired adjusted Wald: the unpaired 0.75 / 1.5 / 0.75 split on both margins.
+_PSEUDO_SHARES = np.array([0.25, 0.5, 0.25])
+_PSEUDO_PAIRS = 3.0 * np.outer(_PSEUDO_SHARES, _PSEUDO_SHARES).ravel()
+
+
+def _paired_moments(table):
+    n = table.sum()
+    mean = float(table @ _CHANGE / n)
+    var = max(float(table @ _CHANGE ** 2 / n) - mean ** 2, 0.0)
+    return np.array([100.0 * mean]), np.array([100.0 * math.sqrt(var / n)])
+
+
+def _paired_wald(table: np.ndarray, confidence: float, opts: _Options) -> _Test:
+    """Wald on the per-respondent changes: 100 mean +- z 100 sd / sqrt(n)."""
+    return _Test(*_z_test(*_paired_moments(table), confidence))
+
+
+def _paired_adjusted_wald(table: np.ndarray, confidence: float, opts: _Options) -> _Test:
+    """Wald on the table + 3 pseudo-pairs (0.75 / 1.5 / 0.75 on each margin, independent, mean change 0)."""
+    return _Test(*_z_test(*_paired_moments(table + _PSEUDO_PAIRS), confidence))
+
+
+def _canonical_table(table: np.ndarray):
+    """The table or its transpose (whichever is lexicographically smaller), sign, and whether symmetric."""
+    flipped = table.reshape(3, 3).T.ravel()
+    differs = np.flatnonzero(table != flipped)
+    if differs.size == 0:
+        return table, 1.0, True
+    if table[differs[0]] > flipped[differs[0]]:
+        return flipped, -1.0, False
+    return table, 1.0, False
+
+
+def _paired_bootstrap(table: np.ndarray, confidence: float, opts: _Options) -> _Test:
+    """Resample respondents' (a, b) pairs: one multinomial draw over the nine cells per resample."""
+    cells, sign, tie = _canonical_table(table)
+    n = int(round(cells.sum()))
+    draws = opts.rng.multinomial(n, cells / cells.sum(), size=opts.n_resamples)
+    diff = sign * 100.0 * (draws @ _CHANGE)[:, None] / n
+    return _from_draws(_symmetrise(diff, [tie]), confidence, opts.n_resamples, bayes=False)
+
+
+def _paired_bayes(table: np.ndarray, confidence: float, opts: _Options) -> _Test:
+    """Dirichlet posterior over the nine cells, prior outer(prior, prior) / sum(prior)."""
+    cells, sign, tie = _canonical_table(table)
+    prior = np.asarray(opts.prior, dtype=float)[::-1]  # (promoters, passives, detractors) -> code order
+    alpha = cells + (np.outer(prior, prior) / prior.sum()).ravel()
+    g = opts.rng.standard_gamma(alpha, size=(opts.n_resamples, 9))
+    diff = sign * 100.0 * ((g @ _CHANGE) / g.sum(axis=1))[:, None]
+    return _from_draws(_symmetrise(diff, [tie]), confidence, opts.n_resamples, bayes=True)
+
+
+#: Paired comparison methods: name -> function of (3 x 3 table flattened, confidence, options).
+PAIRED_METHODS = {
+    "wald": _paired_wald,
+    "adjusted-wald": _paired_adjusted_wald,
+    "bootstrap": _paired_bootstrap,
+    "bayes": _paired_bayes,
+}
+
+
+# -- validation --------------------------------------------------------------------------------------------------
+def _check_prior(prior) -> tuple[float, float, float]:
+    try:
+        values = np.asarray(prior, dtype=float)
+    except (TypeError, ValueError):
+        values = None
+    if values is None or values.shape != (3,) or not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise ValueError(f"prior must be three positive numbers (promoters, passives, detractors), got {prior!r}")
+    return tuple(float(v) for v in values)
+
+
+def _options(n_resamples, random_state, prior) -> _Options:
+    return _Options(check_positive_int(n_resamples, name="n_resamples"), rng_from(random_state),
+                    _check_prior(prior))
+
+
+def _sample(data, name: str, scale) -> NPSCounts:
+    if isinstance(data, NPSCounts):
+        return data
+    try:
+        return counts(data, scale=scale)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{name}: {exc}") from None
+
+
+def _require_answers(c: NPSCounts, name: str) -> None:
+    if not c.n > 0:
+        raise ValueError(f"{name} has no answers (n = 0"
+                         + (f"; {c.n_missing} missing" if c.n_missing else "") + "); cannot compare")
+
+
+def _paired_table(a, b, scale):
+    if isinstance(a, NPSCounts) or isinstance(b, NPSCounts):
+        raise TypeError("paired=True needs each respondent's two raw answers (a and b aligned by position), "
+                        "not NPSCounts: counts lose which answers belong together")
+    codes = []
+    for data, name in ((a, "a"), (b, "b")):
+        column = str(data.name) if isinstance(data, pd.Series) and data.name is not None else name
+        try:
+            codes.append(score_codes(data, scale=scale, column=column))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{name}: {exc}") from None
+    ca, cb = codes
+    if len(ca) != len(cb):
+        raise ValueError(f"paired=True needs a and b of equal length (one pair of answers per respondent, aligned "
+                         f"by position); got len(a) = {len(ca)} and len(b) = {len(cb)}")
+    keep = (ca >= 0) & (cb >= 0)
+    n_dropped = int((~keep).sum())
+    table = np.bincount(ca[keep].astype(np.int64) * 3 + cb[keep], minlength=9).astype(float)
+    if table.sum() <= 0:
+        raise ValueError(f"no complete pairs to compare (n = 0; {n_dropped} pairs with a missing answer dropped)")
+    return table, n_dropped
+
+
+def _finish(test: _Test, *, difference, nps_a, nps_b, n_a, n_b, method, confidence, paired=False,
+            n_dropped=0) -> Comparison:
+    low = float(np.clip(test.low[0], -200.0, 200.0))
+    high = float(np.clip(test.high[0], -200.0, 200.0))
+    p = float(test.p_value[0])
+    if method == "bayes":
+        significant = bool(low > 0 or high < 0)
+    else:
+        significant = bool(p < 1.0 - confidence)
+    prob = None if test.probability is None else float(test.probability[0])
+    return Comparison(difference=float(difference), low=low, high=high, p_value=p, significant=significant,
+                      statistic=float(test.statistic[0]), nps_a=float(nps_a), nps_b=float(nps_b), n_a=n_a, n_b=n_b,
+                      method=method, confidence=confidence, probability_a_better=prob, paired=paired,
+                      n_dropped=n_dropped)
+
+
+# -- compare -----------------------------------------------------------------------------------------------------
+def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_resamples=9999, random_state=None,
+            prior=(1, 1, 1), scale=None) -> Comparison:
+    """Compare the NPS of two samples: difference NPS(a) - NPS(b), interval and p-value.
+
+    Parameters
+    ----------
+    a, b : array-like, Series or NPSCounts
+        Raw answers (0-10 by default; missing answers are left out) or
+        counts (weighted counts from ``counts(x, weights)`` are allowed).
+    confidence : float
+        Confidence level strictly between 0 and 1; significance is judged at
+        ``1 - confidence``.
+    method : {"adjusted-wald", "wald", "bootstrap", "bayes"}
+        See the module notes. ``"wald"`` and ``"adjusted-wald"`` equal the
+        two-sample test of the R package NPS.
+    paired : bool
+        The same respondents answered twice: ``a[i]`` and ``b[i]`` are one
+        respondent's answers (aligned by position). Needs raw answers of
+        equal length; pairs with a missing answer are dropped and counted.
+    n_resamples : int
+        Bootstrap resamples or posterior draws (``"bootstrap"``, ``"bayes"``).
+    random_state : None, int or numpy Generator
+        Seed of the random methods.
+    prior : three positive numbers
+        Dirichlet prior (promoters, passives, detractors) of ``"bayes"``.
+    scale : NPSScale, optional
+        A custom category scale for raw answers.
+
+    Returns
+    -------
+    Comparison
+        ``difference`` is the raw NPS(a) - NPS(b); ``low``/``high`` its
+        interval (clipped to [-200, 200]); ``p_value`` two-sided.
+
+    Raises
+    ------
+    ValueError
+        Unknown method, confidence outside (0, 1), a sample without answers,
+        paired samples of different lengths.
+    TypeError
+        ``paired=True`` with NPSCounts.
+
+    Examples
+    --------
+    >>> from nps_toolkit import NPSCounts
+    >>> a = NPSCounts(promoters=20, passives=50, detractors=30)
+    >>> b = NPSCounts(promoters=25, passives=30, detractors=45)
+    >>> result = compare(a, b, method="wald")
+    >>> round(result.difference, 1), round(result.low, 2), round(result.high, 2), round(result.p_value, 3)
+    (10.0, -11.02, 31.02, 0.351)
+    >>> print(result)
+    a - b = 10.0 (95% CI -11.0 to 31.0), p = 0.35, not significant; wald
+
+    Paired answers of the same four respondents, before (``b``) and after (``a``):
+
+    >>> compare([10, 9, 8, 3], [10, 6, 7, 3], paired=True, method="wald").difference
+    50.0
+    """
+    confidence = check_confidence(confidence)
+    check_choice(method, METHODS, name="method")
+    opts = _options(n_resamples, random_state, prior)
+    if not isinstance(paired, (bool, np.bool_)):
+        raise TypeError(f"paired must be True or False, got {paired!r}")
+    if paired:
+        table, n_dropped = _paired_table(a, b, scale)
+        test = PAIRED_METHODS[method](table, confidence, opts)
+        n = table.sum()
+        cells = table.reshape(3, 3)
+        nps_a = 100.0 * (cells[2].sum() - cells[0].sum()) / n
+        nps_b = 100.0 * (cells[:, 2].sum() - cells[:, 0].sum()) / n
+        return _finish(test, difference=100.0 * float(table @ _CHANGE) / n, nps_a=nps_a, nps_b=nps_b, n_a=int(n),
+                       n_b=int(n), method=method, confidence=confidence, paired=True, n_dropped=n_dropped)
+    ca, cb = _sample(a, "a", scale), _sample(b, "b", scale)
+    _require_answers(ca, "a")
+    _require_answers(cb, "b")
+    test = METHODS[method](CountArrays.from_counts(ca), CountArrays.from_counts(cb), confidence, opts)
+    return _finish(test, difference=ca.nps - cb.nps, nps_a=ca.nps, nps_b=cb.nps, n_a=ca.n, n_b=cb.n, method=method,
+                   confidence=confidence)
+
+
+# -- compare_to_benchmark -----------------------------------------------------------------------------------------
+def _check_benchmark(benchmark) -> float:
+    if isinstance(benchmark, (bool, np.bool_)) or not isinstance(benchmark, numbers.Real):
+        raise TypeError(f"benchmark must be an NPS number between -100 and 100, got {benchmark!r}")
+    value = float(benchmark)
+    if not -100.0 <= value <= 100.0:  # also refuses NaN
+        raise ValueError(f"benchmark must be an NPS between -100 and 100, got {benchmark!r}")
+    return value
+
+
+def _restricted_variance(c: CountArrays, delta: float) -> np.ndarray:
+    """Per-respondent variance of the +1/0/-1 score at the maximum-likelihood shares under NPS = 100 delta.
+
+    Maximising x_p log p + x_d log d + x_m log m subject to p - d = delta gives
+    the quadratic 2 N p^2 - B p + x_p delta (1 + delta) = 0 with
+    B = x_p (1 + 3 delta) + x_d (1 + delta) + 2 x_m delta; of its roots (kept
+    within the allowed range) the one of higher likelihood is taken.
+    """
+    xp, xm, xd = c.promoters, c.passives, c.detractors
+    n = c.n
+    b = xp * (1 + 3 * delta) + xd * (1 + delta) + 2 * xm * delta
+    disc = np.sqrt(np.maximum(b * b - 8 * n * xp * delta * (1 + delta), 0.0))
+    lo, hi = max(0.0, delta), (1.0 + delta) / 2.0
+    roots = np.clip(np.stack([(b - disc) / (4 * n), (b + disc) / (4 * n)]), lo, hi)
+    ll = xlogy(xp, roots) + xlogy(xd, roots - delta) + xlogy(xm, 1 + delta - 2 * roots)
+    p = np.take_along_axis(roots, np.argmax(ll, axis=0)[None], axis=0)[0]
+    return np.maximum(p + (p - delta) - delta ** 2, 0.0)
+
+
+def _benchmark_wald(c, benchmark, opts):
+    return _z_p(_estimate(c) - benchmark, _wald_se(c))
+
+
+def _benchmark_adjusted_wald(c, benchmark, opts):
+    c = _adjust(c)
+    return _z_p(_estimate(c) - benchmark, _wald_se(c))
+
+
+def _benchmark_score(c, benchmark, opts):
+    se0 = 100.0 * np.sqrt(_restricted_variance(c, benchmark / 100.0) / c.n)
+    return _z_p(_estimate(c) - benchmark, se0)
+
+
+def _benchmark_draws(draws, benchmark, opts, *, bayes):
+    if bayes:
+        below, above = np.mean(draws < benchmark, axis=0), np.mean(draws > benchmark, axis=0)
+    else:
+        below, above = np.mean(draws <= benchmark, axis=0), np.mean(draws >= benchmark, axis=0)
+    p = np.clip(2.0 * np.minimum(below, above), 1.0 / (opts.n_resamples + 1), 1.0)
+    return p, np.full_like(p, np.nan), (above if bayes else None)
+
+
+def _benchmark_bootstrap(c, benchmark, opts):
+    draws = bootstrap_nps(c.promoters, c.passives, c.detractors, n_resamples=opts.n_resamples,
+                          random_state=opts.rng)
+    return _benchmark_draws(draws, benchmark, opts, bayes=False)
+
+
+def _benchmark_bayes(c, benchmark, opts):
+    draws = dirichlet_nps(c.promoters, c.passives, c.detractors, prior=opts.prior, n_draws=opts.n_resamples,
+                          random_state=opts.rng)
+    return _benchmark_draws(draws, benchmark, opts, bayes=True)
+
+
+#: One-sample tests against a benchmark: name -> function of (CountArrays, benchmark, options) returning
+#: (p-value, statistic[, P(NPS > benchmark)]). The interval comes from :mod:`nps_toolkit.intervals`.
+BENCHMARK_METHODS = {
+    "wald": _benchmark_wald,
+    "adjusted-wald": _benchmark_adjusted_wald,
+    "score": _benchmark_score,
+    "bootstrap": _benchmark_bootstrap,
+    "bayes": _benchmark_bayes,
+}
+
+
+def _interval_options(method: str, n_resamples, random_state, prior) -> dict:
+    """The options an interval method of :mod:`nps_toolkit.intervals` takes by name."""
+    func = _intervals.METHODS.get(method)
+    if func is None:
+        return {}
+    accepted = inspect.signature(func).parameters
+    offered = {"n_resamples": n_resamples, "n_draws": n_resamples, "random_state": random_state, "prior": prior}
+    return {k: v for k, v in offered.items() if k in accepted}
+
+
+def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-wald", weights=None,
+                         n_resamples=9999, random_state=None, prior=(1, 1, 1), scale=None) -> Comparison:
+    """Compare one NPS with a fixed benchmark: NPS - benchmark, interval and p-value.
+
+    The interval of the difference is the one-sample interval of the NPS
+    (:func:`nps_toolkit.confint` with the same ``method``) minus the
+    benchmark. The test of ``NPS = benchmark`` is:
+
+    - ``"wald"``: z = (NPS - benchmark) / SE (linearisation SE if weighted);
+    - ``"adjusted-wald"``: z = (adjusted NPS - benchmark) / adjusted SE, the
+      same adjustment as the interval;
+    - ``"score"``: the score test whose inversion is the score (Tango)
+      interval: SE at the maximum-likelihood shares under NPS = benchmark;
+    - ``"bootstrap"``: ``2 * min(share of resampled NPS <= benchmark, share
+      >= benchmark)``, bounded below by ``1 / (n_resamples + 1)``;
+    - ``"bayes"``: the two-sided posterior tail ``2 * min(P(NPS <
+      benchmark), P(NPS > benchmark))`` (a Bayesian analogue of a p-value),
+      and ``probability_a_better`` = P(NPS > benchmark | data).
+
+    Parameters
+    ----------
+    data : array-like, Series or NPSCounts
+        Raw answers (0-10 by default) or counts.
+    benchmark : float
+        The benchmark NPS, a number in [-100, 100].
+    confidence : float
+        Confidence level strictly between 0 and 1.
+    method : {"adjusted-wald", "wald", "score", "bootstrap", "bayes"}
+        Interval and test method.
+    weights : array-like, optional
+        Survey weights, one per answer (raw answers only).
+    n_resamples, random_state, prior
+        As in :func:`compare`, for the random methods.
+    scale : NPSScale, optional
+        A custom category scale.
+
+    Returns
+    -------
+    Comparison
+        ``nps_b`` is the benchmark and ``n_b`` is None.
+
+    Examples
+    --------
+    >>> from nps_toolkit import NPSCounts
+    >>> result = compare_to_benchmark(NPSCounts(promoters=600, passives=250, detractors=150), 40, method="wald")
+    >>> round(result.difference, 1), round(result.low, 2), round(result.high, 2), result.significant
+    (5.0, 0.41, 9.59, True)
+    """
+    bench = _check_benchmark(benchmark)
+    confidence = check_confidence(confidence)
+    check_choice(method, BENCHMARK_METHODS, name="method")
+    opts = _options(n_resamples, random_state, prior)
+    c = _as_counts(data, weights, scale)
+    _require_answers(c, "data")
+    arrays = CountArrays.from_counts(c)
+    check_method(method)
+    _, low, high = _intervals.interval_arrays(arrays, confidence=confidence, method=method,
+                                              **_interval_options(method, n_resamples, random_state, prior))
+    p, stat, *prob = BENCHMARK_METHODS[method](arrays, bench, opts)
+    prob = prob[0] if prob else None
+    test = _Test(low - bench, high - bench, p, stat, prob)
+    return _finish(test, difference=c.nps - bench, nps_a=c.nps, nps_b=bench, n_a=c.n, n_b=None, method=method,
+                   confidence=confidence)
+
+
+# -- multiple comparisons ----------------------------------------------------------------------------------------
+def adjust_p_values(p_values, correction="holm") -> np.ndarray:
+    """Adjust p-values for multiple comparisons; NaN entries are left out (and stay NaN).
+
+    Parameters
+    ----------
+    p_values : array-like
+        Raw p-values.
+    correction : {"holm", "bonferroni", "fdr_bh", None}
+        Holm's step-down (family-wise error), Bonferroni, Benjamini-Hochberg
+        (false discovery rate), or none.
+
+    Returns
+    -------
+    ndarray
+        Adjusted p-values, never below the raw ones and at most 1.
+
+    Examples
+    --------
+    >>> adjust_p_values([0.01, 0.04, 0.03], "holm").round(4).tolist()
+    [0.03, 0.06, 0.06]
+    >>> adjust_p_values([0.01, 0.04, 0.03], "fdr_bh").round(4).tolist()
+    [0.03, 0.04, 0.04]
+    """
+    check_choice(correction, CORRECTIONS, name="correction")
+    p = np.asarray(p_values, dtype=float).copy()
+    ok = ~np.isnan(p)
+    x = p[ok]
+    m = x.size
+    if correction is None or m == 0:
+        return p
+    if correction == "bonferroni":
+        adj = np.minimum(1.0, m * x)
+    else:
+        order = np.argsort(x, kind="stable")
+        ranked = x[order]
+        if correction == "holm":
+            stepped = np.maximum.accumulate((m - np.arange(m)) * ranked)
+        else:  # Benjamini-Hochberg
+            stepped = np.minimum.accumulate((m / np.arange(1, m + 1) * ranked)[::-1])[::-1]
+        adj = np.empty(m)
+        adj[order] = np.minimum(1.0, stepped)
+    p[ok] = np.maximum(adj, x)
+    return p
+
+
+# -- compare_groups ----------------------------------------------------------------------------------------------
+def _arrays(pro, pas, det, sq) -> CountArrays:
+    return CountArrays.from_arrays(pro, pas, det, sq)
+
+
+def compare_groups(data: pd.DataFrame, *, score="score", group, reference=None, correction="holm", confidence=0.95,
+                   method="adjusted-wald", weights=None, n_draws=20000, random_state=None, prior=(1, 1, 1),
+                   scale=None) -> pd.DataFrame:
+    """Compare every group's NPS with a reference group (or with everyone else), adjusted for multiplicity.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent. Not modified.
+    score : str
+        Column of answers (0-10 by default).
+    group : str
+        Grouping column. Every group appears (categories without answers
+        and a missing group value too, as in :func:`nps_toolkit.summarize`).
+    reference : optional
+        The group every other group is compared with (difference = group
+        minus reference). None: each group against all other respondents
+        (difference = group minus the rest).
+    correction : {"holm", "bonferroni", "fdr_bh", None}
+        Multiple-comparison adjustment of the p-values (see
+        :func:`adjust_p_values`), over the groups that were compared.
+    confidence : float
+        Confidence level of the intervals; ``significant`` means adjusted
+        p < ``1 - confidence``. The difference intervals are not adjusted.
+    method : {"adjusted-wald", "wald", "bootstrap", "bayes"}
+        Comparison method (as in :func:`compare`) and interval method of the
+        groups' own NPS (as in :func:`nps_toolkit.confint`).
+    weights : str, optional
+        Column of survey weights (see :func:`compare` on weighted data).
+    n_draws : int
+        Posterior draws for ``p_best`` (and resamples or draws of the
+        ``"bootstrap"`` and ``"bayes"`` methods).
+    random_state : None, int or numpy Generator
+        Seed of the draws.
+    prior : three positive numbers
+        Dirichlet prior (promoters, passives, detractors) of ``p_best`` and ``"bayes"``.
+    scale : NPSScale, optional
+        A custom category scale.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the group column, ``n``, ``nps``, ``ci_low``,
+        ``ci_high`` (``n_effective`` too when weighted), ``difference``,
+        ``diff_low``, ``diff_high``, ``p_value``, ``p_value_adjusted``,
+        ``significant`` and ``p_best``, the posterior probability that the
+        group has the highest NPS (Dirichlet posteriors, one shared set of
+        draws; sums to 1 over the groups with answers). The reference row
+        and groups without answers have NaN differences and p-values
+        (``significant`` False); groups without answers also NaN ``p_best``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"score": [10, 9, 9, 8, 10, 10, 3, 5, 6, 8, 9, 0, 8, 9, 7, 2, 10, 6],
+    ...                    "brand": ["A"] * 6 + ["B"] * 6 + ["C"] * 6})
+    >>> table = compare_groups(df, group="brand", reference="A", random_state=1)
+    >>> table[["brand", "n", "nps", "difference", "p_value", "p_value_adjusted", "significant"]].round(3)
+      brand  n     nps  difference  p_value  p_value_adjusted  significant
+    0     A  6  83.333         NaN      NaN               NaN        False
+    1     B  6 -50.000    -133.333    0.008             0.017         True
+    2     C  6   0.000     -83.333    0.100             0.100        False
+    >>> table["p_best"].round(2).tolist()
+    [0.94, 0.01, 0.05]
+    """
+    check_columns(data, [score], role="score column")
+    check_columns(data, [group], role="group column")
+    if weights is not None:
+        check_columns(data, [weights], role="weights column")
+    confidence = check_confidence(confidence)
+    check_choice(method, METHODS, name="method")
+    check_choice(correction, CORRECTIONS, name="correction")
+    opts = _options(check_positive_int(n_draws, name="n_draws"), random_state, prior)
+
+    interval_opts = _interval_options(method, opts.n_resamples, opts.rng, opts.prior)
+    table = summarize(data, score=score, by=group, weights=weights, confidence=confidence, method=method,
+                      scale=scale, **interval_opts)
+    pro, pas, det = (table[k].to_numpy(float) for k in ("promoters", "passives", "detractors"))
+    sq = None
+    if weights is not None:
+        # Sums of squared weights per group and category: the same counting, weighted by w^2.
+        key = "\x00w2"
+        squared = data[[score, group]].assign(**{key: pd.to_numeric(data[weights], errors="coerce") ** 2})
+        sums = summarize(squared, score=score, by=group, weights=key, method="wald", scale=scale)
+        sq = [sums[k].to_numpy(float) for k in ("promoters", "passives", "detractors")]
+    groups = table[group]
+    n = table["n"].to_numpy(float)
+    nps_a = table["nps"].to_numpy(float)
+    a = _arrays(pro, pas, det, sq)
+    g = len(table)
+
+    if reference is not None:
+        matches = np.flatnonzero(groups.to_numpy(dtype=object) == reference)
+        if matches.size == 0:
+            listed = ", ".join(repr(v) for v in groups.tolist())
+            raise ValueError(f"reference {reference!r} is not a group of column {group!r}; groups: {listed}")
+        ref = int(matches[0])
+        if not n[ref] > 0:
+            raise ValueError(f"reference group {reference!r} has no answers (n = 0); cannot compare with it")
+        pick = np.full(g, ref)
+        b = _arrays(pro[pick], pas[pick], det[pick], None if sq is None else [s[pick] for s in sq])
+        compared = np.arange(g) != ref
+    else:
+        def rest(x):
+            return np.maximum(x.sum() - x, 0.0)
+        b = _arrays(rest(pro), rest(pas), rest(det), None if sq is None else [rest(s) for s in sq])
+        compared = np.ones(g, dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nps_b = 100.0 * (b.promoters - b.detractors) / b.n  # ratio of weighted sums = ratio of effective counts
+    test = METHODS[method](a, b, confidence, opts)
+    valid = compared & (a.n > 0) & (b.n > 0)
+
+    def masked(x):
+        return np.where(valid, np.clip(np.asarray(x, dtype=float), -200.0, 200.0), np.nan)
+
+    p_value = np.where(valid, test.p_value, np.nan)
+    p_adjusted = adjust_p_values(p_value, correction)
+
+    filled = a.n > 0
+    p_best = np.full(g, np.nan)
+    if filled.any():
+        post = dirichlet_nps(a.promoters[filled], a.passives[filled], a.detractors[filled], prior=opts.prior,
+                             n_draws=opts.n_resamples, random_state=opts.rng)
+        p_best[filled] = np.bincount(np.argmax(post, axis=1), minlength=int(filled.sum())) / opts.n_resamples
+
+    out = table[[group]].copy()
+    out["n"] = table["n"]
+    out["nps"] = nps_a
+    out["ci_low"] = table["ci_low"]
+    out["ci_high"] = table["ci_high"]
+    if weights is not None:
+        out["n_effective"] = table["n_effective"]
+    out["difference"] = np.where(valid, nps_a - nps_b, np.nan)
+    out["diff_low"] = masked(test.low)
+    out["diff_high"] = masked(test.high)
+    out["p_value"] = p_value
+    out["p_value_adjusted"] = p_adjusted
+    out["significant"] = np.where(valid, p_adjusted < 1.0 - confidence, False).astype(bool)
+    out["p_best"] = p_best
+    out.attrs.update({"confidence": confidence, "method": method, "correction": correction, "reference": reference,
+                      "score": score, "group": group, "weights": weights})
+    return out
