@@ -280,7 +280,7 @@ def _symmetrise(diff, tie):
     return np.concatenate([diff, np.where(tie, -diff, diff)], axis=0)
 
 
-def _independent_draws(a: CountArrays, b: CountArrays, opts: _Options, draw) -> np.ndarray:
+def _independent_draws(a: CountArrays, b: CountArrays, draw) -> np.ndarray:
     """Draws of NPS(a) - NPS(b), shape (draws, groups), in the canonical order of each pair of samples."""
     ka = np.stack([a.promoters, a.passives, a.detractors])
     kb = np.stack([b.promoters, b.passives, b.detractors])
@@ -329,13 +329,13 @@ def _adjusted_wald(a: CountArrays, b: CountArrays, confidence: float, opts: _Opt
 
 def _bootstrap(a: CountArrays, b: CountArrays, confidence: float, opts: _Options) -> _Test:
     """Percentile interval of independent multinomial resamples; two-sided bootstrap p-value."""
-    diff = _independent_draws(a, b, opts, _bootstrap_draw(opts))
+    diff = _independent_draws(a, b, _bootstrap_draw(opts))
     return _from_draws(diff, confidence, opts.n_resamples, bayes=False)
 
 
 def _bayes(a: CountArrays, b: CountArrays, confidence: float, opts: _Options) -> _Test:
     """Dirichlet(counts + prior) posteriors: equal-tailed interval, P(a > b), two-sided posterior tail."""
-    diff = _independent_draws(a, b, opts, _dirichlet_draw(opts))
+    diff = _independent_draws(a, b, _dirichlet_draw(opts))
     return _from_draws(diff, confidence, opts.n_resamples, bayes=True)
 
 
@@ -667,6 +667,11 @@ def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-w
     - ``"bayes"``: the two-sided posterior tail ``2 * min(P(NPS <
       benchmark), P(NPS > benchmark))`` (a Bayesian analogue of a p-value),
       and ``probability_a_better`` = P(NPS > benchmark | data).
+
+    ``significant`` is ``p_value < 1 - confidence`` (for ``"bayes"``: the
+    interval excludes 0). The random methods draw their p-value separately
+    from the interval (both seeded by ``random_state``), so right at the
+    boundary the two can disagree by Monte Carlo error.
 
     Parameters
     ----------

@@ -403,14 +403,15 @@ def test_groups_against_reference_equal_compare(brands):
     pd.testing.assert_frame_equal(brands, before)
 
 
-def test_groups_against_the_rest_and_weights(brands):
-    table = compare_groups(brands, group="brand", method="wald", weights="w", correction="bonferroni")
+@pytest.mark.parametrize("method", ["wald", "adjusted-wald"])
+def test_groups_against_the_rest_and_weights(brands, method):
+    table = compare_groups(brands, group="brand", method=method, weights="w", correction="bonferroni")
     assert "n_effective" in table.columns
     for row in table.itertuples():
         inside = brands["brand"] == row.brand
         mine = counts(brands.loc[inside, "score"], brands.loc[inside, "w"])
         rest = counts(brands.loc[~inside, "score"], brands.loc[~inside, "w"])
-        expected = compare(mine, rest, method="wald")
+        expected = compare(mine, rest, method=method)
         assert (row.difference, row.diff_low, row.diff_high, row.p_value) == pytest.approx(
             (expected.difference, expected.low, expected.high, expected.p_value), rel=1e-9, abs=1e-9)
         assert row.n == pytest.approx(mine.n) and row.n_effective == pytest.approx(mine.n_effective)
