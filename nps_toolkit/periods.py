@@ -1,0 +1,871 @@
+"""NPS over time and across groups: period tables, changes, decompositions, trends.
+
+Periods
+-------
+Answers are bucketed into calendar periods with :class:`pandas.Period`:
+weeks (``"W"``, ``"W-SUN"``, ``"W-MON"``, ...), months (``"ME"``, ``"M"``,
+``"MS"``), quarters (``"QE"``, ``"Q"``, ``"QS"``, ``"QE-MAR"``, ...) or years
+(``"YE"``, ``"Y"``, ``"YS"``, ``"YE-JUN"``, ...). Offset aliases ("QE": quarter
+*end*) are mapped to period frequencies ("Q-DEC"); a start-anchored alias
+names the same calendar periods (``"QS-APR"`` gives quarters starting in
+April, i.e. ``"Q-MAR"``). Labels are ``str(pd.Period)``: ``"2024Q3"``,
+``"2024-07"``, ``"2024"``, ``"2024-07-01/2024-07-07"``. Every period between
+the first and the last date appears, with n = 0 when nobody answered in it.
+
+Dates
+-----
+The date column may hold datetimes, ISO text (``"2024-07-31"``,
+``"2024-07-31T09:15:00+02:00"``), day-first dotted text (``"31.07.2024"``,
+optionally with a time), ``datetime.date`` objects or timezone-aware values.
+Timezone-aware values (and text with a UTC offset) are read on the local
+calendar of their own timezone and the timezone is then dropped: an answer
+given at 23:30 on 31 March in Warsaw belongs to March, wherever it was
+stored. Text that is none of these (including ambiguous ``"01/02/2024"``) is
+refused with a ``ValueError`` naming the column and up to five bad values
+with their 0-based positions. Rows with a *missing* date are excluded from
+every period; how many is reported as ``attrs["n_undated"]`` of the tables
+(and in the ``n_undated`` field of :class:`Trend`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._validation import check_choice, check_columns, check_confidence, check_positive_int, describe_offenders
+from .compare import Comparison, compare
+from .intervals import check_method
+from .scoring import NPSCounts, counts, score_codes
+from .summary import SUMMARY_COLUMNS, summarize
+
+__all__ = ["compare_periods", "current_vs_previous", "decompose_change", "trend", "rolling_nps", "Trend",
+           "period_freq", "parse_dates", "PERIOD_COLUMNS", "CHANGE_COLUMNS", "COMPARE_TO"]
+
+#: Columns of a period table after the ``by`` columns (``n_effective`` is appended when weighted).
+PERIOD_COLUMNS = ["period"] + SUMMARY_COLUMNS + ["change", "change_low", "change_high", "p_value", "significant",
+                                                 "low_n"]
+
+#: The change columns, NaN (``significant`` False) where there is no comparison.
+CHANGE_COLUMNS = ["change", "change_low", "change_high", "p_value", "significant"]
+
+#: What a period is compared with.
+COMPARE_TO = ("previous", "year_ago")
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+_PER_YEAR = {"W": 52, "M": 12, "Q": 4, "Y": 1}
+_UNIT = {"W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+_ALLOWED_FREQ = ("weeks 'W' (= 'W-SUN', or 'W-MON' ... 'W-SAT'), months 'ME' (or 'M', 'MS'), quarters 'QE' "
+                 "(or 'Q', 'QS', fiscal 'QE-MAR' ...), years 'YE' (or 'Y', 'YS', fiscal 'YE-JUN' ...)")
+_PERIOD_KEY = "\x00period"
+
+
+# -- frequencies -----------------------------------------------------------------------------------------------
+def period_freq(freq) -> str:
+    """The :class:`pandas.Period` frequency of a pandas frequency alias.
+
+    pandas 3 spells offsets and periods differently ("QE" is a quarter-end
+    offset, "Q" the quarter period); both spellings are accepted here, as are
+    start-anchored aliases (which name the same calendar periods).
+
+    Examples
+    --------
+    >>> period_freq("QE"), period_freq("ME"), period_freq("YE"), period_freq("W")
+    ('Q-DEC', 'M', 'Y-DEC', 'W-SUN')
+    >>> period_freq("QS-APR")  # quarters starting in April: fiscal year ending in March
+    'Q-MAR'
+    >>> period_freq("D")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown freq 'D'; allowed: weeks 'W' (= 'W-SUN', or 'W-MON' ... 'W-SAT'), months 'ME' (or 'M', 'MS'), quarters 'QE' (or 'Q', 'QS', fiscal 'QE-MAR' ...), years 'YE' (or 'Y', 'YS', fiscal 'YE-JUN' ...)
+    """
+    if not isinstance(freq, str):
+        raise TypeError(f"freq must be a frequency text; allowed: {_ALLOWED_FREQ}; got {freq!r}")
+    base, _, anchor = freq.strip().partition("-")
+    error = ValueError(f"unknown freq {freq!r}; allowed: {_ALLOWED_FREQ}")
+    if base == "W":
+        if anchor and anchor not in _DAYS:
+            raise error
+        return "W-" + (anchor or "SUN")
+    if base in ("M", "ME", "MS"):
+        if anchor:
+            raise error
+        return "M"
+    if base in ("Q", "QE", "Y", "YE", "QS", "YS"):
+        if anchor and anchor not in _MONTHS:
+            raise error
+        if base.endswith("S"):  # start-anchored: the period ends in the month before the start month
+            end = _MONTHS[_MONTHS.index(anchor or "JAN") - 1]
+        else:
+            end = anchor or "DEC"
+        return f"{base[0]}-{end}"
+    raise error
+
+
+def _unit(pfreq: str) -> str:
+    return _UNIT[pfreq[0]]
+
+
+# -- dates -----------------------------------------------------------------------------------------------------
+_BLANK = ("", "nan", "nat", "none", "null", "na", "n/a")
+_OFFSET = r"(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
+_DAY_FIRST = ("%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
+_DATE_HELP = "dates must be dates or date text (ISO such as '2024-07-31', or day-first '31.07.2024')"
+
+
+def _parse_text(text: pd.Series) -> pd.Series:
+    """Parse distinct, stripped, non-blank date text; NaT where it cannot be read."""
+    text = text.astype(object)
+    try:
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        if isinstance(parsed.dtype, pd.DatetimeTZDtype):  # one UTC offset throughout: keep the wall time
+            parsed = parsed.dt.tz_localize(None)
+    except ValueError:  # mixed UTC offsets
+        parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    parsed = parsed.astype("datetime64[us]")
+    for fmt in _DAY_FIRST + (None,):
+        retry = parsed.isna().to_numpy()
+        if not retry.any():
+            break
+        if fmt is None:  # mixed UTC offsets: drop each offset, keeping the local wall time
+            rest = text[retry].str.replace(_OFFSET, r"\1", regex=True)
+            found = pd.to_datetime(rest, format="ISO8601", errors="coerce")
+        else:
+            found = pd.to_datetime(text[retry], format=fmt, errors="coerce")
+        parsed[retry] = found.astype("datetime64[us]").to_numpy()
+    return parsed
+
+
+def _naive(value):
+    """One date-like object as a naive Timestamp on its own local calendar; None if not date-like."""
+    if isinstance(value, pd.Timestamp):
+        return value.tz_localize(None) if value.tz is not None else value
+    if isinstance(value, _dt.datetime):
+        return pd.Timestamp(value.replace(tzinfo=None))
+    if isinstance(value, (_dt.date, np.datetime64)):
+        return pd.Timestamp(value)
+    return None
+
+
+def parse_dates(values, *, column: str = "date") -> pd.Series:
+    """Read a date column as naive datetimes (NaT where the date is missing).
+
+    See the module notes for what is accepted. Timezone-aware values are
+    converted to the local calendar of their timezone and the timezone is
+    dropped. Unreadable values raise ``ValueError`` naming the column and
+    up to five of them with their 0-based positions.
+
+    Examples
+    --------
+    >>> parse_dates(["2024-07-31", "31.12.2024", None, "2024-03-31T23:30:00+02:00"]).tolist()
+    [Timestamp('2024-07-31 00:00:00'), Timestamp('2024-12-31 00:00:00'), NaT, Timestamp('2024-03-31 23:30:00')]
+    >>> parse_dates(["2024-07-31", "yesterday", "01/02/2024"], column="when")
+    Traceback (most recent call last):
+    ...
+    ValueError: column 'when': dates must be dates or date text (ISO such as '2024-07-31', or day-first '31.07.2024'); could not read 'yesterday' (position 1), '01/02/2024' (position 2)
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object))
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return series.dt.tz_localize(None)
+    if pd.api.types.is_datetime64_dtype(dtype):
+        return series
+    if isinstance(dtype, pd.CategoricalDtype):
+        return parse_dates(series.astype(object), column=column)
+    if isinstance(dtype, pd.PeriodDtype):
+        raise ValueError(f"column {column!r} holds periods, not dates; convert it with .dt.start_time first")
+    raw = series.to_numpy(dtype=object)
+    out = pd.Series(pd.NaT, index=range(len(raw)), dtype="datetime64[us]")
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    if kind in ("string", "empty"):
+        is_text = np.fromiter((isinstance(v, str) for v in raw), bool, len(raw))
+        bad = np.zeros(len(raw), bool)
+    else:
+        is_text = np.zeros(len(raw), bool)
+        bad = np.zeros(len(raw), bool)
+        stamps = {}
+        for i, v in enumerate(raw):
+            if isinstance(v, str):
+                is_text[i] = True
+            elif v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+                continue
+            elif isinstance(v, np.datetime64) and np.isnat(v):
+                continue
+            else:
+                ts = _naive(v)
+                if ts is None:
+                    bad[i] = True
+                else:
+                    stamps[i] = ts
+        if stamps:
+            out.iloc[list(stamps)] = pd.to_datetime(pd.Series(list(stamps.values()), dtype=object)).to_numpy()
+    if is_text.any():
+        pos = np.flatnonzero(is_text)
+        codes, distinct = pd.factorize(pd.Series(raw[pos], dtype=object))  # parse each distinct text once
+        distinct = pd.Series(distinct, dtype=object).str.strip()
+        blank = distinct.str.lower().isin(_BLANK).to_numpy()
+        parsed = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[us]")
+        parsed[~blank] = _parse_text(distinct[~blank]).to_numpy(dtype="datetime64[us]")
+        keep = ~blank[codes]
+        out.iloc[pos[keep]] = parsed[codes[keep]]
+        bad[pos[keep & np.isnat(parsed[codes])]] = True
+    if bad.any():
+        where = np.flatnonzero(bad)
+        raise ValueError(f"column {column!r}: {_DATE_HELP}; could not read "
+                         f"{describe_offenders(list(raw[where]), where)}")
+    out.index = series.index
+    return out
+
+
+# -- shared period counting --------------------------------------------------------------------------------------
+def _as_list(by) -> list:
+    if by is None:
+        return []
+    if isinstance(by, (str, int)):
+        return [by]
+    return list(by)
+
+
+@dataclass
+class _Periods:
+    table: pd.DataFrame  # by columns, period, SUMMARY_COLUMNS (+ n_effective), sorted by group then period
+    counts: list  # NPSCounts per row
+    labels: list  # period labels of the range
+    ordinals: np.ndarray  # Period ordinals of the range
+    pfreq: str
+    groups: int
+    n_undated: int
+    weighted: bool
+
+
+def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, method="adjusted-wald") -> _Periods:
+    """Count answers per (group, period) in one pass of :func:`summarize`."""
+    by_cols = _as_list(by)
+    check_columns(data, [score], role="score column")
+    check_columns(data, [date], role="date column")
+    check_columns(data, by_cols, role="by column")
+    if weights is not None:
+        check_columns(data, [weights], role="weights column")
+    if "period" in by_cols:
+        raise ValueError("'period' cannot be a by column: the table makes its own 'period' column")
+    pfreq = period_freq(freq)
+    confidence = check_confidence(confidence)
+    check_method(method)
+
+    dates = parse_dates(data[date], column=str(date))
+    dated = dates.notna().to_numpy()
+    if not dated.any():
+        raise ValueError(f"date column {date!r} holds no dates; cannot form periods")
+    ordinals = np.asarray(pd.PeriodIndex(dates[dated], freq=pfreq).asi8)
+    first, last = int(ordinals.min()), int(ordinals.max())
+    span = pd.period_range(pd.Period(ordinal=first, freq=pfreq), pd.Period(ordinal=last, freq=pfreq), freq=pfreq)
+    labels = [str(p) for p in span]
+    codes = np.full(len(data), -1, dtype=np.int64)
+    codes[dated] = ordinals - first
+
+    cols = list(dict.fromkeys(by_cols + [score] + ([weights] if weights is not None else [])))
+    frame = data[cols].reset_index(drop=True)
+    frame[_PERIOD_KEY] = pd.Categorical.from_codes(codes, categories=labels, ordered=True)
+    keys = by_cols + [_PERIOD_KEY]
+    table = summarize(frame, score=score, by=keys, weights=weights, confidence=confidence, method=method)
+    undated = table[_PERIOD_KEY].isna().to_numpy()
+    table = table.loc[~undated].reset_index(drop=True)
+    if weights is not None:  # sums of squared weights per category, by the same pass over a squared column
+        frame["\x00w2"] = pd.to_numeric(frame[weights], errors="coerce") ** 2
+        squares = summarize(frame, score=score, by=keys, weights="\x00w2")
+        squares = squares.loc[~undated].reset_index(drop=True)
+        sq = squares[["promoters", "passives", "detractors"]].to_numpy(float)
+        cnt = [NPSCounts(promoters=float(r.promoters), passives=float(r.passives), detractors=float(r.detractors),
+                         n_missing=int(r.n_missing), weights_sq=tuple(float(v) for v in s))
+               for r, s in zip(table.itertuples(index=False), sq)]
+    else:
+        arr = table[["promoters", "passives", "detractors", "n_missing"]].to_numpy(np.int64)
+        cnt = [NPSCounts(promoters=int(a), passives=int(b), detractors=int(c), n_missing=int(m))
+               for a, b, c, m in arr]
+    table = table.rename(columns={_PERIOD_KEY: "period"})
+    table["period"] = table["period"].astype(str)
+    groups = len(table) // len(labels)
+    assert groups * len(labels) == len(table)
+    return _Periods(table, cnt, labels, np.asarray(span.asi8), pfreq, groups, int((~dated).sum()),
+                    weights is not None)
+
+
+def _compare(a: NPSCounts, b: NPSCounts, *, method, confidence) -> Comparison:
+    return compare(a, b, method=method, confidence=confidence)
+
+
+def _check_min_n(min_n, name="min_n"):
+    if isinstance(min_n, (bool, np.bool_)) or not isinstance(min_n, numbers.Real) or not min_n >= 0:
+        raise ValueError(f"{name} must be a non-negative number, got {min_n!r}")
+    return min_n
+
+
+def _size(p: _Periods) -> np.ndarray:
+    """Sample size used for min_n: n, or the Kish effective n when weighted."""
+    col = "n_effective" if p.weighted else "n"
+    return p.table[col].to_numpy(float)
+
+
+# -- compare_periods -------------------------------------------------------------------------------------------
+def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None, confidence=0.95,
+                    method="adjusted-wald", compare_to="previous", min_n=30, weights=None) -> pd.DataFrame:
+    """NPS per period (and group), each period compared with the one before.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent. Not modified.
+    score : str
+        Column of answers (0-10). Missing answers are excluded from ``n``
+        and counted in ``n_missing``.
+    date : str
+        Column of answer dates (see the module notes). Rows with a missing
+        date are left out; their number is ``attrs["n_undated"]``.
+    freq : str
+        Period length: ``"W"``, ``"ME"``, ``"QE"`` (default) or ``"YE"``
+        (and the variants listed in :func:`period_freq`).
+    by : str or list of str, optional
+        Grouping column(s): one row per group and period, every group over
+        the whole range of periods.
+    confidence : float
+        Confidence level of the NPS and change intervals.
+    method : {"adjusted-wald", "wald"}
+        Interval method of the NPS (:func:`nps_toolkit.confint`) and of the
+        change (:func:`nps_toolkit.compare.compare`).
+    compare_to : {"previous", "year_ago"}
+        Compare each period with the period just before it, or with the same
+        period a year earlier (4 quarters, 12 months, 52 weeks, 1 year).
+    min_n : float
+        Periods with fewer answers (Kish effective n when weighted) are
+        flagged in ``low_n``.
+    weights : str, optional
+        Column of survey weights; counts become weighted sums and the table
+        gains ``n_effective`` (last column).
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period`` (label such as ``"2024Q3"``), ``n``,
+        ``n_missing``, ``promoters``, ``passives``, ``detractors``, the three
+        shares (0..1), ``nps``, ``ci_low``, ``ci_high``, ``change`` (this
+        period's NPS minus the earlier one's), ``change_low``,
+        ``change_high``, ``p_value``, ``significant``, ``low_n``. Each change
+        equals ``compare(this_counts, earlier_counts, method=method,
+        confidence=confidence)``; it is NaN (``significant`` False) when
+        either period has no answers or there is no earlier period. Periods
+        without answers between the first and last date appear with n = 0.
+        ``attrs`` hold ``freq``, ``period_freq`` (e.g. ``"Q-DEC"``),
+        ``compare_to``, ``confidence``, ``method``, ``min_n`` and
+        ``n_undated``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"score": [10, 9, 3, 10, 8, 9, 0, 10],
+    ...                    "date": ["2024-01-15", "2024-02-01", "2024-03-30", "2024-04-02",
+    ...                             "2024-05-05", "2024-11-11", "2024-12-01", "31.12.2024"]})
+    >>> table = compare_periods(df, min_n=3)
+    >>> table[["period", "n", "nps", "change", "low_n"]]
+      period  n   nps  change  low_n
+    0 2024Q1  3  33.3     NaN  False
+    1 2024Q2  2  50.0    16.7   True
+    2 2024Q3  0   NaN     NaN   True
+    3 2024Q4  3  33.3     NaN  False
+    """
+    check_choice(compare_to, COMPARE_TO, name="compare_to")
+    _check_min_n(min_n)
+    p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, confidence=confidence,
+                       method=method)
+    confidence = float(confidence)
+    table = p.table
+    n_periods = len(p.labels)
+    lag = 1 if compare_to == "previous" else _PER_YEAR[p.pfreq[0]]
+    n = table["n"].to_numpy(float).reshape(p.groups, n_periods)
+    change = np.full((p.groups, n_periods, 4), np.nan)
+    significant = np.zeros((p.groups, n_periods), bool)
+    for g in range(p.groups):
+        for i in range(lag, n_periods):
+            if n[g, i] > 0 and n[g, i - lag] > 0:
+                row = g * n_periods + i
+                cmp = _compare(p.counts[row], p.counts[row - lag], method=method, confidence=confidence)
+                change[g, i] = (cmp.difference, cmp.low, cmp.high, cmp.p_value)
+                significant[g, i] = bool(cmp.significant)
+    change = change.reshape(-1, 4)
+    out = table.drop(columns=["n_effective"], errors="ignore")
+    for j, name in enumerate(("change", "change_low", "change_high", "p_value")):
+        out[name] = change[:, j]
+    out["significant"] = significant.ravel()
+    out["low_n"] = _size(p) < min_n
+    if p.weighted:
+        out["n_effective"] = table["n_effective"]
+    out.attrs = {"freq": freq, "period_freq": p.pfreq, "compare_to": compare_to, "confidence": confidence,
+                 "method": method, "min_n": min_n, "n_undated": p.n_undated, "score": score, "date": date,
+                 "by": _as_list(by), "weights": weights}
+    return out
+
+
+def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq="QE", confidence=0.95,
+                        method="adjusted-wald", compare_to="previous", weights=None) -> Comparison:
+    """This period against the last one: the latest period with answers against an earlier one.
+
+    Parameters
+    ----------
+    data, score, date, freq, confidence, method, weights
+        As in :func:`compare_periods`.
+    compare_to : {"previous", "year_ago"}
+        ``"previous"``: the latest earlier period *with answers* (normally
+        the period just before; an empty period in between is passed
+        over). ``"year_ago"``: the same period a year earlier, which must
+        have answers.
+
+    Returns
+    -------
+    Comparison
+        ``compare(current_counts, earlier_counts, method=method,
+        confidence=confidence)``: ``difference`` is current minus earlier.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two periods with answers, or no answers a year earlier.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"score": [10, 9, 3, 10, 8, 0],
+    ...                    "date": ["2024-01-15", "2024-02-01", "2024-03-30", "2024-04-02", "2024-05-05",
+    ...                             "2024-06-11"]})
+    >>> result = current_vs_previous(df, method="wald")
+    >>> round(result.difference, 1), round(result.nps_a, 1), round(result.nps_b, 1)
+    (-33.3, 0.0, 33.3)
+    """
+    check_choice(compare_to, COMPARE_TO, name="compare_to")
+    p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=weights, confidence=confidence,
+                       method=method)
+    filled = np.flatnonzero(p.table["n"].to_numpy(float) > 0)
+    if len(filled) < 2:
+        raise ValueError(f"need answers in at least two periods to compare; found {len(filled)} "
+                         f"({', '.join(p.table['period'].iloc[filled])})".replace(" ()", ""))
+    current = int(filled[-1])
+    if compare_to == "previous":
+        earlier = int(filled[-2])
+    else:
+        earlier = current - _PER_YEAR[p.pfreq[0]]
+        if earlier < 0 or p.counts[earlier].n <= 0:
+            raise ValueError(f"no answers a year before {p.labels[current]} to compare with")
+    return _compare(p.counts[current], p.counts[earlier], method=method, confidence=float(confidence))
+
+
+# -- decomposition ---------------------------------------------------------------------------------------------
+def _counts_of(values, score, name) -> NPSCounts:
+    if isinstance(values, NPSCounts):
+        return values
+    if isinstance(values, pd.DataFrame):
+        check_columns(values, [score], role="score column")
+        return counts(values[score])
+    try:
+        return counts(values)
+    except TypeError as exc:
+        raise TypeError(f"{name}: {exc}") from None
+
+
+def _segment_label(key) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    return " / ".join("(missing)" if pd.isna(v) else str(v) for v in parts)
+
+
+def decompose_change(previous, current, *, by=None, score="score") -> pd.DataFrame:
+    """Split a change in NPS into its parts.
+
+    Without ``by``, the change is split by category: NPS = 100 (P - D), so
+    the change is ``100 (P1 - P0)`` from promoters plus ``-100 (D1 - D0)``
+    from detractors (P, D: promoter and detractor shares before (0) and
+    now (1)); passives move the NPS only through these two shares.
+
+    With ``by`` (shift-share analysis), the NPS of each period is the
+    answer-share-weighted mean of the segment scores, ``NPS = sum_s w_s N_s``.
+    With midpoint weights the change splits exactly into
+
+    * ``within: s`` = ``(w0_s + w1_s) / 2 * (N1_s - N0_s)``: the segment's own
+      NPS change, weighted by its average share of answers, and
+    * ``mix`` = ``sum_s (N0_s + N1_s) / 2 * (w1_s - w0_s)``: segments growing
+      or shrinking.
+
+    A segment with answers in only one of the two periods has no NPS in the
+    other (its share there is 0); it contributes only through the mix, at
+    the NPS it has (its ``within`` row is 0, its missing NPS is NaN).
+
+    Parameters
+    ----------
+    previous, current : array-like, Series, NPSCounts or DataFrame
+        The two samples. Raw answers, counts (possibly weighted), or
+        DataFrames with the ``score`` column; with ``by`` both must be
+        DataFrames holding ``score`` and the ``by`` column(s).
+    by : str or list of str, optional
+        Segment column(s) for the shift-share split.
+    score : str
+        Column of answers in DataFrames.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``component``, ``points``, ``kind``; rows "previous" (kind
+        "level", the earlier NPS), the "change" rows, "current" (kind
+        "level", the NPS now). The change rows add up to current - previous.
+        With ``by`` there are also ``segment``, ``n_previous``,
+        ``n_current``, ``share_previous``, ``share_current`` (shares of
+        answers, 0..1), ``nps_previous`` and ``nps_current`` on the
+        ``within`` rows (missing elsewhere).
+
+    Examples
+    --------
+    >>> decompose_change([10, 10, 8, 3, 0], [10, 10, 9, 8, 0])
+        component  points    kind
+    0    previous     0.0   level
+    1   promoters    20.0  change
+    2  detractors    20.0  change
+    3     current    40.0   level
+    >>> import pandas as pd
+    >>> before = pd.DataFrame({"score": [10, 10, 0, 0], "region": ["N", "N", "S", "S"]})
+    >>> now = pd.DataFrame({"score": [10, 10, 10, 0], "region": ["N", "N", "N", "S"]})
+    >>> decompose_change(before, now, by="region")[["component", "points", "kind"]]
+         component  points   kind
+    0     previous     0.0  level
+    1  within: N     0.0 change
+    2  within: S     0.0 change
+    3          mix    50.0 change
+    4      current    50.0  level
+    """
+    if by is None:
+        before = _counts_of(previous, score, "previous")
+        after = _counts_of(current, score, "current")
+        for name, c in (("previous", before), ("current", after)):
+            if not c.n > 0:
+                raise ValueError(f"{name} has no answers (n = 0); its NPS is undefined")
+        return pd.DataFrame({
+            "component": ["previous", "promoters", "detractors", "current"],
+            "points": [before.nps, 100.0 * (after.promoter_share - before.promoter_share) + 0.0,
+                       -100.0 * (after.detractor_share - before.detractor_share) + 0.0, after.nps],
+            "kind": ["level", "change", "change", "level"],
+        })
+
+    by_cols = _as_list(by)
+    for name, frame in (("previous", previous), ("current", current)):
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"with by=, {name} must be a DataFrame holding {score!r} and the by column(s), "
+                            f"got {type(frame).__name__}")
+        check_columns(frame, [score], role=f"score column of {name}")
+        check_columns(frame, by_cols, role=f"by column of {name}")
+    tables = [summarize(frame, score=score, by=by_cols) for frame in (previous, current)]
+    tables = [t.set_index(by_cols)[["n", "promoters", "detractors"]] for t in tables]
+    both = tables[0].add_suffix("_0").join(tables[1].add_suffix("_1"), how="outer", sort=True).fillna(0)
+    n0, n1 = both["n_0"].to_numpy(float), both["n_1"].to_numpy(float)
+    keep = (n0 > 0) | (n1 > 0)
+    both, n0, n1 = both[keep], n0[keep], n1[keep]
+    total0, total1 = n0.sum(), n1.sum()
+    for name, total in (("previous", total0), ("current", total1)):
+        if not total > 0:
+            raise ValueError(f"{name} has no answers (n = 0); its NPS is undefined")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nps0 = np.where(n0 > 0, 100.0 * (both["promoters_0"] - both["detractors_0"]) / n0, np.nan)
+        nps1 = np.where(n1 > 0, 100.0 * (both["promoters_1"] - both["detractors_1"]) / n1, np.nan)
+    w0, w1 = n0 / total0, n1 / total1
+    within = np.where((n0 > 0) & (n1 > 0), (w0 + w1) / 2.0 * (nps1 - nps0), 0.0)
+    level = np.where(n0 > 0, np.where(n1 > 0, (nps0 + nps1) / 2.0, nps0), nps1)
+    mix = float(np.sum(level * (w1 - w0)))
+    level0 = 100.0 * float(both["promoters_0"].sum() - both["detractors_0"].sum()) / total0
+    level1 = 100.0 * float(both["promoters_1"].sum() - both["detractors_1"].sum()) / total1
+    keys = list(both.index)
+    segments = [k if len(by_cols) == 1 else _segment_label(k) for k in keys]
+    nan = [np.nan]
+    out = pd.DataFrame({
+        "component": ["previous"] + [f"within: {_segment_label(k)}" for k in keys] + ["mix", "current"],
+        "points": [level0] + within.tolist() + [mix, level1],
+        "kind": ["level"] + ["change"] * len(keys) + ["change", "level"],
+        "segment": pd.Series([None] + segments + [None, None], dtype=object),
+        "n_previous": nan + n0.tolist() + nan * 2,
+        "n_current": nan + n1.tolist() + nan * 2,
+        "share_previous": nan + w0.tolist() + nan * 2,
+        "share_current": nan + w1.tolist() + nan * 2,
+        "nps_previous": nan + nps0.tolist() + nan * 2,
+        "nps_current": nan + nps1.tolist() + nan * 2,
+    })
+    out.attrs["by"] = by_cols
+    return out
+
+
+# -- trend -------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Trend:
+    """Linear trend of NPS over periods (weighted least squares).
+
+    Attributes
+    ----------
+    slope : float
+        NPS points per period (e.g. per quarter).
+    low, high : float
+        Confidence interval of the slope.
+    p_value : float
+        Two-sided p-value of slope = 0 (t distribution, n_periods - 2 df).
+    significant : bool
+        ``p_value < 1 - confidence``.
+    n_periods : int
+        Periods used in the fit.
+    confidence : float
+        Confidence level.
+    intercept : float
+        Fitted NPS of the first period of the range (``origin``).
+    freq : str
+        The frequency as given (e.g. ``"QE"``).
+    origin : str
+        Label of the period at which the period number is 0.
+    unit : str
+        ``"week"``, ``"month"``, ``"quarter"`` or ``"year"``.
+    n_undated : int
+        Rows left out for a missing date.
+    """
+
+    slope: float
+    low: float
+    high: float
+    p_value: float
+    significant: bool
+    n_periods: int
+    confidence: float
+    intercept: float
+    freq: str
+    origin: str = ""
+    unit: str = "period"
+    n_undated: int = 0
+
+    def to_dict(self) -> dict:
+        """Plain dict of the fields (for JSON)."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        if math.isnan(self.low):
+            interval = "no interval with fewer than 3 periods"
+        else:
+            interval = (f"{self.confidence:.0%} CI {self.low:+.2f} to {self.high:+.2f}; "
+                        f"p = {_p(self.p_value)}")
+        return (f"NPS trend {self.slope:+.2f} points per {self.unit} ({interval}; "
+                f"{self.n_periods} {self.unit}s)")
+
+    def _repr_html_(self) -> str:
+        verdict = "significant" if self.significant else "not significant"
+        ci = "" if math.isnan(self.low) else (f" &nbsp; {self.confidence:.0%} CI [{self.low:+.2f}, "
+                                              f"{self.high:+.2f}], p = {_p(self.p_value)} ({verdict})")
+        return (f"<div><b>NPS trend {self.slope:+.2f} points per {self.unit}</b>{ci} "
+                f"<small>(weighted least squares over {self.n_periods} {self.unit}s from {self.origin})</small>"
+                f"</div>")
+
+
+def _p(value: float) -> str:
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _period_se(c: NPSCounts) -> float:
+    """SE of a period's NPS; when it is 0 (all answers in one category), the SE of
+    the adjusted counts (0.75 promoters, 1.5 passives, 0.75 detractors added)."""
+    se = c.se
+    if se > 0:
+        return se
+    n = c.n_effective
+    p, d = (c.promoter_share * n + 0.75) / (n + 3), (c.detractor_share * n + 0.75) / (n + 3)
+    return 100.0 * math.sqrt((p + d - (p - d) ** 2) / (n + 3))
+
+
+def _wls(x, y, se, confidence):
+    """Weighted least squares of y on x with weights 1/se^2; (slope, low, high, p, intercept)."""
+    k = len(x)
+    if k < 2:
+        return (math.nan,) * 5
+    w = 1.0 / np.square(se)
+    xm, ym = np.sum(w * x) / w.sum(), np.sum(w * y) / w.sum()
+    sxx = np.sum(w * (x - xm) ** 2)
+    slope = float(np.sum(w * (x - xm) * (y - ym)) / sxx)
+    intercept = float(ym - slope * xm)
+    if k < 3:
+        return slope, math.nan, math.nan, math.nan, intercept
+    resid = y - intercept - slope * x
+    scale = np.sum(w * resid ** 2) / (k - 2)
+    se_slope = math.sqrt(scale / sxx)
+    t = stats.t.ppf(0.5 + confidence / 2.0, k - 2)
+    if se_slope > 0:
+        p = float(2.0 * stats.t.sf(abs(slope) / se_slope, k - 2))
+    else:
+        p = 0.0 if slope != 0 else 1.0
+    return slope, slope - t * se_slope, slope + t * se_slope, p, intercept
+
+
+def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None, confidence=0.95, weights=None,
+          min_n=1):
+    """Linear trend of NPS per period, by precision-weighted least squares.
+
+    Each period's NPS ``y_k`` is regressed on its period number ``x_k``
+    (0 for the first period of the range; empty periods are skipped but keep
+    their place, so gaps are respected) with weights ``1 / SE_k^2``, where
+    ``SE_k`` is the standard error of that period's NPS (Wald, or the
+    linearisation SE when weighted; a period whose answers all fall in one
+    category, SE 0, gets the SE of the adjusted counts instead). The
+    slope's standard error is ``sqrt(s^2 / sum w (x - xbar)^2)`` with the
+    residual scale ``s^2 = sum w r^2 / (k - 2)`` estimated from the fit
+    (so extra period-to-period variation beyond sampling error widens the
+    interval); interval and p-value use a t distribution with ``k - 2``
+    degrees of freedom. This equals ``np.polyfit(x, y, 1, w=1/SE, cov=True)``.
+
+    Parameters
+    ----------
+    data, score, date, freq, weights
+        As in :func:`compare_periods`.
+    by : str or list of str, optional
+        One trend per group (returns a DataFrame).
+    confidence : float
+        Confidence level of the slope's interval; ``significant`` is
+        ``p_value < 1 - confidence``.
+    min_n : float
+        Periods with fewer answers (Kish effective n when weighted) are left
+        out; periods with no answers always are.
+
+    Returns
+    -------
+    Trend or DataFrame
+        A :class:`Trend`; with ``by``, a DataFrame with the ``by`` columns
+        and ``slope``, ``low``, ``high``, ``p_value``, ``significant``,
+        ``n_periods``, ``intercept`` (one row per group; NaN where a group has
+        fewer than two periods, NaN interval with fewer than three).
+
+    Raises
+    ------
+    ValueError
+        Without ``by``, fewer than two periods with answers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"score": [10, 0, 8, 7] * 2 + [10, 10, 0, 8] * 2 + [10, 10, 10, 8] * 2,
+    ...                    "date": ["2024-01-10"] * 8 + ["2024-04-10"] * 8 + ["2024-07-10"] * 8})
+    >>> t = trend(df)
+    >>> round(t.slope, 1), t.n_periods, t.origin
+    (38.6, 3, '2024Q1')
+    >>> print(t)
+    NPS trend +38.64 points per quarter (95% CI -30.91 to +108.18; p = 0.090; 3 quarters)
+    """
+    confidence = check_confidence(confidence)
+    _check_min_n(min_n)
+    p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, confidence=confidence)
+    n_periods = len(p.labels)
+    x_all = (p.ordinals - p.ordinals[0]).astype(float)
+    size = _size(p).reshape(p.groups, n_periods)
+    n = p.table["n"].to_numpy(float).reshape(p.groups, n_periods)
+    rows = []
+    for g in range(p.groups):
+        use = np.flatnonzero((n[g] > 0) & (size[g] >= min_n))
+        cs = [p.counts[g * n_periods + i] for i in use]
+        y = np.array([c.nps for c in cs])
+        se = np.array([_period_se(c) for c in cs])
+        slope, low, high, pval, intercept = _wls(x_all[use], y, se, confidence)
+        rows.append((slope, low, high, pval, bool(pval < 1 - confidence), len(use), intercept))
+    if by is None:
+        slope, low, high, pval, significant, k, intercept = rows[0]
+        if k < 2:
+            raise ValueError(f"need at least two periods with answers (n >= {min_n}) for a trend; found {k}")
+        return Trend(slope=slope, low=low, high=high, p_value=pval, significant=significant, n_periods=k,
+                     confidence=confidence, intercept=intercept, freq=freq, origin=p.labels[0],
+                     unit=_unit(p.pfreq), n_undated=p.n_undated)
+    by_cols = _as_list(by)
+    out = p.table[by_cols].iloc[::n_periods].reset_index(drop=True)
+    values = pd.DataFrame(rows, columns=["slope", "low", "high", "p_value", "significant", "n_periods",
+                                         "intercept"])
+    out = pd.concat([out, values], axis=1)
+    out.attrs = {"freq": freq, "period_freq": p.pfreq, "origin": p.labels[0], "unit": _unit(p.pfreq),
+                 "confidence": confidence, "min_n": min_n, "n_undated": p.n_undated}
+    return out
+
+
+# -- rolling -------------------------------------------------------------------------------------------------------
+def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=None, min_periods=1):
+    """Rolling NPS over a window of periods or of responses.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent. Not modified.
+    score, date : str
+        Columns of answers and dates (see the module notes).
+    window : int
+        With ``freq``: number of periods (the current one and the
+        ``window - 1`` before it, empty periods included). Without: number
+        of answers, in date order (ties keep the row order).
+    freq : str, optional
+        Period length (see :func:`period_freq`). Counts are summed over the
+        window's periods and the NPS taken from the sums (not an average of
+        period scores).
+    min_periods : int
+        NPS is NaN where the window holds fewer periods *with answers* (with
+        ``freq``) or fewer answers (without) than this.
+
+    Returns
+    -------
+    DataFrame
+        With ``freq``: ``period``, ``n``, ``nps``, one row per period of the
+        range. Without: ``date``, ``n``, ``nps``, one row per answer (rows
+        with a missing answer or date left out), indexed by the data's
+        index, in date order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"score": [10, 0, 10, 9, 8],
+    ...                    "date": ["2024-01-05", "2024-02-05", "2024-03-05", "2024-05-05", "2024-01-01"]})
+    >>> rolling_nps(df, window=2, freq="ME")
+      period  n    nps
+    0 2024-01  2   50.0
+    1 2024-02  3    0.0
+    2 2024-03  2    0.0
+    3 2024-04  1  100.0
+    4 2024-05  1  100.0
+    >>> rolling_nps(df, window=3)["nps"].round(1).tolist()
+    [0.0, 50.0, 0.0, 33.3, 33.3]
+    """
+    window = check_positive_int(window, name="window")
+    min_periods = check_positive_int(min_periods, name="min_periods")
+    if min_periods > window:
+        raise ValueError(f"min_periods ({min_periods}) must not exceed window ({window})")
+    if freq is not None:
+        p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=None)
+        pro, det, n = (p.table[c].to_numpy(np.int64) for c in ("promoters", "detractors", "n"))
+        sums = {}
+        for name, v in (("pro", pro), ("det", det), ("n", n), ("filled", (n > 0).astype(np.int64))):
+            cs = np.concatenate([[0], np.cumsum(v)])
+            idx = np.arange(1, len(v) + 1)
+            sums[name] = cs[idx] - cs[np.maximum(idx - window, 0)]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where((sums["n"] > 0) & (sums["filled"] >= min_periods),
+                             100.0 * (sums["pro"] - sums["det"]) / np.maximum(sums["n"], 1), np.nan)
+        out = pd.DataFrame({"period": p.table["period"], "n": sums["n"], "nps": value})
+        out.attrs = {"freq": freq, "period_freq": p.pfreq, "window": window, "n_undated": p.n_undated}
+        return out
+    check_columns(data, [score], role="score column")
+    check_columns(data, [date], role="date column")
+    codes = score_codes(data[score], column=str(score))
+    dates = parse_dates(data[date], column=str(date))
+    dated = dates.notna().to_numpy()
+    use = np.flatnonzero(dated & (codes >= 0))
+    order = use[np.argsort(dates.to_numpy()[use], kind="stable")]
+    y = codes[order].astype(np.int64) - 1  # -1 detractor, 0 passive, +1 promoter
+    cs = np.concatenate([[0], np.cumsum(y)])
+    idx = np.arange(1, len(y) + 1)
+    start = np.maximum(idx - window, 0)
+    count = idx - start
+    total = cs[idx] - cs[start]
+    value = np.where(count >= min_periods, 100.0 * total / np.maximum(count, 1), np.nan)
+    out = pd.DataFrame({"date": dates.to_numpy()[order], "n": count, "nps": value}, index=data.index[order])
+    out.attrs = {"window": window, "n_undated": int((~dated).sum())}
+    return out

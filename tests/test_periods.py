@@ -1,0 +1,459 @@
+"""NPS over time: period tables, changes, decompositions, trends, rolling NPS."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nps_toolkit as nt
+from nps_toolkit.compare import compare
+from nps_toolkit.periods import (PERIOD_COLUMNS, Trend, compare_periods, current_vs_previous, decompose_change,
+                                 parse_dates, period_freq, rolling_nps, trend)
+
+CONTRACT = ["period", "n", "n_missing", "promoters", "passives", "detractors", "promoter_share", "passive_share",
+            "detractor_share", "nps", "ci_low", "ci_high", "change", "change_low", "change_high", "p_value",
+            "significant", "low_n"]
+
+
+# -- simulated data with a known truth ---------------------------------------------------------------------------
+def simulate(rng, n, start="2023-01-01", end="2024-12-31", slope_per_quarter=3.0, missing=0.0, undated=0.0):
+    """Answers with true shares drifting linearly: true NPS = slope * (quarter number since start)."""
+    t0, t1 = pd.Timestamp(start).value, pd.Timestamp(end).value
+    stamps = pd.to_datetime(np.sort(rng.integers(t0, t1, n)))
+    quarter = (stamps.year - pd.Timestamp(start).year) * 4 + (stamps.quarter - 1)
+    p = 0.35 + slope_per_quarter / 200.0 * quarter  # promoters up, detractors down: NPS moves by slope
+    d = 0.35 - slope_per_quarter / 200.0 * quarter
+    u = rng.random(n)
+    score = np.where(u < p, rng.integers(9, 11, n), np.where(u < p + d, rng.integers(0, 7, n), rng.integers(7, 9, n)))
+    score = score.astype(float)
+    score[rng.random(n) < missing] = np.nan
+    dates = pd.Series(stamps.strftime("%Y-%m-%d %H:%M:%S"), dtype=object)
+    dates[rng.random(n) < undated] = None
+    return pd.DataFrame({"score": score, "date": dates, "segment": rng.choice(["north", "south", "east"], n),
+                         "weight": rng.uniform(0.5, 2.0, n)})
+
+
+def hand_table(df, pfreq, score="score", date="date", weights=None):
+    """Independent period table: bucket each date with pd.Period, count, NPS = 100 * mean of +1/0/-1."""
+    dated = df[df[date].notna()]
+    periods = [pd.Period(pd.Timestamp(d), freq=pfreq) for d in dated[date]]
+    first, last = min(periods), max(periods)
+    rows = []
+    p = first
+    while p <= last:
+        mask = np.array([q == p for q in periods], bool)
+        s = dated[score].to_numpy(float)[mask]
+        w = np.ones(mask.sum()) if weights is None else dated[weights].to_numpy(float)[mask]
+        ok = ~np.isnan(s)
+        y = np.select([s[ok] >= 9, s[ok] >= 7], [1, 0], -1)
+        wo = w[ok]
+        n = wo.sum()
+        rows.append({"period": str(p), "n": n, "n_missing": int((~ok).sum()),
+                     "promoters": wo[y == 1].sum(), "passives": wo[y == 0].sum(), "detractors": wo[y == -1].sum(),
+                     "nps": 100.0 * np.sum(wo * y) / n if n > 0 else np.nan})
+        p += 1
+    return pd.DataFrame(rows)
+
+
+def same(a, b):
+    """Two Comparisons agree on every number."""
+    for name in ("difference", "low", "high", "p_value", "nps_a", "nps_b", "n_a", "n_b"):
+        assert getattr(a, name) == pytest.approx(getattr(b, name), abs=1e-12, nan_ok=True), name
+    assert bool(a.significant) == bool(b.significant) and a.method == b.method and a.confidence == b.confidence
+    return True
+
+
+def counts_of(df, score="score", weights=None):
+    return nt.counts(df[score], None if weights is None else df[weights])
+
+
+def period_of(df, pfreq, date="date"):
+    return pd.Series([None if pd.isna(d) else str(pd.Period(pd.Timestamp(d), freq=pfreq)) for d in df[date]],
+                     index=df.index, dtype=object)
+
+
+@pytest.fixture
+def sim(rng):
+    return simulate(rng, 4000, missing=0.05, undated=0.02)
+
+
+# -- the period table ----------------------------------------------------------------------------------------------
+def test_table_matches_hand_computation(sim):
+    before = sim.copy()
+    table = compare_periods(sim, freq="QE", min_n=480)
+    pd.testing.assert_frame_equal(sim, before)  # input unchanged
+    assert list(table.columns) == CONTRACT == PERIOD_COLUMNS
+    hand = hand_table(sim, "Q")
+    assert table["period"].tolist() == hand["period"].tolist() == [f"{y}Q{q}" for y in (2023, 2024)
+                                                                    for q in range(1, 5)]
+    for col in ("n", "n_missing", "promoters", "passives", "detractors"):
+        np.testing.assert_array_equal(table[col].to_numpy(), hand[col].to_numpy())
+    np.testing.assert_allclose(table["nps"], hand["nps"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(table["promoter_share"], hand["promoters"] / hand["n"], atol=1e-12)
+    np.testing.assert_allclose(table["detractor_share"], hand["detractors"] / hand["n"], atol=1e-12)
+    for row in table.itertuples():
+        ci = nt.confint(nt.NPSCounts(promoters=row.promoters, passives=row.passives, detractors=row.detractors))
+        assert (row.ci_low, row.ci_high) == pytest.approx((ci.low, ci.high), abs=1e-9)
+    np.testing.assert_array_equal(table["low_n"], table["n"] < 480)
+    assert table.attrs["n_undated"] == int(sim["date"].isna().sum()) > 0
+    assert table.attrs["period_freq"] == "Q-DEC"
+    assert table["period"].map(type).eq(str).all()
+    assert table["significant"].dtype == bool and table["low_n"].dtype == bool
+
+
+@pytest.mark.parametrize("method", ["wald", "adjusted-wald"])
+def test_change_equals_compare_of_the_two_periods(sim, method):
+    table = compare_periods(sim, method=method, confidence=0.9)
+    labels = period_of(sim, "Q")
+    assert math.isnan(table["change"].iloc[0]) and not table["significant"].iloc[0]
+    for i in range(1, len(table)):
+        now = counts_of(sim[labels == table["period"].iloc[i]])
+        then = counts_of(sim[labels == table["period"].iloc[i - 1]])
+        expected = compare(now, then, method=method, confidence=0.9)
+        row = table.iloc[i]
+        assert row["change"] == pytest.approx(expected.difference, abs=1e-12)
+        assert row["change"] == pytest.approx(now.nps - then.nps, abs=1e-9)
+        assert (row["change_low"], row["change_high"]) == pytest.approx((expected.low, expected.high), abs=1e-12)
+        assert row["p_value"] == pytest.approx(expected.p_value, abs=1e-12)
+        assert row["significant"] == bool(expected.significant)
+
+
+def test_compare_to_year_ago(rng):
+    df = simulate(rng, 3000, start="2022-01-01", end="2024-12-31")
+    table = compare_periods(df, freq="ME", compare_to="year_ago")
+    assert len(table) == 36 and table.attrs["compare_to"] == "year_ago"
+    assert table["change"].iloc[:12].isna().all() and table["change"].iloc[12:].notna().all()
+    labels = period_of(df, "M")
+    for i in (12, 20, 35):
+        now, then = table["period"].iloc[i], table["period"].iloc[i - 12]
+        assert pd.Period(now, "M") - pd.Period(then, "M") == 12 * pd.offsets.MonthEnd()
+        expected = compare(counts_of(df[labels == now]), counts_of(df[labels == then]))
+        assert table["change"].iloc[i] == pytest.approx(expected.difference, abs=1e-12)
+        assert table["p_value"].iloc[i] == pytest.approx(expected.p_value, abs=1e-12)
+    quarters = compare_periods(df, freq="QE", compare_to="year_ago")
+    assert quarters["change"].iloc[:4].isna().all() and quarters["change"].iloc[4:].notna().all()
+
+
+def test_gap_appears_with_n_zero_and_nan(sim):
+    gap = sim[~pd.to_datetime(sim["date"]).between("2023-07-01", "2023-09-30 23:59:59")]
+    table = compare_periods(gap)
+    row = table.set_index("period").loc["2023Q3"]
+    assert row["n"] == 0 and row["n_missing"] == 0 and row["low_n"]
+    for col in ("nps", "ci_low", "ci_high", "promoter_share", "change", "p_value"):
+        assert math.isnan(row[col])
+    assert not row["significant"]
+    assert math.isnan(table.set_index("period").loc["2023Q4", "change"])  # nothing to compare with
+    assert not math.isnan(table.set_index("period").loc["2024Q1", "change"])
+    assert len(table) == 8
+
+
+def test_by_groups_each_get_every_period(sim):
+    sim = sim.assign(segment=pd.Categorical(sim["segment"], categories=["east", "north", "south", "west"]))
+    sim.loc[(sim["segment"] == "north") & (pd.to_datetime(sim["date"]) < "2023-04-01"), "score"] = np.nan
+    table = compare_periods(sim, by="segment", freq="QE")
+    assert list(table.columns) == ["segment"] + CONTRACT
+    assert len(table) == 4 * 8
+    assert (table.groupby("segment", observed=True).size() == 8).all()
+    assert (table.loc[table["segment"] == "west", "n"] == 0).all()
+    labels = period_of(sim, "Q")
+    for seg in ("north", "south"):
+        part = table[table["segment"] == seg].reset_index(drop=True)
+        hand = hand_table(sim[sim["segment"] == seg], "Q")
+        np.testing.assert_array_equal(part["n"], hand["n"])
+        np.testing.assert_allclose(part["nps"], hand["nps"], atol=1e-9)
+        now = counts_of(sim[(sim["segment"] == seg) & (labels == "2024Q2")])
+        then = counts_of(sim[(sim["segment"] == seg) & (labels == "2024Q1")])
+        assert part.loc[5, "change"] == pytest.approx(compare(now, then).difference, abs=1e-12)
+    north = table[table["segment"] == "north"].reset_index(drop=True)
+    assert north.loc[0, "n"] == 0 and math.isnan(north.loc[1, "change"])
+
+
+def test_weighted_counts_and_change(sim):
+    table = compare_periods(sim, weights="weight", method="wald")
+    hand = hand_table(sim, "Q", weights="weight")
+    np.testing.assert_allclose(table["n"], hand["n"], rtol=1e-12)
+    np.testing.assert_allclose(table["promoters"], hand["promoters"], rtol=1e-12)
+    np.testing.assert_allclose(table["nps"], hand["nps"], atol=1e-9)
+    assert list(table.columns) == CONTRACT + ["n_effective"]
+    labels = period_of(sim, "Q")
+    now = counts_of(sim[labels == "2024Q4"], weights="weight")
+    then = counts_of(sim[labels == "2024Q3"], weights="weight")
+    expected = compare(now, then, method="wald")
+    last = table.iloc[-1]
+    assert last["change"] == pytest.approx(expected.difference, abs=1e-9)
+    assert (last["change_low"], last["p_value"]) == pytest.approx((expected.low, expected.p_value), abs=1e-9)
+    np.testing.assert_array_equal(table["low_n"], table["n_effective"] < 30)
+
+
+# -- dates and frequencies -----------------------------------------------------------------------------------------
+def test_bad_dates_refused_with_positions():
+    df = pd.DataFrame({"score": [10, 9, 3, 7, 8, 0, 1, 2],
+                       "when": ["2024-01-01", "soon", "2024-02-30", None, "01/02/2024", "x", "y", "z"]})
+    with pytest.raises(ValueError, match="column 'when'") as info:
+        compare_periods(df, date="when")
+    text = str(info.value)
+    assert "'soon' (position 1)" in text and "'2024-02-30' (position 2)" in text
+    assert "'01/02/2024' (position 4)" in text and "and 1 more" in text and "position 3" not in text
+    with pytest.raises(ValueError, match="position 1"):
+        compare_periods(pd.DataFrame({"score": [1, 2], "date": [20240101, 20240102]}))
+    with pytest.raises(KeyError, match="'when'"):
+        compare_periods(df)
+    with pytest.raises(KeyError, match="'rating'"):
+        trend(df, score="rating", date="when")
+    with pytest.raises(ValueError, match="no dates"):
+        compare_periods(pd.DataFrame({"score": [1, 2], "date": [None, None]}))
+
+
+def test_date_forms_and_missing_dates():
+    df = pd.DataFrame({"score": [10, 9, 0, 8, 10, 3],
+                       "date": ["2024-03-31", "31.03.2024", "1.4.2024 10:15", None, "", "2024-06-30T12:00:00"]})
+    table = compare_periods(df, min_n=1)
+    assert table["period"].tolist() == ["2024Q1", "2024Q2"]
+    assert table["n"].tolist() == [2, 2]
+    assert table.attrs["n_undated"] == 2
+    dates = parse_dates(df["date"])
+    assert dates.iloc[1] == pd.Timestamp("2024-03-31") and pd.isna(dates.iloc[3])
+
+
+def test_timezone_aware_dates_use_local_calendar():
+    local = pd.to_datetime(["2024-03-31 23:30", "2024-04-01 00:30", "2024-06-30 23:00"]).tz_localize("Europe/Warsaw")
+    df = pd.DataFrame({"score": [10, 0, 9], "date": local})
+    before = df.copy()
+    table = compare_periods(df, min_n=1)
+    pd.testing.assert_frame_equal(df, before)
+    assert table["period"].tolist() == ["2024Q1", "2024Q2"] and table["n"].tolist() == [1, 2]
+    texts = pd.DataFrame({"score": [10, 0, 9],
+                          "date": ["2024-03-31T23:30:00+02:00", "2024-03-31T20:30:00-05:00",
+                                   "2024-04-01T00:30:00Z"]})
+    table = compare_periods(texts, min_n=1)  # mixed offsets, each read on its own calendar
+    assert table["n"].tolist() == [2, 1]
+    mixed = pd.Series([pd.Timestamp("2024-06-30 22:00", tz="America/New_York"),
+                       pd.Timestamp("2024-07-01 01:00", tz="Asia/Tokyo")], dtype=object)
+    assert parse_dates(mixed).dt.quarter.tolist() == [2, 3]
+
+
+@pytest.mark.parametrize("freq, pfreq", [("ME", "M"), ("M", "M"), ("MS", "M"), ("W", "W-SUN"), ("W-MON", "W-MON"),
+                                         ("YE", "Y-DEC"), ("Y", "Y-DEC"), ("Q", "Q-DEC"), ("QE-MAR", "Q-MAR"),
+                                         ("QS-APR", "Q-MAR")])
+def test_frequencies_match_pandas_periods(rng, freq, pfreq):
+    df = simulate(rng, 600, start="2023-11-01", end="2024-03-31")
+    assert period_freq(freq) == pfreq
+    table = compare_periods(df, freq=freq, min_n=1)
+    hand = hand_table(df, pfreq)
+    assert table["period"].tolist() == hand["period"].tolist()
+    np.testing.assert_array_equal(table["n"], hand["n"])
+    np.testing.assert_allclose(table["nps"], hand["nps"], atol=1e-9)
+    assert table.attrs["period_freq"] == pfreq
+
+
+def test_week_labels_and_unknown_freq(sim):
+    table = compare_periods(sim.head(200), freq="W")
+    assert table["period"].iloc[0] == str(pd.Period(pd.Timestamp(sim["date"].dropna().iloc[0]), "W-SUN"))
+    assert "/" in table["period"].iloc[0]
+    for bad in ("D", "2QE", "QE-XYZ", "BQE", "min"):
+        with pytest.raises(ValueError, match="allowed: weeks 'W'.*'QE'"):
+            compare_periods(sim, freq=bad)
+    with pytest.raises(ValueError, match="compare_to"):
+        compare_periods(sim, compare_to="last_year")
+
+
+# -- current vs previous -------------------------------------------------------------------------------------------
+def test_current_vs_previous(sim):
+    labels = period_of(sim, "Q")
+    result = current_vs_previous(sim, method="wald")
+    expected = compare(counts_of(sim[labels == "2024Q4"]), counts_of(sim[labels == "2024Q3"]), method="wald")
+    assert same(result, expected)
+    year = current_vs_previous(sim, compare_to="year_ago")
+    assert same(year, compare(counts_of(sim[labels == "2024Q4"]), counts_of(sim[labels == "2023Q4"])))
+    # the previous period without answers is passed over; the table's last change is then NaN
+    gap = sim[labels != "2024Q3"]
+    assert same(current_vs_previous(gap),
+                compare(counts_of(sim[labels == "2024Q4"]), counts_of(sim[labels == "2024Q2"])))
+    assert math.isnan(compare_periods(gap)["change"].iloc[-1])
+    with pytest.raises(ValueError, match="at least two periods"):
+        current_vs_previous(sim[labels == "2024Q4"])
+    with pytest.raises(ValueError, match="a year before"):
+        current_vs_previous(sim[pd.to_datetime(sim["date"]) >= "2024-01-01"], compare_to="year_ago")
+
+
+# -- decomposition -------------------------------------------------------------------------------------------------
+answers = st.lists(st.integers(0, 10), min_size=1, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers, answers)
+def test_decomposition_adds_up(before, after):
+    parts = decompose_change(before, after)
+    assert parts["component"].tolist() == ["previous", "promoters", "detractors", "current"]
+    assert parts["kind"].tolist() == ["level", "change", "change", "level"]
+    pts = parts["points"].to_numpy()
+    assert pts[0] == pytest.approx(nt.nps(before), abs=1e-9) and pts[3] == pytest.approx(nt.nps(after), abs=1e-9)
+    assert abs(pts[1] + pts[2] - (pts[3] - pts[0])) < 1e-9
+    c0, c1 = nt.counts(before), nt.counts(after)
+    assert pts[1] == pytest.approx(100 * (c1.promoter_share - c0.promoter_share), abs=1e-9)
+    assert pts[2] == pytest.approx(-100 * (c1.detractor_share - c0.detractor_share), abs=1e-9)
+
+
+segmented = st.lists(st.tuples(st.integers(0, 10), st.sampled_from(["a", "b", "c", "d"])), min_size=1, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(segmented, segmented)
+def test_shift_share_adds_up(before, after):
+    b = pd.DataFrame(before, columns=["score", "seg"])
+    a = pd.DataFrame(after, columns=["score", "seg"])
+    keep_b, keep_a = b.copy(), a.copy()
+    parts = decompose_change(b, a, by="seg")
+    pd.testing.assert_frame_equal(b, keep_b)
+    pd.testing.assert_frame_equal(a, keep_a)
+    assert parts["component"].iloc[0] == "previous" and parts["component"].iloc[-1] == "current"
+    assert parts["component"].iloc[-2] == "mix"
+    change = parts.loc[parts["kind"] == "change", "points"].sum()
+    total = nt.nps(a["score"]) - nt.nps(b["score"])
+    assert abs(change - total) < 1e-9
+    assert parts["points"].iloc[0] == pytest.approx(nt.nps(b["score"]), abs=1e-9)
+    within = parts[parts["component"].str.startswith("within: ")].set_index("segment")
+    assert sorted(within.index) == sorted(set(b["seg"]) | set(a["seg"]))
+    for seg, row in within.iterrows():
+        in_b, in_a = b[b["seg"] == seg], a[a["seg"] == seg]
+        if len(in_b) and len(in_a):
+            w = (len(in_b) / len(b) + len(in_a) / len(a)) / 2
+            expected = w * (nt.nps(in_a["score"]) - nt.nps(in_b["score"]))
+            assert row["points"] == pytest.approx(expected, abs=1e-9)
+        else:  # present in one period only: contributes only through the mix
+            assert row["points"] == 0
+            assert math.isnan(row["nps_previous"] if len(in_a) else row["nps_current"])
+
+
+def test_decomposition_inputs():
+    c0 = nt.NPSCounts(promoters=20, passives=50, detractors=30)
+    c1 = nt.NPSCounts(promoters=30, passives=50, detractors=20)
+    parts = decompose_change(c0, c1)
+    assert parts["points"].tolist() == pytest.approx([-10, 10, 10, 10])
+    frame = pd.DataFrame({"rating": [10, 0]})
+    assert decompose_change(frame, [10, 10], score="rating")["points"].iloc[-1] == 100
+    with pytest.raises(ValueError, match="no answers"):
+        decompose_change([None], [10])
+    with pytest.raises(TypeError, match="DataFrame"):
+        decompose_change([10], [9], by="seg")
+    b = pd.DataFrame({"score": [10, 10, 0, 0], "seg": ["x", "x", "y", "y"]})
+    a = pd.DataFrame({"score": [10, 0, 0, 0, 10, 10], "seg": ["x", "y", "y", "y", "z", "z"]})
+    parts = decompose_change(b, a, by="seg").set_index("component")
+    assert parts.loc["within: x", "points"] == 0 and parts.loc["within: z", "points"] == 0
+    assert parts.loc["within: y", "share_previous"] == 0.5 and parts.loc["within: y", "share_current"] == 0.5
+    # mix: x shrinks from 1/2 to 1/6 at NPS 100, y stays at 1/2, z new at 1/3 with NPS 100
+    assert parts.loc["mix", "points"] == pytest.approx(100 * (1 / 6 - 1 / 2) + 100 * (1 / 3))
+
+
+# -- trend ---------------------------------------------------------------------------------------------------------
+def test_trend_is_weighted_least_squares(sim):
+    result = trend(sim, confidence=0.9)
+    table = compare_periods(sim)
+    ses = []
+    for row in table.itertuples():
+        c = nt.NPSCounts(promoters=row.promoters, passives=row.passives, detractors=row.detractors)
+        ses.append(100 * math.sqrt((c.promoter_share + c.detractor_share
+                                    - (c.promoter_share - c.detractor_share) ** 2) / c.n))
+    x = np.arange(len(table), dtype=float)
+    coef, cov = np.polyfit(x, table["nps"], 1, w=1 / np.array(ses), cov=True)
+    assert result.slope == pytest.approx(coef[0], rel=1e-9)
+    assert result.intercept == pytest.approx(coef[1], rel=1e-9)
+    se = math.sqrt(cov[0, 0])
+    t = __import__("scipy").stats.t
+    assert result.high - result.slope == pytest.approx(t.ppf(0.95, len(x) - 2) * se, rel=1e-9)
+    assert result.p_value == pytest.approx(2 * t.sf(abs(coef[0]) / se, len(x) - 2), rel=1e-9)
+    assert result.n_periods == 8 and result.origin == "2023Q1" and result.unit == "quarter"
+    assert abs(result.slope - 3.0) < 1.0 and result.low < 3.0 < result.high  # true slope 3 points per quarter
+    assert result.significant
+
+
+def test_trend_skips_empty_periods_keeping_their_place(sim):
+    labels = period_of(sim, "Q")
+    gap = sim[labels != "2023Q3"]
+    result = trend(gap)
+    table = compare_periods(gap)
+    used = table[table["n"] > 0]
+    x = np.flatnonzero(table["n"].to_numpy() > 0).astype(float)
+    se = [nt.NPSCounts(promoters=r.promoters, passives=r.passives, detractors=r.detractors).se
+          for r in used.itertuples()]
+    assert result.n_periods == 7
+    assert result.slope == pytest.approx(np.polyfit(x, used["nps"], 1, w=1 / np.array(se))[0], rel=1e-9)
+
+
+def test_trend_by_group_and_dataclass(sim):
+    by = trend(sim, by="segment", min_n=50)
+    assert by["segment"].tolist() == ["east", "north", "south"]
+    assert list(by.columns) == ["segment", "slope", "low", "high", "p_value", "significant", "n_periods",
+                                "intercept"]
+    one = trend(sim[sim["segment"] == "north"], min_n=50)
+    assert by.loc[1, "slope"] == pytest.approx(one.slope, rel=1e-12)
+    assert by.loc[1, "p_value"] == pytest.approx(one.p_value, rel=1e-12)
+    assert isinstance(one, Trend) and one.to_dict()["n_periods"] == 8
+    assert "points per quarter" in str(one) and "<div>" in one._repr_html_()
+    with pytest.raises(Exception):
+        one.slope = 0  # frozen
+    two = trend(sim[pd.to_datetime(sim["date"]) < "2023-07-01"])
+    assert two.n_periods == 2 and math.isnan(two.low) and not two.significant
+    with pytest.raises(ValueError, match="at least two periods"):
+        trend(sim[pd.to_datetime(sim["date"]) < "2023-04-01"])
+    perfect = pd.DataFrame({"score": [10] * 5 + [0] * 5, "date": ["2024-01-01"] * 5 + ["2024-04-01"] * 5})
+    assert trend(perfect).slope == pytest.approx(-200)  # SE 0 in both periods: adjusted SE used
+
+
+# -- rolling -------------------------------------------------------------------------------------------------------
+def test_rolling_over_periods_matches_naive_loop(sim):
+    before = sim.copy()
+    out = rolling_nps(sim, window=3, freq="ME", min_periods=2)
+    pd.testing.assert_frame_equal(sim, before)
+    labels = period_of(sim, "M")
+    periods = [str(p) for p in pd.period_range("2023-01", "2024-12", freq="M")]
+    assert out["period"].tolist() == periods and list(out.columns) == ["period", "n", "nps"]
+    for i, p in enumerate(periods):
+        inside = sim[labels.isin(periods[max(0, i - 2):i + 1])]
+        c = counts_of(inside)
+        assert out["n"].iloc[i] == c.n
+        if i < 1:
+            assert math.isnan(out["nps"].iloc[i])
+        else:
+            assert out["nps"].iloc[i] == pytest.approx(c.nps, abs=1e-9)
+
+
+def test_rolling_over_responses_matches_naive_loop(rng):
+    df = pd.DataFrame({"score": rng.integers(0, 11, 300).astype(float),
+                       "date": pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 40, 300), "D")})
+    df.loc[rng.choice(300, 20, replace=False), "score"] = np.nan
+    df.loc[rng.choice(300, 5, replace=False), "date"] = pd.NaT
+    df.index = rng.permutation(300) + 1000
+    out = rolling_nps(df, window=25, min_periods=10)
+    usable = df.dropna()
+    ordered = usable.iloc[np.argsort(usable["date"].to_numpy(), kind="stable")]
+    assert out.index.tolist() == ordered.index.tolist() and list(out.columns) == ["date", "n", "nps"]
+    scores = ordered["score"].tolist()
+    for i in range(len(scores)):
+        win = scores[max(0, i - 24):i + 1]
+        assert out["n"].iloc[i] == len(win)
+        if len(win) < 10:
+            assert math.isnan(out["nps"].iloc[i])
+        else:
+            assert out["nps"].iloc[i] == pytest.approx(nt.nps(win), abs=1e-9)
+    with pytest.raises(ValueError, match="min_periods"):
+        rolling_nps(df, window=3, min_periods=5)
+
+
+def test_inputs_are_left_alone(sim):
+    sim = sim.assign(when=pd.to_datetime(sim["date"]).dt.tz_localize("UTC").dt.tz_convert("Europe/Warsaw"))
+    before = sim.copy()
+    compare_periods(sim, date="when", by="segment", weights="weight")
+    current_vs_previous(sim, date="when", compare_to="year_ago")
+    trend(sim, by="segment")
+    assert trend(sim).n_undated == int(sim["date"].isna().sum())
+    rolling_nps(sim, window=50)
+    rolling_nps(sim, date="when", window=2, freq="YE")
+    labels = period_of(sim, "Q")
+    decompose_change(sim[labels == "2024Q1"], sim[labels == "2024Q2"], by="segment")
+    pd.testing.assert_frame_equal(sim, before)
