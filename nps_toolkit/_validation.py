@@ -27,12 +27,17 @@ def describe_offenders(values: Sequence, positions: Sequence[int], limit: int = 
     >>> describe_offenders(list(range(9)), list(range(9)), limit=2)
     '0 (position 0), 1 (position 1) and 7 more'
     """
-    shown = [f"{v!r} (position {int(p)})" for v, p in zip(values[:limit], positions[:limit])]
+    # numpy scalars are shown as the plain values they hold (11.0, True), not as np.float64(11.0)
+    shown = [f"{_plain(v)!r} (position {int(p)})" for v, p in zip(values[:limit], positions[:limit])]
     text = ", ".join(shown)
     extra = len(values) - limit
     if extra > 0:
         text += f" and {extra} more"
     return text
+
+
+def _plain(value):
+    return value.item() if isinstance(value, (np.number, np.bool_)) else value
 
 
 def check_confidence(confidence) -> float:
@@ -119,15 +124,18 @@ def check_weights(weights, length: int, *, column: str = "weights", mask=None) -
     if pd.api.types.is_bool_dtype(series.dtype):
         raise TypeError(f"{column}: weights must be numbers, got booleans")
     numeric = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    raw = series.to_numpy(dtype=object) if series.dtype == object else None
+    # Object, string and categorical columns are looked at value by value: booleans and text
+    # (even numeric text such as "2", which pd.to_numeric would silently accept) are refused.
+    raw = None if pd.api.types.is_numeric_dtype(series.dtype) else series.to_numpy(dtype=object)
     if raw is not None:
-        is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in raw), bool, len(raw))
-        if mask is not None:
-            is_bool &= np.asarray(mask, dtype=bool)
-        if is_bool.any():
-            pos = np.flatnonzero(is_bool)
-            raise TypeError(f"{column}: weights must be numbers, got booleans: "
-                            f"{describe_offenders(list(raw[pos]), pos)}")
+        for kind, types in (("booleans", (bool, np.bool_)), ("text", (str, bytes))):
+            hit = np.fromiter((isinstance(v, types) for v in raw), bool, len(raw))
+            if mask is not None:
+                hit &= np.asarray(mask, dtype=bool)
+            if hit.any():
+                pos = np.flatnonzero(hit)
+                raise TypeError(f"{column}: weights must be numbers, got {kind}: "
+                                f"{describe_offenders(list(raw[pos]), pos)}")
     bad = ~np.isfinite(numeric) | (numeric < 0)
     if mask is not None:
         bad &= np.asarray(mask, dtype=bool)

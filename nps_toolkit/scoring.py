@@ -332,7 +332,8 @@ class NPSCounts:
         """Net Promoter Score, -100..100: % promoters minus % detractors (NaN when n = 0)."""
         if self.n == 0:
             return math.nan
-        return 100.0 * (self.promoters - self.detractors) / self.n
+        # clipped: with weighted (float) sums, rounding could otherwise give -100.00000000000001
+        return min(100.0, max(-100.0, 100.0 * (self.promoters - self.detractors) / self.n))
 
     @property
     def variance(self) -> float:

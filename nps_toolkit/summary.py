@@ -74,6 +74,11 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
         check_columns(data, [weights], role="weights column")
     confidence = check_confidence(confidence)
     check_method(method)
+    reserved = SUMMARY_COLUMNS + ["n_effective"] + [c + "_sq" for c in _CATS]
+    clash = [c for c in by_cols if c in reserved]
+    if clash:  # it would be overwritten by (or clash with) the table's own column of that name
+        raise ValueError(f"by column {clash[0]!r} has the name of a summary table column; rename it "
+                         f"(reserved: {', '.join(repr(c) for c in reserved)})")
 
     codes = score_codes(data[score], scale=scale, column=str(score))
     present = codes >= 0
@@ -100,7 +105,7 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
     sq = None if weights is None else [table[c + "_sq"].to_numpy(float) for c in ("promoters", "passives",
                                                                                   "detractors")]
     arrays = CountArrays.from_arrays(table["promoters"], table["passives"], table["detractors"], sq)
-    est, low, high = interval_arrays(arrays, confidence=confidence, method=method, **options)
+    _, low, high = interval_arrays(arrays, confidence=confidence, method=method, **options)
 
     out = table[by_cols].copy()
     out["n"] = n
@@ -111,7 +116,11 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
         for name, share in (("promoters", "promoter_share"), ("passives", "passive_share"),
                             ("detractors", "detractor_share")):
             out[share] = np.where(n > 0, table[name] / n.where(n > 0, 1), np.nan)
-    out["nps"] = np.where(n > 0, est, np.nan)
+    # NPS from the counts themselves (weighted sums, not the effective counts behind the interval),
+    # clipped so that float rounding cannot leave [-100, 100]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = 100.0 * (table["promoters"] - table["detractors"]).to_numpy(float) / n.where(n > 0, 1).to_numpy(float)
+    out["nps"] = np.where(n > 0, np.clip(raw, -100.0, 100.0), np.nan)
     out["ci_low"] = low
     out["ci_high"] = high
     if sq is not None:
