@@ -1,0 +1,586 @@
+"""Tests of nps_toolkit.plots and nps_toolkit._i18n.
+
+Every expected number below is computed by hand from the inputs; the trend,
+comparison and decomposition tables are built by hand in the shape of
+compare_periods, compare_groups and decompose_change.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex, to_rgba
+
+import nps_toolkit as nt
+from nps_toolkit import _i18n
+from nps_toolkit.plots import (MUTED, NEUTRAL, PALETTE, plot_comparison, plot_decomposition, plot_distribution,
+                               plot_nps, plot_trend)
+
+MINUS = "\u2212"
+BAD_LANGUAGE = r"unknown language 'de'; allowed: 'en', 'ru', 'pl'"
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def legend_texts(ax) -> list[str]:
+    legend = ax.get_legend()
+    return [] if legend is None else [t.get_text() for t in legend.get_texts()]
+
+
+def xticks(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_xticklabels()]
+
+
+def yticks(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_yticklabels()]
+
+
+def same_colour(a, b) -> bool:
+    return np.allclose(to_rgba(a)[:3], to_rgba(b)[:3], atol=1e-3)
+
+
+# -- palette ---------------------------------------------------------------------------------------------------
+def test_palette_has_the_three_categories_in_distinct_colours():
+    assert list(PALETTE) == ["detractor", "passive", "promoter"]
+    assert len({to_hex(c) for c in PALETTE.values()}) == 3
+    red, green = to_rgba(PALETTE["detractor"]), to_rgba(PALETTE["promoter"])
+    assert red[0] > red[1] and green[1] > green[0]  # red is red, green is green
+
+
+# -- plot_distribution -----------------------------------------------------------------------------------------
+def test_distribution_bars_heights_colours_and_title(survey):
+    ax = plot_distribution(survey)
+    assert isinstance(ax, Axes)
+    bars = ax.containers[0]
+    assert len(bars) == 11
+    assert [b.get_x() + b.get_width() / 2 for b in bars] == pytest.approx(list(range(11)))
+    # 9 answers (one missing): 0 once, 3 once, 6 once, 7 once, 8 once, 9 twice, 10 twice
+    by_hand = {0: 1, 3: 1, 6: 1, 7: 1, 8: 1, 9: 2, 10: 2}
+    expected = [100 * by_hand.get(v, 0) / 9 for v in range(11)]
+    assert [b.get_height() for b in bars] == pytest.approx(expected)
+    for value, bar in enumerate(bars):
+        category = "detractor" if value <= 6 else "passive" if value <= 8 else "promoter"
+        assert same_colour(bar.get_facecolor(), PALETTE[category]), value
+    # 4 promoters, 3 detractors of 9: NPS = 100 * 1 / 9 = 11.1
+    assert ax.get_title() == "Distribution of answers: NPS = 11.1, n = 9"
+    assert xticks(ax) == [str(v) for v in range(11)]
+    assert ax.get_xlabel() == "Answer (0–10)" and ax.get_ylabel() == "Share of answers, %"
+    assert legend_texts(ax) == ["Detractors (0–6): 33%", "Passives (7–8): 22%", "Promoters (9–10): 44%"]
+
+
+def test_distribution_legend_patches_use_the_palette(survey):
+    handles = plot_distribution(survey).get_legend().legend_handles
+    for handle, category in zip(handles, ["detractor", "passive", "promoter"]):
+        assert same_colour(handle.get_facecolor(), PALETTE[category])
+
+
+def test_distribution_weighted(survey):
+    ax = plot_distribution(survey, weights="weight")
+    # weights of the present answers: 10 -> 1+2, 9 -> 2+1, 8 -> 1, 7 -> 0.5, 6 -> 1.5, 0 -> 1, 3 -> 1; total 11
+    sums = {10: 3, 9: 3, 8: 1, 7: 0.5, 6: 1.5, 0: 1, 3: 1}
+    assert [b.get_height() for b in ax.containers[0]] == pytest.approx([100 * sums.get(v, 0) / 11
+                                                                        for v in range(11)])
+    # NPS = 100 * (6 - 3.5) / 11 = 22.7
+    assert ax.get_title() == "Distribution of answers: NPS = 22.7, n = 9 (weighted)"
+
+
+def test_distribution_accepts_series_arrays_and_other_columns(survey):
+    from_series = plot_distribution(survey["score"])
+    from_list = plot_distribution(survey["score"].tolist())
+    from_frame = plot_distribution(survey.rename(columns={"score": "q1"}), score="q1")
+    heights = [[b.get_height() for b in ax.containers[0]] for ax in (from_series, from_list, from_frame)]
+    assert heights[0] == pytest.approx(heights[1]) and heights[0] == pytest.approx(heights[2])
+    assert from_list.get_title() == from_frame.get_title()
+
+
+def test_distribution_shows_every_value_even_when_nobody_gave_it():
+    ax = plot_distribution(pd.Series([10, 10, 9]))
+    heights = [b.get_height() for b in ax.containers[0]]
+    assert len(heights) == 11 and heights[:9] == [0.0] * 9
+    assert heights[9:] == pytest.approx([100 / 3, 200 / 3])
+    assert "NPS = 100.0" in ax.get_title()
+
+
+def test_distribution_custom_scale_and_title():
+    scale = nt.NPSScale(detractors=[1, 2, 3], passives=[4], promoters=[5])
+    ax = plot_distribution([1, 5, 5, 4], scale=scale, title="Pilot")
+    assert len(ax.containers[0]) == 5
+    assert ax.get_title() == "Pilot: NPS = 25.0, n = 4"
+    assert legend_texts(ax)[1] == "Passives (4): 25%"
+
+
+def test_distribution_negative_nps_uses_a_minus_sign():
+    ax = plot_distribution([0, 0, 10])
+    assert f"NPS = {MINUS}33.3" in ax.get_title()
+
+
+@pytest.mark.parametrize("language, words", [
+    ("ru", ["Распределение оценок", "Детракторы", "Нейтралы (пассивы)", "Промоутеры", "Доля ответов, %", "Оценка"]),
+    ("pl", ["Rozkład odpowiedzi", "Krytycy", "Neutralni (pasywni)", "Promotorzy", "Udział odpowiedzi, %",
+            "Odpowiedź"]),
+])
+def test_distribution_labels_follow_the_language(survey, language, words):
+    ax = plot_distribution(survey, language=language)
+    shown = " ".join([ax.get_title(), ax.get_xlabel(), ax.get_ylabel()] + legend_texts(ax))
+    for word in words:
+        assert word in shown
+    assert "NPS = 11,1" in ax.get_title()  # decimal comma
+
+
+def test_distribution_draws_on_the_given_axes(survey):
+    fig, ax = plt.subplots()
+    before = plt.get_fignums()
+    assert plot_distribution(survey, ax=ax) is ax
+    assert plt.get_fignums() == before and len(ax.containers) == 1
+
+
+def test_distribution_bad_input(survey):
+    with pytest.raises(KeyError, match=r"score column 'q9' is not in the data; available columns: 'score'"):
+        plot_distribution(survey, score="q9")
+    with pytest.raises(KeyError, match=r"weights column 'w'"):
+        plot_distribution(survey, weights="w")
+    with pytest.raises(TypeError, match="must be a DataFrame"):
+        plot_distribution([1, 2], weights="weight")
+    with pytest.raises(ValueError, match=BAD_LANGUAGE):
+        plot_distribution(survey, language="de")
+    with pytest.raises(ValueError, match=r"11.0 \(position 1\)"):
+        plot_distribution([3, 11])
+    with pytest.raises(TypeError, match="data is required"):
+        plot_distribution()
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        plot_distribution(survey, ax="left")
+    with pytest.raises(ValueError, match="weights must be finite, non-negative"):
+        plot_distribution(survey.assign(weight=-1.0), weights="weight")
+
+
+# -- plot_nps --------------------------------------------------------------------------------------------------
+@pytest.fixture
+def summary_table() -> pd.DataFrame:
+    return pd.DataFrame({"segment": ["North", "South", "East"], "n": [120, 0, 12],
+                         "nps": [35.0, np.nan, -20.0], "ci_low": [22.0, np.nan, -95.0],
+                         "ci_high": [47.0, np.nan, 30.0], "low_n": [False, True, True]})
+
+
+def errorbar_parts(container):
+    """(x, y) of the points and (low, high) of the bars of a vertical ErrorbarContainer."""
+    line, _, (bars,) = container.lines
+    segments = bars.get_segments()
+    return (list(line.get_xdata()), list(line.get_ydata()),
+            [float(s[0][1]) for s in segments], [float(s[1][1]) for s in segments])
+
+
+def test_nps_from_a_summary_table(summary_table):
+    ax = plot_nps(summary_table, by="segment")
+    assert xticks(ax) == ["North\nn = 120", "South\nn = 0", "East\nn = 12"]
+    assert len(ax.containers) == 1  # one errorbar container, for the two groups with an NPS
+    x, y, low, high = errorbar_parts(ax.containers[0])
+    assert x == [0, 2] and y == [35.0, -20.0]
+    assert low == [22.0, -95.0] and high == [47.0, 30.0]
+    assert ax.get_title() == "NPS by Segment" and ax.get_ylabel() == "NPS" and ax.get_xlabel() == "Segment"
+    bottom, top = ax.get_ylim()
+    assert bottom <= -95.0 and top >= 47.0  # never hides an interval
+    assert "no answers" in texts(ax)  # South keeps its tick, without a point
+
+
+def test_nps_flags_low_n_groups(summary_table):
+    summary_table.attrs["min_n"] = 30
+    ax = plot_nps(summary_table, by="segment")
+    hollow = [line for line in ax.lines if line.get_markerfacecolor() == "white"]
+    assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [2]  # East; South has no point
+    assert "n < 30: few answers" in legend_texts(ax)
+
+
+def test_nps_benchmark_line(summary_table):
+    ax = plot_nps(summary_table, by="segment", benchmark=25)
+    lines = [line for line in ax.lines if list(line.get_ydata()) == [25, 25]]
+    assert len(lines) == 1 and lines[0].get_linestyle() == "--"
+    assert "Benchmark: 25.0" in legend_texts(ax)
+    plain = plot_nps(summary_table, by="segment")
+    assert not any("Benchmark" in t for t in legend_texts(plain))
+
+
+def test_nps_bands_are_shaded_and_named(summary_table):
+    ax = plot_nps(summary_table, by="segment", language="ru")
+    spans = [p for p in ax.patches if p.get_alpha() is not None and p.get_alpha() < 0.5]
+    assert len(spans) == 4
+    shown = texts(ax)
+    for word in ("крайне низкий", "удовлетворительный", "высокий"):
+        assert word in shown
+    ax = plot_nps(summary_table, by="segment", bands=False)
+    assert not any(t in texts(ax) for t in ("very low", "satisfactory", "high", "very high"))
+    assert len(ax.patches) == 0
+
+
+def test_nps_band_colours_come_from_the_palette(summary_table):
+    ax = plot_nps(summary_table, by="segment")
+    colours = [to_hex(p.get_facecolor()[:3]) for p in ax.patches]
+    assert colours == [PALETTE["detractor"], PALETTE["passive"], PALETTE["promoter"], PALETTE["promoter"]]
+
+
+def test_nps_from_raw_answers():
+    df = pd.DataFrame({"score": [10, 9, 8, 3, 10, 9, 7, 7, 0, 10], "region": list("NNNNNSSSSS")})
+    ax = plot_nps(df, by="region", confidence=0.9, method="wald")
+    _, y, low, high = errorbar_parts(ax.containers[0])
+    # N: 3 promoters, 1 detractor of 5 -> 40; S: 2 promoters, 1 detractor of 5 -> 20
+    assert y == pytest.approx([40.0, 20.0])
+    for i, region in enumerate("NS"):
+        ci = nt.confint(df.loc[df["region"] == region, "score"], confidence=0.9, method="wald")
+        assert (low[i], high[i]) == pytest.approx((max(ci.low, -100), min(ci.high, 100)))
+    assert xticks(ax) == ["N\nn = 5", "S\nn = 5"]
+    assert "NPS with 90% interval" in legend_texts(ax)
+
+
+def test_nps_without_groups_is_one_estimate(survey):
+    ax = plot_nps(survey)
+    assert xticks(ax) == ["All respondents\nn = 9"]
+    assert errorbar_parts(ax.containers[0])[1] == pytest.approx([100 / 9])
+
+
+def test_nps_order_and_unknown_groups(summary_table):
+    ax = plot_nps(summary_table, by="segment", order=["East", "North", "West"])
+    assert xticks(ax) == ["East\nn = 12", "North\nn = 120", "West"]
+    x, y, _, _ = errorbar_parts(ax.containers[0])
+    assert x == [0, 1] and y == [-20.0, 35.0]
+
+
+def test_nps_summary_without_by_uses_its_label_column(summary_table):
+    ax = plot_nps(summary_table)
+    assert xticks(ax)[0] == "North\nn = 120" and ax.get_xlabel() == "Segment"
+
+
+def test_nps_language(summary_table):
+    ax = plot_nps(summary_table, by="segment", language="pl", benchmark=-10)
+    assert ax.get_title() == "NPS w podziale na: Segment"
+    assert f"Benchmark: {MINUS}10,0" in legend_texts(ax)
+    assert "NPS z przedziałem ufności 95%" in legend_texts(ax)
+    assert "brak odpowiedzi" in texts(ax)
+
+
+def test_nps_draws_on_the_given_axes(summary_table):
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plot_nps(summary_table, by="segment", ax=right) is right
+    assert len(right.containers) == 1 and len(left.containers) == 0
+
+
+def test_nps_bad_input(summary_table):
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+        plot_nps([1, 2, 3])
+    with pytest.raises(KeyError, match=r"summary column 'ci_high' is not in the data; available columns: "
+                                       r"'segment', 'n', 'nps', 'ci_low', 'low_n'"):
+        plot_nps(summary_table.drop(columns="ci_high"), by="segment")
+    with pytest.raises(KeyError, match=r"by column 'region'"):
+        plot_nps(summary_table, by="region")
+    with pytest.raises(KeyError, match=r"score column 'score'"):
+        plot_nps(pd.DataFrame({"q1": [1, 2]}))
+    with pytest.raises(ValueError, match="benchmark must be an NPS number between -100 and 100"):
+        plot_nps(summary_table, by="segment", benchmark=150)
+    with pytest.raises(TypeError, match="benchmark must be an NPS number"):
+        plot_nps(summary_table, by="segment", benchmark="high")
+    with pytest.raises(ValueError, match=BAD_LANGUAGE):
+        plot_nps(summary_table, by="segment", language="de")
+    with pytest.raises(TypeError, match="column 'nps' must hold numbers"):
+        plot_nps(summary_table.assign(nps=["a", "b", "c"]), by="segment")
+
+
+# -- plot_trend ------------------------------------------------------------------------------------------------
+@pytest.fixture
+def periods() -> pd.DataFrame:
+    """compare_periods-shaped: 2024Q3 has no answers, 2024Q2 few; significant rise in Q2, fall in 2025Q1."""
+    table = pd.DataFrame({
+        "period": ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1"],
+        "n": [200, 25, 0, 180, 190],
+        "nps": [12.0, 40.0, np.nan, 15.0, -5.0],
+        "ci_low": [3.0, 8.0, np.nan, 5.0, -15.0],
+        "ci_high": [21.0, 64.0, np.nan, 25.0, 5.0],
+        "change": [np.nan, 28.0, np.nan, np.nan, -20.0],
+        "p_value": [np.nan, 0.01, np.nan, np.nan, 0.004],
+        "significant": pd.Series([np.nan, True, False, False, True], dtype=object),
+        "low_n": [False, True, True, False, False],
+    })
+    table.attrs.update({"min_n": 30, "confidence": 0.95})
+    return table
+
+
+def marker_lines(ax, marker):
+    return [line for line in ax.lines if line.get_marker() == marker and line.get_linestyle() == "None"]
+
+
+def test_trend_line_gap_and_interval_band(periods):
+    ax = plot_trend(periods)
+    assert isinstance(ax, Axes)
+    assert xticks(ax) == ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1"]
+    main = [line for line in ax.lines if line.get_label() == "NPS"]
+    assert len(main) == 1
+    y = np.asarray(main[0].get_ydata(), dtype=float)
+    assert np.isnan(y[2]) and list(y[[0, 1, 3, 4]]) == [12.0, 40.0, 15.0, -5.0]  # the empty period is a gap
+    assert len(ax.collections) == 1  # the interval band
+    assert ax.get_title() == "NPS over time" and ax.get_xlabel() == "Period" and ax.get_ylabel() == "NPS"
+    bottom, top = ax.get_ylim()
+    assert bottom <= -15.0 and top >= 64.0
+
+
+def test_trend_marks_significant_changes(periods):
+    ax = plot_trend(periods)
+    up, down = marker_lines(ax, "^"), marker_lines(ax, "v")
+    assert len(up) == 1 and len(down) == 1
+    assert list(up[0].get_xdata()) == [1] and list(down[0].get_xdata()) == [4]
+    assert same_colour(up[0].get_color(), PALETTE["promoter"]) and same_colour(down[0].get_color(),
+                                                                                PALETTE["detractor"])
+    assert "+28.0" in texts(ax) and f"{MINUS}20.0" in texts(ax)
+    assert {"Significant increase", "Significant decrease"} <= set(legend_texts(ax))
+
+
+def test_trend_flags_low_n(periods):
+    ax = plot_trend(periods)
+    # 2024Q2 is low-n and significant: a hollow triangle; 2024Q3 has no NPS
+    assert up_is_hollow(marker_lines(ax, "^")[0])
+    assert "n < 30: few answers" in legend_texts(ax)
+    periods.loc[1, "significant"] = False
+    ax = plot_trend(periods)
+    hollow = [line for line in marker_lines(ax, "o") if line.get_markerfacecolor() == "white"]
+    assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [1]
+
+
+def up_is_hollow(line) -> bool:
+    return line.get_markerfacecolor() == "white"
+
+
+def test_trend_without_change_marks(periods):
+    ax = plot_trend(periods.drop(columns=["significant"]), show_changes=False)
+    assert not marker_lines(ax, "^") and not marker_lines(ax, "v")
+    assert not any(t.startswith("+") for t in texts(ax))
+
+
+def test_trend_change_direction_without_a_change_column(periods):
+    ax = plot_trend(periods.drop(columns=["change"]))
+    assert list(marker_lines(ax, "^")[0].get_xdata()) == [1]  # 40 after 12
+
+
+def test_trend_by_group(periods):
+    other = periods.assign(nps=periods["nps"] + 10, ci_low=periods["ci_low"] + 10, ci_high=periods["ci_high"] + 10,
+                           significant=False, low_n=False)
+    table = pd.concat([periods.assign(region="North"), other.assign(region="South")], ignore_index=True)
+    ax = plot_trend(table, by="region", language="ru")
+    lines = {line.get_label(): line for line in ax.lines if line.get_label() in ("North", "South")}
+    assert set(lines) == {"North", "South"}
+    colours = {to_hex(line.get_color()) for line in lines.values()}
+    assert len(colours) == 2 and not colours & set(PALETTE.values())  # a hue palette, not the categories'
+    assert len(ax.collections) == 2
+    assert ax.get_title() == "Динамика NPS в разрезе «Регион»"
+    assert xticks(ax)[0] == "2024Q1" and ax.get_xlabel() == "Период"
+    assert {"North", "South", "Значимый рост", "Значимое снижение", "n < 30: мало ответов"} <= set(legend_texts(ax))
+
+
+def test_trend_language_pl(periods):
+    ax = plot_trend(periods, language="pl")
+    assert ax.get_title() == "NPS w czasie" and ax.get_xlabel() == "Okres"
+    assert "Istotny wzrost" in legend_texts(ax) and "+28,0" in texts(ax)
+
+
+def test_trend_draws_on_the_given_axes(periods):
+    fig, ax = plt.subplots()
+    assert plot_trend(periods, ax=ax) is ax
+
+
+def test_trend_bad_input(periods):
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+        plot_trend(periods.to_dict())
+    with pytest.raises(KeyError, match=r"column 'ci_low' is not in the data; available columns: 'period'"):
+        plot_trend(periods.drop(columns="ci_low"))
+    with pytest.raises(KeyError, match=r"column 'significant'"):
+        plot_trend(periods.drop(columns="significant"))
+    with pytest.raises(KeyError, match=r"by column 'segment'"):
+        plot_trend(periods, by="segment")
+    with pytest.raises(TypeError, match=r"column 'significant' must hold True/False"):
+        plot_trend(periods.assign(significant="yes"))
+    with pytest.raises(ValueError, match=BAD_LANGUAGE):
+        plot_trend(periods, language="de")
+
+
+# -- plot_comparison -------------------------------------------------------------------------------------------
+@pytest.fixture
+def groups() -> pd.DataFrame:
+    """compare_groups-shaped, reference A; D has no answers."""
+    table = pd.DataFrame({
+        "brand": ["A", "B", "C", "D"], "n": [300, 250, 280, 0], "nps": [20.0, 0.0, 25.0, np.nan],
+        "ci_low": [12.0, -9.0, 16.0, np.nan], "ci_high": [28.0, 9.0, 34.0, np.nan],
+        "difference": [np.nan, -20.0, 5.0, np.nan], "diff_low": [np.nan, -32.0, -7.0, np.nan],
+        "diff_high": [np.nan, -8.0, 17.0, np.nan], "p_value": [np.nan, 0.001, 0.4, np.nan],
+        "p_value_adjusted": [np.nan, 0.002, 0.4, np.nan], "significant": [False, True, False, False],
+        "p_best": [0.2, 0.0, 0.8, np.nan],
+    })
+    table.attrs.update({"reference": "A", "confidence": 0.95})
+    return table
+
+
+def test_comparison_forest(groups):
+    ax = plot_comparison(groups)
+    assert yticks(ax) == ["A (reference)", "B", "C", "D (no answers)"]
+    assert len(ax.containers) == 2  # one bar per compared group
+    points = [(float(c.lines[0].get_xdata()[0]), float(c.lines[0].get_ydata()[0])) for c in ax.containers]
+    assert points == [(-20.0, 1.0), (5.0, 2.0)]
+    ends = [[tuple(map(float, s[:, 0])) for s in c.lines[2][0].get_segments()] for c in ax.containers]
+    assert ends == [[(-32.0, -8.0)], [(-7.0, 17.0)]]
+    assert same_colour(ax.containers[0].lines[0].get_color(), PALETTE["detractor"])  # significant, lower
+    assert same_colour(ax.containers[1].lines[0].get_color(), MUTED)  # not significant
+    zero = [line for line in ax.lines if list(line.get_xdata()) == [0, 0]]
+    assert len(zero) == 1
+    assert ax.get_title() == "Differences in NPS (95% intervals)"
+    assert ax.get_xlabel() == "Difference in NPS, points"
+    assert {"Significantly lower", "Not significant"} == set(legend_texts(ax))
+    assert f"{MINUS}20.0 [{MINUS}32.0; {MINUS}8.0]" in texts(ax)
+
+
+def test_comparison_reference_argument_and_label(groups):
+    groups.attrs.clear()
+    ax = plot_comparison(groups, label="brand", reference="A", language="ru")
+    assert yticks(ax) == ["A (база сравнения)", "B", "C", "D (нет ответов)"]
+    assert ax.get_xlabel() == "Разница NPS относительно A, пункты"
+    # without attrs or reference, a row without a difference but with answers is the reference
+    ax = plot_comparison(groups)
+    assert yticks(ax)[0] == "A (reference)"
+
+
+def test_comparison_significant_higher_is_green(groups):
+    groups.loc[2, "significant"] = True
+    ax = plot_comparison(groups, language="pl")
+    assert same_colour(ax.containers[1].lines[0].get_color(), PALETTE["promoter"])
+    assert {"Istotnie wyższy", "Istotnie niższy"} == set(legend_texts(ax))
+    assert yticks(ax)[0] == "A (odniesienie)"
+
+
+def test_comparison_label_column_is_found_or_given(groups):
+    table = groups.drop(columns="brand").assign(name=["w", "x", "y", "z"])[["difference", "diff_low", "diff_high",
+                                                                           "significant", "name"]]
+    assert yticks(plot_comparison(table)) == ["w (reference)", "x", "y", "z (reference)"]
+    assert yticks(plot_comparison(table, reference="w")) == ["w (reference)", "x", "y", "z (no answers)"]
+
+
+def test_comparison_bad_input(groups):
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+        plot_comparison(None)
+    with pytest.raises(KeyError, match=r"column 'diff_low' is not in the data; available columns: 'brand'"):
+        plot_comparison(groups.drop(columns="diff_low"))
+    with pytest.raises(KeyError, match=r"label column 'segment'"):
+        plot_comparison(groups, label="segment")
+    with pytest.raises(ValueError, match=BAD_LANGUAGE):
+        plot_comparison(groups, language="de")
+
+
+# -- plot_decomposition ----------------------------------------------------------------------------------------
+@pytest.fixture
+def decomposition() -> pd.DataFrame:
+    return pd.DataFrame({"component": ["previous", "promoters", "detractors", "current"],
+                         "points": [10.0, 6.0, -2.0, 14.0], "kind": ["level", "change", "change", "level"]})
+
+
+def test_decomposition_waterfall(decomposition):
+    ax = plot_decomposition(decomposition)
+    bars = ax.containers[0]
+    assert len(bars) == 4
+    assert [b.get_y() for b in bars] == [0.0, 10.0, 16.0, 0.0]
+    assert [b.get_height() for b in bars] == [10.0, 6.0, -2.0, 14.0]
+    expected = [NEUTRAL, PALETTE["promoter"], PALETTE["detractor"], NEUTRAL]
+    assert all(same_colour(b.get_facecolor(), c) for b, c in zip(bars, expected))
+    assert texts(ax) == ["10.0", "+6.0", f"{MINUS}2.0", "14.0"]
+    assert xticks(ax) == ["Previous", "Promoters", "Detractors", "Current"]
+    assert ax.get_title() == "Change in NPS: 10.0 → 14.0 (+4.0 points)"
+    assert ax.get_ylabel() == "NPS, points"
+    assert legend_texts(ax) == ["Level", "Increase", "Decrease"]
+
+
+def test_decomposition_with_any_number_of_segment_rows():
+    table = pd.DataFrame({"component": ["previous", "within: North", "within: South", "within: East", "mix",
+                                        "current"],
+                          "points": [-12.0, 3.0, -5.0, 0.0, 1.5, -12.5],
+                          "kind": ["level", "change", "change", "change", "change", "level"]})
+    ax = plot_decomposition(table, language="ru")
+    bars = ax.containers[0]
+    assert [b.get_y() for b in bars] == [0.0, -12.0, -9.0, -14.0, -14.0, 0.0]
+    assert same_colour(bars[3].get_facecolor(), MUTED)  # no change
+    assert [t.replace("\n", " ") for t in xticks(ax)] == [  # long labels are wrapped
+        "Прошлый период", "Внутри: North", "Внутри: South", "Внутри: East", "Структура сегментов", "Текущий период"]
+    assert ax.get_title() == f"Изменение NPS: {MINUS}12,0 → {MINUS}12,5 ({MINUS}0,5 п.)"
+    assert ax.get_ylim()[1] == 0.0  # everything below zero
+
+
+def test_decomposition_language_pl(decomposition):
+    ax = plot_decomposition(decomposition, language="pl")
+    assert xticks(ax) == ["Poprzedni okres", "Promotorzy", "Krytycy", "Bieżący okres"]
+    assert legend_texts(ax) == ["Poziom", "Wzrost", "Spadek"]
+
+
+def test_decomposition_draws_on_the_given_axes(decomposition):
+    fig, ax = plt.subplots()
+    assert plot_decomposition(decomposition, ax=ax) is ax
+
+
+def test_decomposition_bad_input(decomposition):
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+        plot_decomposition([1, 2])
+    with pytest.raises(KeyError, match=r"column 'kind' is not in the data; available columns: 'component', "
+                                       r"'points'"):
+        plot_decomposition(decomposition.drop(columns="kind"))
+    with pytest.raises(ValueError, match=r"'level' or 'change'; got 'total' \(position 3\)"):
+        plot_decomposition(decomposition.assign(kind=["level", "change", "change", "total"]))
+    with pytest.raises(ValueError, match="the first row must be a 'level'"):
+        plot_decomposition(decomposition.iloc[1:])
+    with pytest.raises(ValueError, match="finite numbers"):
+        plot_decomposition(decomposition.assign(points=[10.0, np.nan, -2.0, 14.0]))
+    with pytest.raises(ValueError, match="no rows"):
+        plot_decomposition(decomposition.iloc[:0])
+    with pytest.raises(ValueError, match=BAD_LANGUAGE):
+        plot_decomposition(decomposition, language="de")
+
+
+# -- _i18n -----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("table", [_i18n.TEXTS, _i18n.HEADERS], ids=["TEXTS", "HEADERS"])
+def test_every_entry_has_every_language_and_the_same_placeholders(table):
+    for key, entry in table.items():
+        assert set(entry) == set(_i18n.LANGUAGES), key
+        assert all(isinstance(v, str) and v.strip() for v in entry.values()), key
+        assert len({frozenset(_i18n.placeholders(v)) for v in entry.values()}) == 1, key
+
+
+def test_required_keys_and_category_names():
+    required = {"nps", "period", "difference", "promoters", "passives", "detractors", "benchmark", "low_n",
+                "significant_change", "interval", "answers", "share", "count"}
+    assert required <= set(_i18n.TEXTS)
+    assert [_i18n.text(k, "ru") for k in ("detractors", "passives", "promoters")] == [
+        "Детракторы", "Нейтралы (пассивы)", "Промоутеры"]
+    assert [_i18n.text(k, "pl") for k in ("detractors", "passives", "promoters")] == [
+        "Krytycy", "Neutralni (pasywni)", "Promotorzy"]
+
+
+def test_text_errors():
+    with pytest.raises(KeyError, match="no text 'promotors'; did you mean 'promoters'"):
+        _i18n.text("promotors")
+    with pytest.raises(KeyError, match=r"needs a value for \{confidence\}"):
+        _i18n.text("interval", "en")
+    with pytest.raises(ValueError, match=BAD_LANGUAGE):
+        _i18n.text("nps", "de")
+    assert _i18n.text("interval", "ru", confidence="95%") == "95% доверительный интервал"
+
+
+def test_headers_and_numbers():
+    assert _i18n.header("p_value", "ru") == "p-значение"
+    assert _i18n.header("custom", "pl") == "custom"
+    assert _i18n.number(-0.04) == "0.0" and _i18n.number(0.04, sign=True) == "0.0"
+    assert _i18n.number(2.25, "pl", decimals=2, sign=True) == "+2,25"
+    assert _i18n.number(None) == "–" and _i18n.percent(math.nan) == "–"
+    assert _i18n.percent(0.125, "en", decimals=1) == "12.5%"
+    with pytest.raises(TypeError):
+        _i18n.number("12")
