@@ -1,23 +1,107 @@
-"""The HTML summary report."""
+"""Running templates: files written, HTML without code, JSON valid, failures contained."""
 
+import json
+
+import jsonschema
 import pandas as pd
+import pytest
 
-from nps_toolkit.report import summary_html, write_summary
-
-
-def test_summary_html_has_overall_and_groups():
-    df = pd.DataFrame({"score": [10] * 2 + [8] * 5 + [3] * 3, "region": ["N"] * 5 + ["S"] * 5})
-    page = summary_html(df, by="region", title="T & Co")
-    assert page.startswith("<!DOCTYPE html>")
-    assert "T &amp; Co" in page  # escaped title
-    assert "NPS is <b>-10.0</b>" in page  # 20% promoters - 30% detractors
-    assert page.count("<table") == 2
-    assert ">N<" in page and ">S<" in page
+import nps_toolkit as nt
+from nps_toolkit.parameters import ParameterError
+from nps_toolkit.results import load_schema
+from nps_toolkit.report import TemplateError, run_template
 
 
-def test_write_summary_is_atomic_and_leaves_data_alone(tmp_path):
-    df = pd.DataFrame({"score": [10, 0, None], "region": ["N", "S", "S"]})
-    before = df.copy()
-    path = write_summary(df, tmp_path / "out" / "summary.html", by="region")
-    assert path.read_text(encoding="utf-8").count("<table") == 2
-    pd.testing.assert_frame_equal(df, before)
+@pytest.fixture(scope="module")
+def small_csv(tmp_path_factory):
+    """A small survey export in the Russian Excel flavour (cp1251, ';', day-first dates)."""
+    data = nt.load_sample().groupby(["brand", "segment"]).sample(n=16, random_state=7).reset_index(drop=True)
+    path = tmp_path_factory.mktemp("data") / "small_ru.csv"
+    out = data.assign(date=data["date"].dt.strftime("%d.%m.%Y"))
+    out.to_csv(path, sep=";", index=False, encoding="cp1251", errors="replace")
+    return path, data
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_benchmark_study_runs_and_matches_the_package(tmp_path, small_csv, language):
+    path, data = small_csv
+    run = run_template("benchmark_study", {"data_path": str(path), "language": language, "benchmark": 20.0},
+                       tmp_path)
+    assert [run.notebook.name, run.html.name, run.results.name] == [
+        "benchmark_study.ipynb", "benchmark_study.html", "benchmark_study.json"]
+    results = json.loads(run.results.read_text(encoding="utf-8"))
+    jsonschema.validate(results, load_schema("benchmark_study"))
+    expected = nt.confint(data["score"])
+    assert results["overall"]["nps"] == pytest.approx(expected.estimate)
+    assert results["overall"]["ci_low"] == pytest.approx(expected.low)
+    cmp = nt.compare_to_benchmark(data["score"], 20.0)
+    assert results["benchmark"]["difference"] == pytest.approx(cmp.difference)
+    assert results["benchmark"]["p_value"] == pytest.approx(cmp.p_value)
+    html = run.html.read_text(encoding="utf-8")
+    assert "prepare_study" not in html and "import nps_toolkit" not in html  # no code in the report
+    assert ("NPS по сегментам" in html) == (language == "ru")
+    assert "PosixPath" not in html
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_failed_run_keeps_the_earlier_report(tmp_path, small_csv):
+    path, _ = small_csv
+    good = run_template("benchmark_study", {"data_path": str(path)}, tmp_path)
+    before = good.html.read_text(encoding="utf-8"), good.results.read_text(encoding="utf-8")
+    with pytest.raises(TemplateError, match="segment_column.*'region' is not in the data") as info:
+        run_template("benchmark_study", {"data_path": str(path), "segment_column": "region"}, tmp_path)
+    assert info.value.notebook.name == "benchmark_study.failed.ipynb" and info.value.notebook.exists()
+    assert (good.html.read_text(encoding="utf-8"), good.results.read_text(encoding="utf-8")) == before
+    assert "\n" not in str(info.value)  # one line, not a traceback
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"colour": "red"}, "unknown parameter 'colour'"),
+    ({"results_path": "x.json"}, "set by run_template"),
+])
+def test_bad_parameters_are_refused_before_running(tmp_path, params, message):
+    with pytest.raises(ParameterError, match=message):
+        run_template("benchmark_study", params, tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"language": "de"}, "language"),
+    ({"confidence": "high"}, "confidence"),
+    ({"score_column": "nps_answer"}, "nps_answer"),
+])
+def test_bad_parameters_fail_inside_the_notebook_with_their_name(tmp_path, small_csv, params, message):
+    path, _ = small_csv
+    with pytest.raises(TemplateError, match=message):
+        run_template("benchmark_study", {"data_path": str(path), **params}, tmp_path)
+
+
+def test_competitor_comparison(tmp_path, small_csv):
+    path, data = small_csv
+    run = run_template("competitor_comparison", {"data_path": str(path)}, tmp_path)
+    results = json.loads(run.results.read_text(encoding="utf-8"))
+    jsonschema.validate(results, load_schema("competitor_comparison"))
+    ours = results["our_brand"]
+    assert ours not in [c["brand"] for c in results["comparisons"]]
+    assert sum(b["p_best"] for b in results["brands"]) == pytest.approx(1.0)
+    for c in results["comparisons"]:
+        direct = nt.compare(data.loc[data["brand"] == ours, "score"], data.loc[data["brand"] == c["brand"], "score"])
+        assert c["difference"] == pytest.approx(direct.difference)
+        assert c["p_value"] == pytest.approx(direct.p_value)
+    with pytest.raises(TemplateError, match="our_brand.*'Nope'"):
+        run_template("competitor_comparison", {"data_path": str(path), "our_brand": "Nope"}, tmp_path)
+
+
+def test_period_comparison(tmp_path, small_csv):
+    path, data = small_csv
+    run = run_template("period_comparison", {"data_path": str(path), "segment_column": "segment"}, tmp_path)
+    results = json.loads(run.results.read_text(encoding="utf-8"))
+    jsonschema.validate(results, load_schema("period_comparison"))
+    labels = [p["period"] for p in results["periods"]]
+    assert labels == sorted(labels) and labels[0] == str(data["date"].min().to_period("Q"))
+    table = nt.compare_periods(data, freq="QE")
+    assert [p["nps"] for p in results["periods"]] == pytest.approx(table["nps"].tolist(), nan_ok=True)
+    assert results["change"]["current"] == labels[-1]
+    parts = [d["points"] for d in results["decomposition"] if d["kind"] == "change"]
+    levels = [d["points"] for d in results["decomposition"] if d["kind"] == "level"]
+    assert sum(parts) == pytest.approx(levels[1] - levels[0])

@@ -1,0 +1,236 @@
+"""Template parameters: read them from the notebooks, check them, load the data.
+
+Every template's first code cell after its ``parameters`` cell calls
+:func:`prepare_study`, which stops with one plain message naming the bad
+parameter and what is allowed: an unknown or misspelt parameter name (which
+papermill only warns about), a wrong type, an unknown language or method, a
+confidence outside (0, 1), a data file that cannot be read or a column that
+is not in it.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["ParameterError", "Parameter", "template_path", "list_templates", "template_parameters",
+           "check_parameters", "prepare_study", "coerce_value"]
+
+#: Parameters every template shares (the rest are template-specific).
+SHARED = ("data_path", "score_column", "results_path", "title", "language", "confidence", "method",
+          "weights_column", "min_n")
+
+#: Names IPython puts in a notebook's namespace; they are not parameters.
+_IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+class ParameterError(ValueError):
+    """A template parameter is unknown, of the wrong type or not allowed."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a template, as declared in its ``parameters`` cell."""
+
+    name: str
+    type: str
+    default: str
+    help: str
+
+    @property
+    def kinds(self) -> list[str]:
+        """The declared type as a list of alternatives: ``"Optional[str]"`` -> ``["str", "None"]``."""
+        text = self.type.strip().strip("'\"")
+        if text.startswith("Optional[") and text.endswith("]"):
+            return [text[len("Optional["):-1].strip(), "None"]
+        return [t.strip() for t in text.split("|")]
+
+    def allows(self, value) -> bool:
+        """Whether ``value`` is of the declared type (``int`` accepted for ``float``)."""
+        for name in self.kinds:
+            if name == "None" and value is None:
+                return True
+            if name == "bool" and isinstance(value, bool):
+                return True
+            if name == "int" and isinstance(value, int) and not isinstance(value, bool):
+                return True
+            if name == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                return True
+            if name == "str" and isinstance(value, str):
+                return True
+            if name.startswith("list") and isinstance(value, (list, tuple)):
+                return True
+            if name.startswith("dict") and isinstance(value, dict):
+                return True
+        return False
+
+
+def _templates_dir():
+    return resources.files("nps_toolkit.templates")
+
+
+def template_path(name) -> Path:
+    """Path of a template notebook, from its name (``"benchmark_study"``) or a path.
+
+    Examples
+    --------
+    >>> template_path("benchmark_study").name
+    'benchmark_study.ipynb'
+    """
+    candidate = Path(str(name))
+    if candidate.suffix == ".ipynb" and candidate.exists():
+        return candidate
+    found = _templates_dir() / f"{name}.ipynb"
+    if not found.is_file():
+        raise ParameterError(f"unknown template {str(name)!r}; available: {', '.join(list_templates())}")
+    return Path(str(found))
+
+
+def list_templates() -> list[str]:
+    """Names of the bundled templates.
+
+    Examples
+    --------
+    >>> "benchmark_study" in list_templates()
+    True
+    """
+    return sorted(p.name[:-6] for p in _templates_dir().iterdir() if p.name.endswith(".ipynb"))
+
+
+def template_parameters(name) -> dict[str, Parameter]:
+    """The parameters declared in a template's ``parameters`` cell, in order.
+
+    Each line of that cell reads ``name: type = default  # help``.
+
+    Examples
+    --------
+    >>> params = template_parameters("benchmark_study")
+    >>> params["confidence"].type
+    'float'
+    """
+    import papermill
+
+    found = papermill.inspect_notebook(str(template_path(name)))
+    return {k: Parameter(name=k, type=v["inferred_type_name"], default=v["default"], help=v["help"])
+            for k, v in found.items()}
+
+
+def coerce_value(parameter: Parameter, text: str):
+    """Turn a command-line string into a value of the parameter's declared type.
+
+    Examples
+    --------
+    >>> coerce_value(Parameter("confidence", "float", "0.95", ""), "0.9")
+    0.9
+    >>> coerce_value(Parameter("segment_column", "Optional[str]", "'segment'", ""), "none") is None
+    True
+    """
+    kinds = parameter.kinds
+    if "None" in kinds and text.strip().lower() in ("none", "null", ""):
+        return None
+    for kind in kinds:
+        try:
+            if kind == "int":
+                return int(text)
+            if kind == "float":
+                return float(text)
+            if kind == "bool" and text.strip().lower() in ("true", "false", "yes", "no", "1", "0"):
+                return text.strip().lower() in ("true", "yes", "1")
+            if kind.startswith(("list", "dict")):
+                import yaml
+
+                value = yaml.safe_load(text)
+                if isinstance(value, (list, dict)):
+                    return value
+        except ValueError:
+            continue
+    return text
+
+
+def check_parameters(name, values: dict) -> dict:
+    """Check parameter names and types against the template's declaration.
+
+    ``values`` may be a notebook's ``globals()``: IPython's own names,
+    modules, functions and classes (imports) and names starting with ``_``
+    are ignored; every other name must be a declared parameter. Returns the declared
+    parameters with their values.
+    """
+    declared = template_parameters(name)
+    given = {k: v for k, v in values.items()
+             if not k.startswith("_") and k not in _IPYTHON_NAMES and not isinstance(v, types.ModuleType)
+             and not callable(v)}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ParameterError(f"unknown parameter {unknown[0]!r} for template {str(name)!r}; "
+                             f"allowed: {', '.join(declared)}")
+    missing = [k for k in declared if k not in given]
+    if missing:
+        raise ParameterError(f"parameter {missing[0]!r} is not set")
+    for key, param in declared.items():
+        if not param.allows(given[key]):
+            allowed = " or ".join(param.kinds)
+            raise ParameterError(f"parameter {key!r} must be {allowed}, got {given[key]!r} "
+                                 f"({type(given[key]).__name__}); {param.help}".rstrip("; "))
+    return {k: given[k] for k in declared}
+
+
+def _check_shared(p: dict) -> None:
+    from .compare import METHODS  # the studies test differences: the comparison methods apply
+    from .interpretation import LANGUAGES
+
+    if p["language"] not in LANGUAGES:
+        raise ParameterError(f"parameter 'language' must be one of {', '.join(LANGUAGES)}, got {p['language']!r}")
+    if not (0 < p["confidence"] < 1) or not math.isfinite(p["confidence"]):
+        raise ParameterError(f"parameter 'confidence' must be strictly between 0 and 1, got {p['confidence']!r}")
+    if p["method"] not in METHODS:
+        raise ParameterError(f"parameter 'method' must be one of {', '.join(METHODS)}, got {p['method']!r}")
+    if p["min_n"] < 1:
+        raise ParameterError(f"parameter 'min_n' must be at least 1, got {p['min_n']!r}")
+    if not p["results_path"]:
+        raise ParameterError("parameter 'results_path' must name the file for the results JSON")
+
+
+def _load(p: dict, date_column: str | None) -> pd.DataFrame:
+    from .datasets import load_sample
+    from .io import read_responses
+
+    if not p["data_path"]:
+        return load_sample()
+    path = Path(p["data_path"]).expanduser()
+    if not path.exists():
+        raise ParameterError(f"parameter 'data_path': file not found: {str(path)!r}")
+    try:
+        return read_responses(path, score=p["score_column"], date=date_column)
+    except KeyError as exc:
+        raise ParameterError(f"parameter 'score_column' or 'date_column': {exc.args[0]}") from None
+
+
+def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
+    """Validate a template's parameters and load its data.
+
+    Called by every template right after its ``parameters`` cell as
+    ``params, data = nt.prepare_study("benchmark_study", globals())``.
+    Checks names and types, the shared parameters (language, confidence,
+    method, min_n), loads ``data_path`` (the bundled sample when empty) and
+    checks that every ``*_column`` parameter names a column of the data.
+    Raises :class:`ParameterError` with a plain message otherwise.
+    """
+    from .scoring import score_codes
+
+    p = check_parameters(name, values)
+    _check_shared(p)
+    data = _load(p, p.get("date_column"))
+    for key, value in p.items():
+        if key.endswith("_column") and value is not None and value not in data.columns:
+            raise ParameterError(f"parameter {key!r}: column {value!r} is not in the data; available columns: "
+                                 f"{', '.join(map(str, data.columns))}")
+    try:
+        score_codes(data[p["score_column"]], column=p["score_column"])
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"parameter 'score_column': {exc}") from None
+    return p, data

@@ -1,0 +1,234 @@
+"""The studies behind the report templates.
+
+Each template calls one function here with its validated parameters (see
+:func:`nps_toolkit.prepare_study`) and shows what it returns: a
+:class:`Study` with the results (the JSON), a headline sentence and a
+methods note in the report language, and display tables. The templates hold
+no statistics of their own: every number comes from the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import _i18n
+from ._version import __version__
+from .compare import compare_groups, compare_to_benchmark
+from .industry import lookup_benchmark
+from .interpretation import band, interpret
+from .intervals import confint
+from .periods import compare_periods, current_vs_previous, decompose_change, parse_dates, period_freq, trend
+from .results import write_results
+from .scoring import counts
+
+__all__ = ["Study", "benchmark_study", "competitor_comparison", "period_comparison"]
+
+
+@dataclass(frozen=True)
+class Study:
+    """What a template shows: results (for the JSON), prose and tables."""
+
+    template: str
+    results: dict
+    headline: str
+    methods: str
+    tables: dict = field(default_factory=dict)
+    language: str = "en"
+
+    def write_results(self, path):
+        """Write the results JSON (schema-checked, atomically)."""
+        return write_results(self.results, path, schema=self.template)
+
+    def heading(self, key: str) -> str:
+        """A section heading (markdown) in the report language."""
+        return "## " + _t("heading_" + key, self.language)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A display table with headers in the report language, numbers rounded."""
+        return _display(self.tables[name], self.language)
+
+
+def _t(key, language, **fmt) -> str:
+    return _i18n.text(key, language, **fmt)
+
+
+def _display(table: pd.DataFrame, language: str) -> pd.DataFrame:
+    shown = table.copy()
+    for col in shown.columns:
+        if col.endswith("_share"):
+            shown[col] = (100 * shown[col]).round(1)
+        elif pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = shown[col].round(3 if col.startswith("p_") else 1)
+    return shown.rename(columns={c: _i18n.header(c, language) for c in shown.columns})
+
+
+def _meta(template: str, p: dict, n_missing: int) -> dict:
+    return {"template": template, "title": p["title"], "language": p["language"], "confidence": p["confidence"],
+            "method": p["method"], "n_missing": int(n_missing), "data": p["data_path"] or "bundled sample",
+            "weights_column": p["weights_column"], "version": __version__}
+
+
+def _weights(data: pd.DataFrame, p: dict):
+    return None if p["weights_column"] is None else data[p["weights_column"]]
+
+
+def _methods_note(p: dict, n, n_missing: int, extra: str = "") -> str:
+    lang = p["language"]
+    note = _t("methods_note", lang, method=p["method"], confidence=f"{p['confidence']:.0%}", n=_fmt_n(n),
+              missing=n_missing)
+    if p["weights_column"]:
+        note += " " + _t("methods_weighted", lang, column=p["weights_column"])
+    return note + (" " + extra if extra else "")
+
+
+def _fmt_n(n) -> str:
+    return f"{n:,.0f}".replace(",", "\u202f")
+
+
+def _significance(significant: bool, lang: str) -> str:
+    return _t("significant" if significant else "not_significant", lang)
+
+
+def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
+    """Our NPS against a benchmark and across segments (template ``benchmark_study``).
+
+    ``p`` holds the template's validated parameters: ``score_column``,
+    ``segment_column``, ``weights_column``, ``benchmark`` (a number) or
+    ``benchmark_industry`` (looked up in the bundled table of published
+    averages), ``confidence``, ``method``, ``min_n``, ``language``, ``title``.
+    Segments are each compared with all other respondents (Holm-adjusted).
+    """
+    lang, score = p["language"], p["score_column"]
+    c = counts(data[score], _weights(data, p))
+    ci = confint(c, confidence=p["confidence"], method=p["method"])
+    overall = {"nps": ci.estimate, "n": c.n, "ci_low": ci.low, "ci_high": ci.high, "band": band(ci.estimate),
+               "band_text": interpret(ci.estimate, lang), "n_missing": c.n_missing}
+    headline = _t("headline_nps", lang, nps=f"{ci.estimate:.0f}", conf=f"{p['confidence']:.0%}",
+                  low=f"{ci.low:.0f}", high=f"{ci.high:.0f}", band=interpret(ci.estimate, lang))
+
+    bench = None
+    if p["benchmark"] is not None or p["benchmark_industry"]:
+        if p["benchmark"] is not None:
+            value, source = float(p["benchmark"]), _t("benchmark_given", lang)
+        else:
+            found = lookup_benchmark(p["benchmark_industry"])
+            value, source = found["value"], found["source"]
+        cmp = compare_to_benchmark(c, value, confidence=p["confidence"], method=p["method"])
+        bench = {"value": value, "source": source, "difference": cmp.difference, "low": cmp.low, "high": cmp.high,
+                 "p_value": cmp.p_value, "significant": bool(cmp.significant)}
+        key = "headline_above" if cmp.difference >= 0 else "headline_below"
+        headline += " " + _t(key, lang, points=f"{abs(cmp.difference):.0f}", benchmark=f"{value:g}",
+                             significance=_significance(cmp.significant, lang))
+
+    segments = pd.DataFrame()
+    tables = {}
+    if p["segment_column"]:
+        seg = p["segment_column"]
+        segments = compare_groups(data, score=score, group=seg, reference=None, correction="holm",
+                                  confidence=p["confidence"], method=p["method"], weights=p["weights_column"])
+        segments["low_n"] = segments["n"] < p["min_n"]
+        tables["segments"] = segments[[seg, "n", "nps", "ci_low", "ci_high", "difference", "p_value_adjusted",
+                                       "significant", "low_n"]]
+    results = {
+        "meta": _meta("benchmark_study", p, c.n_missing),
+        "overall": overall,
+        "benchmark": bench,
+        "segments": [{"segment": r[p["segment_column"]], "n": r["n"], "nps": r["nps"], "ci_low": r["ci_low"],
+                      "ci_high": r["ci_high"], "difference": r["difference"], "diff_low": r["diff_low"],
+                      "diff_high": r["diff_high"], "p_value": r["p_value"],
+                      "p_value_adjusted": r["p_value_adjusted"], "significant": bool(r["significant"]),
+                      "low_n": bool(r["low_n"])} for _, r in segments.iterrows()] if len(segments) else [],
+    }
+    extra = _t("methods_segments", lang) if p["segment_column"] else ""
+    return Study("benchmark_study", results, headline, _methods_note(p, c.n, c.n_missing, extra), tables, lang)
+
+
+def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
+    """Our brand against each competitor (template ``competitor_comparison``).
+
+    Each comparison is our brand minus that competitor, with p-values
+    adjusted for the number of competitors (``correction``); ``p_best`` is
+    the posterior probability that a brand has the highest NPS.
+    """
+    lang, score, brand, ours = p["language"], p["score_column"], p["brand_column"], p["our_brand"]
+    brands = sorted(map(str, data[brand].dropna().unique()))
+    if ours not in brands:
+        from .parameters import ParameterError
+
+        raise ParameterError(f"parameter 'our_brand': {ours!r} is not a value of column {brand!r}; "
+                             f"brands in the data: {', '.join(brands)}")
+    table = compare_groups(data, score=score, group=brand, reference=ours, correction=p["correction"],
+                           confidence=p["confidence"], method=p["method"], weights=p["weights_column"])
+    table["low_n"] = table["n"] < p["min_n"]
+    others = table[table[brand] != ours]
+    # compare_groups gives competitor minus ours: flip to ours minus competitor.
+    comparisons = [{"brand": str(r[brand]), "difference": -r["difference"], "low": -r["diff_high"],
+                    "high": -r["diff_low"], "p_value": r["p_value"], "p_value_adjusted": r["p_value_adjusted"],
+                    "significant": bool(r["significant"])} for _, r in others.iterrows()]
+    c = counts(data[score], _weights(data, p))
+    ours_row = table[table[brand] == ours].iloc[0]
+    better = [x["brand"] for x in comparisons if x["significant"] and x["difference"] > 0]
+    worse = [x["brand"] for x in comparisons if x["significant"] and x["difference"] < 0]
+    headline = _t("headline_brand", lang, brand=ours, nps=f"{ours_row['nps']:.0f}", conf=f"{p['confidence']:.0%}",
+                  low=f"{ours_row['ci_low']:.0f}", high=f"{ours_row['ci_high']:.0f}")
+    headline += " " + (_t("brand_better_than", lang, brands=", ".join(better)) if better else "")
+    headline += " " + (_t("brand_worse_than", lang, brands=", ".join(worse)) if worse else "")
+    if not better and not worse:
+        headline += " " + _t("brand_no_difference", lang)
+    best = table.loc[table["p_best"].idxmax()]
+    headline += " " + _t("brand_best", lang, brand=best[brand], p=f"{best['p_best']:.0%}")
+    results = {
+        "meta": _meta("competitor_comparison", p, c.n_missing),
+        "our_brand": ours,
+        "brands": [{"brand": str(r[brand]), "n": r["n"], "nps": r["nps"], "ci_low": r["ci_low"],
+                    "ci_high": r["ci_high"], "p_best": r["p_best"], "low_n": bool(r["low_n"])}
+                   for _, r in table.iterrows()],
+        "comparisons": comparisons,
+    }
+    shown = pd.DataFrame(comparisons).rename(columns={"low": "diff_low", "high": "diff_high"})
+    tables = {"brands": table[[brand, "n", "nps", "ci_low", "ci_high", "p_best", "low_n"]], "comparisons": shown,
+              "forest": others.assign(difference=-others["difference"], diff_low=-others["diff_high"],
+                                      diff_high=-others["diff_low"])}
+    extra = _t("methods_brands", lang, correction=p["correction"] or "none")
+    return Study("competitor_comparison", results, " ".join(headline.split()),
+                 _methods_note(p, c.n, c.n_missing, extra), tables, lang)
+
+
+def period_comparison(data: pd.DataFrame, p: dict) -> Study:
+    """NPS over time (template ``period_comparison``): periods, latest change, its decomposition, trend."""
+    lang, score, date = p["language"], p["score_column"], p["date_column"]
+    common = {"score": score, "date": date, "freq": p["freq"], "confidence": p["confidence"],
+              "method": p["method"], "weights": p["weights_column"]}
+    periods = compare_periods(data, min_n=p["min_n"], **common)
+    latest = current_vs_previous(data, **common)
+    labels = periods.loc[periods["n"] > 0, "period"].tolist()
+    current, previous = labels[-1], labels[-2]
+    period_of = parse_dates(data[date], column=date).dt.to_period(period_freq(p["freq"])).astype(str)
+    now, before = data[period_of == current], data[period_of == previous]
+    decomposition = decompose_change(before[score], now[score])
+    tr = trend(data, score=score, date=date, freq=p["freq"], confidence=p["confidence"],
+               weights=p["weights_column"])
+    c = counts(data[score], _weights(data, p))
+    direction = "change_up" if latest.difference > 0 else "change_down"
+    headline = _t(direction, lang, current=current, previous=previous, nps=f"{latest.nps_a:.0f}",
+                  points=f"{abs(latest.difference):.0f}", conf=f"{p['confidence']:.0%}", low=f"{latest.low:.0f}",
+                  high=f"{latest.high:.0f}", significance=_significance(latest.significant, lang))
+    results = {
+        "meta": _meta("period_comparison", p, c.n_missing),
+        "periods": periods[["period", "n", "nps", "ci_low", "ci_high", "change", "change_low", "change_high",
+                            "p_value", "significant", "low_n"]],
+        "change": {"current": current, "previous": previous, "difference": latest.difference, "low": latest.low,
+                   "high": latest.high, "p_value": latest.p_value, "significant": bool(latest.significant)},
+        "trend": {"slope": tr.slope, "low": tr.low, "high": tr.high, "p_value": tr.p_value,
+                  "significant": bool(tr.significant), "n_periods": int(tr.n_periods), "freq": p["freq"]},
+        "decomposition": decomposition[["component", "points", "kind"]],
+    }
+    tables = {"periods": periods, "decomposition": decomposition}
+    if p["segment_column"]:
+        seg = compare_periods(data, by=p["segment_column"], min_n=p["min_n"], **common)
+        tables["segment_periods"] = seg
+        results["segment_periods"] = seg.rename(columns={p["segment_column"]: "segment"})[
+            ["segment", "period", "n", "nps", "ci_low", "ci_high", "change", "p_value", "significant", "low_n"]]
+    return Study("period_comparison", results, headline, _methods_note(p, c.n, c.n_missing), tables, lang)

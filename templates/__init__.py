@@ -1,0 +1,1 @@
+"""Report templates (papermill notebooks), installed as ``nps_toolkit.templates``."""

@@ -1,0 +1,74 @@
+"""Template parameters: declared in the notebooks, checked by one shared function."""
+
+import pytest
+
+from nps_toolkit.parameters import (Parameter, ParameterError, check_parameters, coerce_value, list_templates,
+                                    prepare_study, template_parameters)
+
+TEMPLATES = ["benchmark_study", "competitor_comparison", "period_comparison"]
+SHARED = {"data_path", "score_column", "results_path", "title", "language", "confidence", "method",
+          "weights_column", "min_n"}
+
+
+def _defaults(name):
+    """The template's defaults, evaluated from the parameters cell text."""
+    return {k: eval(p.default) for k, p in template_parameters(name).items()}  # noqa: S307 - our own notebooks
+
+
+def test_the_three_templates_are_bundled():
+    assert list_templates() == TEMPLATES
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_every_parameter_has_type_and_help(name):
+    params = template_parameters(name)
+    assert SHARED <= set(params)
+    for p in params.values():
+        assert p.help and p.type != "None", p
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_defaults_pass_the_checks(name):
+    params, data = prepare_study(name, _defaults(name))
+    assert len(data) >= 5000 and params["language"] == "en"
+
+
+def test_unknown_and_misspelt_names_are_errors():
+    values = _defaults("benchmark_study") | {"segmnet_column": "region"}
+    with pytest.raises(ParameterError, match="unknown parameter 'segmnet_column'.*allowed: data_path"):
+        check_parameters("benchmark_study", values)
+
+
+def test_notebook_namespace_noise_is_ignored():
+    import math
+
+    values = _defaults("benchmark_study") | {"In": [], "Out": {}, "_i1": "x", "math": math, "get_ipython": print}
+    assert set(check_parameters("benchmark_study", values)) == set(template_parameters("benchmark_study"))
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("confidence", "high", "parameter 'confidence' must be float, got 'high'"),
+    ("min_n", 2.5, "parameter 'min_n' must be int"),
+    ("segment_column", 3, "parameter 'segment_column' must be str or None"),
+    ("language", "de", "parameter 'language' must be one of en, ru, pl, got 'de'"),
+    ("confidence", 1.5, "strictly between 0 and 1"),
+    ("method", "exact", "parameter 'method' must be one of .*adjusted-wald"),
+    ("segment_column", "region", "parameter 'segment_column': column 'region' is not in the data"),
+    ("data_path", "no/such/file.csv", "file not found"),
+])
+def test_bad_values_are_named(key, value, message):
+    with pytest.raises(ParameterError, match=message):
+        prepare_study("benchmark_study", _defaults("benchmark_study") | {key: value})
+
+
+def test_unknown_template():
+    with pytest.raises(ParameterError, match="unknown template 'nope'; available: benchmark_study"):
+        template_parameters("nope")
+
+
+@pytest.mark.parametrize("kind, text, value", [
+    ("float", "0.9", 0.9), ("int", "40", 40), ("str", "2024", "2024"), ("Optional[str]", "None", None),
+    ("Optional[float]", "20", 20.0), ("bool", "true", True), ("Optional[str]", "north", "north"),
+])
+def test_command_line_values_take_the_declared_type(kind, text, value):
+    assert coerce_value(Parameter("x", kind, "", ""), text) == value
