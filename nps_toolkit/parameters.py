@@ -220,6 +220,7 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
     checks that every ``*_column`` parameter names a column of the data.
     Raises :class:`ParameterError` with a plain message otherwise.
     """
+    from ._validation import check_weights
     from .scoring import score_codes
 
     p = check_parameters(name, values)
@@ -230,7 +231,12 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
             raise ParameterError(f"parameter {key!r}: column {value!r} is not in the data; available columns: "
                                  f"{', '.join(map(str, data.columns))}")
     try:
-        score_codes(data[p["score_column"]], column=p["score_column"])
+        codes = score_codes(data[p["score_column"]], column=p["score_column"])
     except (TypeError, ValueError) as exc:
         raise ParameterError(f"parameter 'score_column': {exc}") from None
+    if p["weights_column"] is not None:
+        try:
+            check_weights(data[p["weights_column"]], len(data), column=p["weights_column"], mask=codes >= 0)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"parameter 'weights_column': {exc}") from None
     return p, data

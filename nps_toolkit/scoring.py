@@ -468,7 +468,8 @@ def counts(scores, weights=None, *, scale=None) -> NPSCounts:
     if weights is None:
         det, pas, pro = np.bincount(codes[present], minlength=3)
         return NPSCounts(promoters=int(pro), passives=int(pas), detractors=int(det), n_missing=n_missing)
-    w = check_weights(weights, len(codes), mask=present)
+    name = weights.name if isinstance(weights, pd.Series) and weights.name is not None else "weights"
+    w = check_weights(weights, len(codes), mask=present, column=str(name))
     det, pas, pro = np.bincount(codes[present], weights=w[present], minlength=3)
     sq_det, sq_pas, sq_pro = np.bincount(codes[present], weights=w[present] ** 2, minlength=3)
     return NPSCounts(promoters=float(pro), passives=float(pas), detractors=float(det), n_missing=n_missing,

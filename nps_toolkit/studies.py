@@ -67,7 +67,25 @@ def _display(table: pd.DataFrame, language: str) -> pd.DataFrame:
 def _meta(template: str, p: dict, n_missing: int) -> dict:
     return {"template": template, "title": p["title"], "language": p["language"], "confidence": p["confidence"],
             "method": p["method"], "n_missing": int(n_missing), "data": p["data_path"] or "bundled sample",
-            "weights_column": p["weights_column"], "version": __version__}
+            "weights_column": p["weights_column"], "our_brand": p.get("our_brand"), "version": __version__}
+
+
+def _check_brand(data: pd.DataFrame, p: dict) -> list[str]:
+    brands = sorted(map(str, data[p["brand_column"]].dropna().unique()))
+    if p["our_brand"] not in brands:
+        from .parameters import ParameterError
+
+        raise ParameterError(f"parameter 'our_brand': {p['our_brand']!r} is not a value of column "
+                             f"{p['brand_column']!r}; brands in the data: {', '.join(brands)}")
+    return brands
+
+
+def _our_answers(data: pd.DataFrame, p: dict) -> pd.DataFrame:
+    """The rows about our brand (all rows when brand_column or our_brand is None)."""
+    if p.get("brand_column") is None or p.get("our_brand") is None:
+        return data
+    _check_brand(data, p)
+    return data[data[p["brand_column"]].astype("string") == p["our_brand"]]
 
 
 def _weights(data: pd.DataFrame, p: dict):
@@ -99,7 +117,10 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     ``benchmark_industry`` (looked up in the bundled table of published
     averages), ``confidence``, ``method``, ``min_n``, ``language``, ``title``.
     Segments are each compared with all other respondents (Holm-adjusted).
+    With ``brand_column`` and ``our_brand`` set, only our brand's answers
+    are analysed.
     """
+    data = _our_answers(data, p)
     lang, score = p["language"], p["score_column"]
     c = counts(data[score], _weights(data, p))
     ci = confint(c, confidence=p["confidence"], method=p["method"])
@@ -153,12 +174,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     the posterior probability that a brand has the highest NPS.
     """
     lang, score, brand, ours = p["language"], p["score_column"], p["brand_column"], p["our_brand"]
-    brands = sorted(map(str, data[brand].dropna().unique()))
-    if ours not in brands:
-        from .parameters import ParameterError
-
-        raise ParameterError(f"parameter 'our_brand': {ours!r} is not a value of column {brand!r}; "
-                             f"brands in the data: {', '.join(brands)}")
+    _check_brand(data, p)
     table = compare_groups(data, score=score, group=brand, reference=ours, correction=p["correction"],
                            confidence=p["confidence"], method=p["method"], weights=p["weights_column"])
     table["low_n"] = table["n"] < p["min_n"]
@@ -197,7 +213,11 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
 
 
 def period_comparison(data: pd.DataFrame, p: dict) -> Study:
-    """NPS over time (template ``period_comparison``): periods, latest change, its decomposition, trend."""
+    """NPS over time (template ``period_comparison``): periods, latest change, its decomposition, trend.
+
+    With ``brand_column`` and ``our_brand`` set, only our brand's answers are analysed.
+    """
+    data = _our_answers(data, p)
     lang, score, date = p["language"], p["score_column"], p["date_column"]
     common = {"score": score, "date": date, "freq": p["freq"], "confidence": p["confidence"],
               "method": p["method"], "weights": p["weights_column"]}

@@ -55,6 +55,7 @@ def test_notebook_namespace_noise_is_ignored():
     ("method", "exact", "parameter 'method' must be one of .*adjusted-wald"),
     ("segment_column", "region", "parameter 'segment_column': column 'region' is not in the data"),
     ("data_path", "no/such/file.csv", "file not found"),
+    ("weights_column", "segment", "parameter 'weights_column': segment: weights must be numbers, got text"),
 ])
 def test_bad_values_are_named(key, value, message):
     with pytest.raises(ParameterError, match=message):

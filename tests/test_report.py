@@ -16,9 +16,10 @@ from nps_toolkit.report import TemplateError, run_template
 def small_csv(tmp_path_factory):
     """A small survey export in the Russian Excel flavour (cp1251, ';', day-first dates)."""
     data = nt.load_sample().groupby(["brand", "segment"]).sample(n=16, random_state=7).reset_index(drop=True)
+    data["weight"] = 1 + (data["respondent_id"] % 3) / 2
     path = tmp_path_factory.mktemp("data") / "small_ru.csv"
     out = data.assign(date=data["date"].dt.strftime("%d.%m.%Y"))
-    out.to_csv(path, sep=";", index=False, encoding="cp1251", errors="replace")
+    out.to_csv(path, sep=";", decimal=",", index=False, encoding="cp1251", errors="replace")
     return path, data
 
 
@@ -31,10 +32,11 @@ def test_benchmark_study_runs_and_matches_the_package(tmp_path, small_csv, langu
         "benchmark_study.ipynb", "benchmark_study.html", "benchmark_study.json"]
     results = json.loads(run.results.read_text(encoding="utf-8"))
     jsonschema.validate(results, load_schema("benchmark_study"))
-    expected = nt.confint(data["score"])
+    ours = data.loc[data["brand"] == nt.OUR_BRAND, "score"]  # the study looks at our brand only
+    expected = nt.confint(ours)
     assert results["overall"]["nps"] == pytest.approx(expected.estimate)
     assert results["overall"]["ci_low"] == pytest.approx(expected.low)
-    cmp = nt.compare_to_benchmark(data["score"], 20.0)
+    cmp = nt.compare_to_benchmark(ours, 20.0)
     assert results["benchmark"]["difference"] == pytest.approx(cmp.difference)
     assert results["benchmark"]["p_value"] == pytest.approx(cmp.p_value)
     html = run.html.read_text(encoding="utf-8")
@@ -42,6 +44,20 @@ def test_benchmark_study_runs_and_matches_the_package(tmp_path, small_csv, langu
     assert ("NPS по сегментам" in html) == (language == "ru")
     assert "PosixPath" not in html
     assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_weighted_study_of_every_answer(tmp_path, small_csv):
+    path, data = small_csv
+    run = run_template("benchmark_study", {"data_path": str(path), "weights_column": "weight", "our_brand": None,
+                                           "segment_column": None, "benchmark_industry": None}, tmp_path)
+    results = json.loads(run.results.read_text(encoding="utf-8"))
+    jsonschema.validate(results, load_schema("benchmark_study"))
+    scored = data.dropna(subset=["score"])
+    by_hand = 100 * (scored["weight"] * ((scored["score"] >= 9).astype(int) - (scored["score"] <= 6).astype(int))
+                     ).sum() / scored["weight"].sum()
+    assert results["overall"]["nps"] == pytest.approx(by_hand)
+    assert results["benchmark"] is None and results["segments"] == []
+    assert results["overall"]["n"] == pytest.approx(scored["weight"].sum())
 
 
 def test_failed_run_keeps_the_earlier_report(tmp_path, small_csv):
@@ -98,8 +114,9 @@ def test_period_comparison(tmp_path, small_csv):
     results = json.loads(run.results.read_text(encoding="utf-8"))
     jsonschema.validate(results, load_schema("period_comparison"))
     labels = [p["period"] for p in results["periods"]]
-    assert labels == sorted(labels) and labels[0] == str(data["date"].min().to_period("Q"))
-    table = nt.compare_periods(data, freq="QE")
+    first = data.loc[data["brand"] == nt.OUR_BRAND, "date"].min()
+    assert labels == sorted(labels) and labels[0] == str(first.to_period("Q"))
+    table = nt.compare_periods(data[data["brand"] == nt.OUR_BRAND], freq="QE")
     assert [p["nps"] for p in results["periods"]] == pytest.approx(table["nps"].tolist(), nan_ok=True)
     assert results["change"]["current"] == labels[-1]
     parts = [d["points"] for d in results["decomposition"] if d["kind"] == "change"]
