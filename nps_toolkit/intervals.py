@@ -1,28 +1,79 @@
-"""Confidence intervals for NPS.
+"""Confidence intervals for NPS, margins of error and sample sizes.
 
 One public function, :func:`confint`, with a ``method=`` switch; each method
 is a small private function working on arrays of counts, so that a table of
 many groups (``summarize``) gets all its intervals in one vectorised call.
+The registry :data:`METHODS` maps each name to its function.
+
+Methods
+-------
+``"adjusted-wald"`` (default)
+    The Wald interval after adding 0.75 promoters, 1.5 passives and 0.75
+    detractors (Rocks 2016; Sauro & Lewis). Exact coverage is close to the
+    nominal level from n = 10 on (see ``benchmarks/coverage.py``).
+``"wald"``
+    Estimate +- z * SE. Too narrow for small n and degenerate (zero width)
+    when every answer falls in one category.
+``"score"``
+    Tango's score interval for a difference of paired proportions, applied
+    to promoters minus detractors: the R package NPS's ``"iterative"``
+    method. The bounds are the two roots of the score statistic, found by
+    bisection on arrays (the restricted maximum-likelihood share has a closed
+    form).
+``"bootstrap"``
+    Percentile interval of ``n_resamples`` multinomial resamples of the
+    counts (equivalent to resampling respondents, but one draw of three
+    counts per resample). Random: pass ``random_state`` to reproduce it.
+``"bca"``
+    Bias-corrected and accelerated bootstrap (Efron): the same resamples,
+    the bias correction from the share of resamples below the estimate
+    (ties count half, as in :func:`scipy.stats.bootstrap`) and the
+    acceleration from the jackknife in closed form (leaving out one
+    promoter, passive or detractor: ``a = skewness / (6 sqrt(n))`` of the
+    +1/0/-1 scores).
+``"bayes"``
+    Equal-tailed credible interval of the NPS under the Dirichlet posterior
+    of the three shares, Dirichlet(counts + ``prior``); ``prior`` is
+    (promoters, passives, detractors), by default uniform (1, 1, 1). The
+    quantiles are computed, not simulated (one-dimensional Gauss-Legendre
+    integration and root finding; posterior probabilities accurate to about
+    1e-12 with the default prior, 1e-6 with priors below 1), so the interval
+    is not random.
+
+All bounds are clipped to [-100, 100]. The two bootstrap methods collapse to
+a single point when every answer falls in one category (no resample differs).
 
 Weighted data
 -------------
 ``"wald"`` uses the linearisation (ratio-estimator) standard error of the
 weighted mean score (see :attr:`NPSCounts.se`). The other methods work on
 *effective counts*: the weighted shares times the Kish effective sample
-size ``n_effective = (sum w)^2 / sum w^2``.
+size ``n_effective = (sum w)^2 / sum w^2`` (the bootstrap resamples
+``round(n_effective)`` answers). With unit weights every method gives the
+unweighted interval.
+
+Planning
+--------
+:func:`margin_of_error` and :func:`sample_size` answer "how precise will n
+answers be?" and "how many answers do I need?" with the Wald formula
+``z * 100 * sqrt(var / n)``, ``var = p + d - (p - d)^2``.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
+from scipy.optimize import elementwise
 
-from ._validation import check_choice, check_confidence
+from ._resampling import bootstrap_nps, rng_from
+from ._validation import check_choice, check_confidence, check_positive_int
 from .scoring import NPSCounts, counts, kish_n, linearised_se
 
-__all__ = ["Interval", "confint", "METHODS"]
+__all__ = ["Interval", "confint", "margin_of_error", "sample_size", "METHODS"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +122,7 @@ def _z(confidence: float) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2.0))
 
 
+# -- Wald ---------------------------------------------------------------------------------------------------------
 def _wald(c: CountArrays, confidence: float, **_):
     """Wald: estimate +- z * SE, SE = 100 sqrt((p + d - (p - d)^2) / n)."""
     est = _estimate(c)
@@ -92,11 +144,226 @@ def _adjusted_wald(c: CountArrays, confidence: float, **_):
     return _wald(adjusted, confidence)
 
 
-#: Interval methods: name -> private function of (CountArrays, confidence, **options).
+# -- score (Tango) ------------------------------------------------------------------------------------------------
+_BISECTIONS = 60  # halves the bracket to 2^-59 (the NPS / 100 scale): far below any reported digit
+
+
+def _score_statistic(delta, b, c, n):
+    """Tango's score statistic of NPS / 100 = ``delta`` with b promoters, c detractors, n answers.
+
+    The constrained maximum-likelihood detractor share ``x`` solves
+    ``2n x^2 + W x - c delta (1 - delta) = 0`` with ``W = -b - c + (2n - b + c) delta``
+    (Tango 1998); the promoter share is then ``x + delta``.
+    """
+    w = -b - c + (2.0 * n - b + c) * delta
+    x = (np.sqrt(np.maximum(w * w + 8.0 * n * c * delta * (1.0 - delta), 0.0)) - w) / (4.0 * n)
+    var = n * np.maximum(2.0 * x + delta * (1.0 - delta), 0.0)
+    return (b - c - n * delta) / np.sqrt(var)
+
+
+def _score(c: CountArrays, confidence: float, **_):
+    """Tango's score interval (the R package NPS's "iterative" method).
+
+    The statistic decreases in ``delta`` from +inf (delta = -1) through 0 (the
+    estimate) to -inf (delta = 1): each bound is found by bisection on its side
+    of the estimate, for all groups at once.
+    """
+    b, m, d = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (c.promoters, c.passives, c.detractors))
+    n = b + m + d
+    ok = n > 0
+    n_safe = np.where(ok, n, 1.0)
+    est = np.where(ok, (b - d) / n_safe, 0.0)
+    z = _z(confidence)
+    # lower bound in [-1, est] where T = z; upper bound in [est, 1] where T = -z
+    lo_a, lo_b = np.full_like(est, -1.0), est.copy()
+    hi_a, hi_b = est.copy(), np.ones_like(est)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for _ in range(_BISECTIONS):
+            mid = 0.5 * (lo_a + lo_b)
+            inside = _score_statistic(mid, b, d, n_safe) <= z  # NaN (0/0 at an end) counts as outside
+            lo_b = np.where(inside, mid, lo_b)
+            lo_a = np.where(inside, lo_a, mid)
+            mid = 0.5 * (hi_a + hi_b)
+            inside = _score_statistic(mid, b, d, n_safe) >= -z
+            hi_a = np.where(inside, mid, hi_a)
+            hi_b = np.where(inside, hi_b, mid)
+    return 50.0 * (lo_a + lo_b), 50.0 * (hi_a + hi_b)
+
+
+# -- bootstrap ----------------------------------------------------------------------------------------------------
+_CHUNK_CELLS = 2_000_000  # resamples x groups drawn at a time (bounds the memory of many-group tables)
+
+
+def _bootstrap_chunks(c: CountArrays, n_resamples, random_state):
+    """Yield (group slice, sorted draws) in chunks of groups, from one random stream."""
+    rng = rng_from(random_state)
+    pro, pas, det = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (c.promoters, c.passives, c.detractors))
+    step = max(1, _CHUNK_CELLS // n_resamples)
+    for start in range(0, len(pro), step):
+        part = slice(start, start + step)
+        draws = bootstrap_nps(pro[part], pas[part], det[part], n_resamples=n_resamples, random_state=rng)
+        yield part, np.sort(draws, axis=0)
+
+
+def _column_quantiles(sorted_draws: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Quantile ``q[j]`` of column ``j`` of sorted draws (numpy's default 'linear' rule)."""
+    size = sorted_draws.shape[0]
+    h = np.clip(q, 0.0, 1.0) * (size - 1)
+    below = np.floor(h).astype(np.int64)
+    above = np.minimum(below + 1, size - 1)
+    cols = np.arange(sorted_draws.shape[1])
+    lo, hi = sorted_draws[below, cols], sorted_draws[above, cols]
+    return lo + (h - below) * (hi - lo)
+
+
+def _bootstrap(c: CountArrays, confidence: float, *, n_resamples=9999, random_state=None, **_):
+    """Percentile bootstrap: quantiles (1 -+ confidence) / 2 of the resampled NPS."""
+    n_resamples = check_positive_int(n_resamples, name="n_resamples")
+    alpha = (1.0 - confidence) / 2.0
+    size = len(np.atleast_1d(c.promoters))
+    low, high = np.full(size, np.nan), np.full(size, np.nan)
+    for part, draws in _bootstrap_chunks(c, n_resamples, random_state):
+        q = np.full(draws.shape[1], alpha)
+        low[part], high[part] = _column_quantiles(draws, q), _column_quantiles(draws, 1.0 - q)
+    return low, high
+
+
+def _acceleration(c: CountArrays) -> np.ndarray:
+    """BCa acceleration from the jackknife, in closed form.
+
+    Leaving out one answer scored y (+1, 0, -1) moves the NPS by a multiple of
+    (y - mean), so the jackknife acceleration is the skewness of the scores
+    over 6 sqrt(n): ``sum_c n_c (y_c - m)^3 / (6 (sum_c n_c (y_c - m)^2)^1.5)``
+    (0 when all answers agree).
+    """
+    pro, pas, det = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (c.promoters, c.passives, c.detractors))
+    n = pro + pas + det
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = (pro - det) / n
+        s2 = pro * (1 - m) ** 2 + pas * m ** 2 + det * (1 + m) ** 2
+        s3 = pro * (1 - m) ** 3 + pas * (-m) ** 3 + det * (-1 - m) ** 3
+        a = s3 / (6.0 * s2 ** 1.5)
+    return np.where(s2 > 1e-12 * np.maximum(n, 1.0), a, 0.0)
+
+
+def _bca(c: CountArrays, confidence: float, *, n_resamples=9999, random_state=None, **_):
+    """BCa bootstrap: percentile levels shifted by the bias correction and acceleration."""
+    n_resamples = check_positive_int(n_resamples, name="n_resamples")
+    est = np.atleast_1d(_estimate(c))
+    accel = _acceleration(c)
+    z_lo, z_hi = stats.norm.ppf((1.0 - confidence) / 2.0), stats.norm.ppf((1.0 + confidence) / 2.0)
+    size = len(est)
+    low, high = np.full(size, np.nan), np.full(size, np.nan)
+    for part, draws in _bootstrap_chunks(c, n_resamples, random_state):
+        e = est[part]
+        below = (np.sum(draws < e, axis=0) + np.sum(draws <= e, axis=0)) / (2.0 * n_resamples)
+        z0 = special.ndtri(below)
+        a = accel[part]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            levels = [special.ndtr(z0 + (z0 + zq) / (1.0 - a * (z0 + zq))) for zq in (z_lo, z_hi)]
+        low[part], high[part] = (_column_quantiles(draws, np.nan_to_num(q, nan=0.5)) for q in levels)
+    return low, high
+
+
+# -- Bayes (exact Dirichlet quantiles) ----------------------------------------------------------------------------
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
+_GL_NODES, _GL_WEIGHTS = (_GL_NODES + 1.0) / 2.0, _GL_WEIGHTS / 2.0
+_TAIL = 1e-13  # probability left out at each end of the conditioning share
+
+
+def _check_prior(prior) -> np.ndarray:
+    try:
+        values = np.asarray(prior, dtype=float)
+    except (TypeError, ValueError):
+        values = None
+    if values is None or values.shape != (3,) or not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise ValueError(f"prior must be three positive numbers (promoters, passives, detractors), got {prior!r}")
+    return values
+
+
+def _posterior_parts(a1, a2, a3):
+    """Set up P(NPS <= t) for Dirichlet(a1, a2, a3) of (promoters, passives, detractors).
+
+    NPS / 100 = P - D is written through the share X with the smallest
+    parameter and Y, the split of the rest (independent of X):
+
+    - X = D: NPS = (1 - X) Y - X, Y ~ Beta(a1, a2) promoters among non-detractors;
+    - X = P: by symmetry, P(NPS <= t) = 1 - P(D - P <= -t), the case above with a1 and a3 swapped;
+    - X = M: NPS = (1 - X)(2Y - 1), Y ~ Beta(a1, a3) promoters among non-passives.
+
+    Conditioning on the most concentrated share keeps the integrand smooth.
+    """
+    flip = (a1 < a3) & (a1 <= a2)
+    pro, det = np.where(flip, a3, a1), np.where(flip, a1, a3)
+    mid = a2 < det
+    ax = np.where(mid, a2, det)
+    ya, yb = pro, np.where(mid, det, a2)
+    bx = ya + yb
+    r = np.minimum(ax, 1.0)  # integrate in v = u^r: removes the u^(ax-1) singularity when ax < 1
+    return dict(flip=flip, mid=mid, ax=ax, bx=bx, ya=ya, yb=yb, r=r, lnb=special.betaln(ax, bx),
+                lo=special.betaincinv(ax, bx, _TAIL), hi=special.betaincinv(ax, bx, 1.0 - _TAIL))
+
+
+def _posterior_cdf(t, flip, mid, ax, bx, ya, yb, r, lnb, lo, hi):
+    """P(NPS / 100 <= t) = tail + integral of f_X(u) I_Y(y(u)) du (Gauss-Legendre, 64 nodes).
+
+    X = D: y(u) = (t + u) / (1 - u), 0 below u = -t, 1 above u = (1 - t) / 2.
+    X = M: y(u) = 1/2 + t / (2 (1 - u)), between 0 and 1 below u = 1 - |t|; above it
+    1 (t > 0) or 0 (t <= 0).
+    """
+    t = np.where(flip, -t, t)
+    start = np.where(mid, 0.0, np.maximum(-t, 0.0))
+    stop = np.where(mid, 1.0 - np.abs(t), (1.0 - t) / 2.0)
+    tail = np.where(mid & (t <= 0), 0.0, special.betaincc(ax, bx, stop))
+    start, stop = np.maximum(start, lo), np.minimum(stop, hi)
+    v0 = start ** r
+    v1 = np.maximum(stop, start) ** r
+    col = (slice(None), None)
+    v = v0[col] + (v1 - v0)[col] * _GL_NODES
+    u = np.clip(v ** (1.0 / r[col]), 1e-300, 1.0 - 1e-16)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        log_density = ((ax[col] - 1.0) * np.log(u) + (bx[col] - 1.0) * np.log1p(-u) - lnb[col]
+                       - np.log(r[col]) + (1.0 / r[col] - 1.0) * np.log(v))
+        tt = t[col]
+        y = np.where(mid[col], 0.5 + tt / (2.0 * (1.0 - u)), (tt + u) / (1.0 - u))
+        g = special.betainc(ya[col], yb[col], np.clip(y, 0.0, 1.0))
+        integral = (np.exp(log_density) * g) @ _GL_WEIGHTS
+    cdf = tail + (v1 - v0) * np.nan_to_num(integral)
+    return np.where(flip, 1.0 - cdf, cdf)
+
+
+def _posterior_quantile(parts: dict, q: float) -> np.ndarray:
+    """The q-quantile of NPS / 100 for each group (Chandrupatla root finding on [-1, 1])."""
+    args = tuple(parts[k] for k in ("flip", "mid", "ax", "bx", "ya", "yb", "r", "lnb", "lo", "hi"))
+    size = parts["ax"].shape
+    res = elementwise.find_root(lambda t, *a: _posterior_cdf(t, *a) - q, (np.full(size, -1.0), np.ones(size)),
+                                args=args, tolerances=dict(xatol=1e-12, xrtol=0.0))
+    return np.asarray(res.x, dtype=float)
+
+
+def _bayes(c: CountArrays, confidence: float, *, prior=(1, 1, 1), **_):
+    """Equal-tailed credible interval of the Dirichlet(counts + prior) posterior (exact quantiles)."""
+    prior = _check_prior(prior)
+    counts_ = [np.atleast_1d(np.asarray(v, dtype=float)) for v in (c.promoters, c.passives, c.detractors)]
+    a1, a2, a3 = (np.maximum(v, 0.0) + p for v, p in zip(counts_, prior))
+    parts = _posterior_parts(a1, a2, a3)
+    alpha = (1.0 - confidence) / 2.0
+    return 100.0 * _posterior_quantile(parts, alpha), 100.0 * _posterior_quantile(parts, 1.0 - alpha)
+
+
+#: Interval methods: name -> private function of (CountArrays, confidence, **options). A function names the
+#: options it uses (``n_resamples``, ``random_state``, ``prior``) and ignores the others.
 METHODS = {
     "wald": _wald,
     "adjusted-wald": _adjusted_wald,
+    "score": _score,
+    "bootstrap": _bootstrap,
+    "bca": _bca,
+    "bayes": _bayes,
 }
+
+#: Options that :func:`interval_arrays` passes on to the methods.
+OPTIONS = ("n_resamples", "random_state", "prior")
 
 
 def check_method(method) -> str:
@@ -107,15 +374,24 @@ def check_method(method) -> str:
 def interval_arrays(c: CountArrays, *, confidence=0.95, method="adjusted-wald", **options):
     """Vectorised intervals: (estimate, low, high) arrays, clipped to [-100, 100].
 
-    Groups with n = 0 get NaN throughout.
+    Groups with n = 0 get NaN throughout. ``options`` (``n_resamples``,
+    ``random_state``, ``prior``) go to the methods that use them; any other
+    name is a TypeError.
     """
     confidence = check_confidence(confidence)
     check_method(method)
-    est = _estimate(c)
-    empty = c.n <= 0
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise TypeError(f"unknown interval option {unknown[0]!r}; allowed: {', '.join(OPTIONS)}")
+    if "n_resamples" in options:
+        options["n_resamples"] = check_positive_int(options["n_resamples"], name="n_resamples")
+    if "prior" in options:
+        _check_prior(options["prior"])
+    est = np.atleast_1d(_estimate(c))
+    empty = ~(np.atleast_1d(c.n) > 0)
     low, high = METHODS[method](c, confidence, **options)
-    low = np.clip(np.asarray(low, dtype=float), -100.0, 100.0)
-    high = np.clip(np.asarray(high, dtype=float), -100.0, 100.0)
+    low = np.clip(np.array(low, dtype=float, ndmin=1), -100.0, 100.0)
+    high = np.clip(np.array(high, dtype=float, ndmin=1), -100.0, 100.0)
     low[empty] = np.nan
     high[empty] = np.nan
     return est, low, high
@@ -181,7 +457,8 @@ def _as_counts(data, weights, scale) -> NPSCounts:
     return counts(data, weights, scale=scale)
 
 
-def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scale=None, **options) -> Interval:
+def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scale=None, n_resamples=9999,
+            random_state=None, prior=(1, 1, 1)) -> Interval:
     """Confidence interval for the NPS of one sample.
 
     Parameters
@@ -190,24 +467,49 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
         Raw answers (0-10 by default) or counts.
     confidence : float
         Confidence level strictly between 0 and 1.
-    method : str
+    method : {"adjusted-wald", "wald", "score", "bootstrap", "bca", "bayes"}
         ``"adjusted-wald"`` (default; Rocks 2016, Sauro & Lewis: 0.75
-        promoters, 1.5 passives, 0.75 detractors added) or ``"wald"``.
+        promoters, 1.5 passives, 0.75 detractors added), ``"wald"``,
+        ``"score"`` (Tango's score interval, the R package NPS's
+        "iterative"), ``"bootstrap"`` (percentile), ``"bca"`` (bias-corrected
+        and accelerated bootstrap) or ``"bayes"`` (equal-tailed credible
+        interval of the Dirichlet posterior). See the module notes.
     weights : array-like, optional
         Survey weights, one per answer (see the module notes).
     scale : NPSScale, optional
         A custom category scale.
+    n_resamples : int
+        Number of bootstrap resamples (``"bootstrap"``, ``"bca"``).
+    random_state : None, int or numpy.random.Generator
+        Seed of the bootstrap resamples; None draws a fresh one each call.
+    prior : tuple of three positive numbers
+        Dirichlet prior (promoters, passives, detractors) of ``"bayes"``;
+        (1, 1, 1) is uniform, (0.5, 0.5, 0.5) Jeffreys.
 
     Returns
     -------
     Interval
+        Estimate, bounds (clipped to [-100, 100]), confidence, method, ``n``
+        and ``n_effective``.
+
+    Raises
+    ------
+    ValueError
+        Without answers (n = 0), for a confidence outside (0, 1), an unknown
+        method, or weights given with counts.
 
     Examples
     --------
     >>> from nps_toolkit import NPSCounts
-    >>> ci = confint(NPSCounts(promoters=20, passives=50, detractors=30), method="wald")
+    >>> c = NPSCounts(promoters=20, passives=50, detractors=30)
+    >>> ci = confint(c, method="wald")
     >>> round(ci.low, 2), round(ci.high, 2)
     (-23.72, 3.72)
+    >>> print(confint(c, method="score"))
+    NPS -10.0 (95% CI -23.5 to 3.9; score, n = 100)
+    >>> ci = confint(c, method="bootstrap", n_resamples=2000, random_state=1)
+    >>> bool(-27 < ci.low < -20 and 0 < ci.high < 7)
+    True
     """
     c = _as_counts(data, weights, scale)
     confidence = check_confidence(confidence)
@@ -215,7 +517,152 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
     if c.n <= 0:
         raise ValueError("cannot compute an interval without answers (n = 0)"
                          + (f"; {c.n_missing} answers were missing" if c.n_missing else ""))
-    est, low, high = interval_arrays(CountArrays.from_counts(c), confidence=confidence, method=method, **options)
+    est, low, high = interval_arrays(CountArrays.from_counts(c), confidence=confidence, method=method,
+                                     n_resamples=n_resamples, random_state=random_state, prior=prior)
     return Interval(estimate=float(c.nps), low=float(low[0]), high=float(high[0]), confidence=confidence,
                     method=method, n=c.n, n_effective=float(c.n_effective))
 
+
+# -- planning: margin of error and sample size ---------------------------------------------------------------------
+def _score_variance(shares) -> float:
+    """Per-respondent variance p + d - (p - d)^2 of the +1/0/-1 score; 1 (the maximum) for None."""
+    if shares is None:
+        return 1.0
+    if isinstance(shares, NPSCounts):
+        if not shares.n > 0:
+            raise ValueError("shares: the NPSCounts have no answers (n = 0)")
+        p, d = shares.promoter_share, shares.detractor_share
+    else:
+        if isinstance(shares, (str, bytes, dict)) or not hasattr(shares, "__len__") or len(shares) != 2:
+            raise TypeError("shares must be a pair (promoter_share, detractor_share) of fractions 0..1, "
+                            f"an NPSCounts or None; got {shares!r}")
+        if any(isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real) for v in shares):
+            raise TypeError(f"shares must be numbers (promoter_share, detractor_share), got {shares!r}")
+        p, d = (float(v) for v in shares)
+        if not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in (p, d)):
+            raise ValueError("shares are fractions between 0 and 1 (promoter_share, detractor_share), "
+                             f"e.g. (0.4, 0.2) for 40% promoters and 20% detractors; got {shares!r}")
+        if p + d > 1.0 + 1e-12:
+            raise ValueError(f"shares: promoter_share + detractor_share must be at most 1, got {p} + {d}")
+    return max(p + d - (p - d) ** 2, 0.0)
+
+
+def _check_groups(groups) -> int:
+    if isinstance(groups, (bool, np.bool_)) or groups not in (1, 2):
+        raise ValueError(f"groups must be 1 (one NPS) or 2 (a difference of two independent NPS), got {groups!r}")
+    return int(groups)
+
+
+def _margin(n, z: float, var: float, groups: int):
+    # the one formula both planning functions use, so that their results agree to the last bit
+    return z * 100.0 * np.sqrt(groups * var / n)
+
+
+def margin_of_error(n, *, confidence=0.95, shares=None, groups=1):
+    """Half-width of the Wald interval of an NPS from ``n`` answers (-100..100 scale).
+
+    ``z * 100 * sqrt(groups * var / n)``, with ``var = p + d - (p - d)^2``
+    the per-respondent variance of the +1/0/-1 score.
+
+    Parameters
+    ----------
+    n : number or array-like
+        Number of answers (per group), at least 1; an effective sample size
+        may be fractional. Arrays give an array of margins.
+    confidence : float
+        Confidence level strictly between 0 and 1.
+    shares : (float, float) or NPSCounts, optional
+        Expected ``(promoter_share, detractor_share)`` as fractions 0..1, or
+        the counts of an earlier survey (their shares are used). None
+        (default) assumes the worst case, half promoters and half
+        detractors (var = 1), so the margin holds whatever the shares.
+    groups : {1, 2}
+        1: the margin of one NPS. 2: the margin of the difference between
+        the NPS of two independent samples of ``n`` answers each (variance
+        ``2 * var / n``).
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> round(margin_of_error(400), 2)   # worst case
+    9.8
+    >>> round(margin_of_error(400, shares=(0.5, 0.2)), 2)
+    7.65
+    >>> margin_of_error([100, 400]).round(1)
+    array([19.6,  9.8])
+    """
+    confidence = check_confidence(confidence)
+    var = _score_variance(shares)
+    groups = _check_groups(groups)
+    scalar = np.ndim(n) == 0
+    if scalar:
+        ok = isinstance(n, numbers.Real) and not isinstance(n, (bool, np.bool_))
+    else:
+        n = np.asarray(n)
+        ok = n.dtype.kind in "iuf"
+    if not ok:
+        raise TypeError(f"n must be a number of answers (at least 1), got {n!r}")
+    arr = np.asarray(n, dtype=float)
+    bad = ~(np.isfinite(arr) & (arr >= 1))
+    if bad.any():
+        raise ValueError(f"n must be at least 1 answer, got {_plain_number(arr[bad].ravel()[0])}")
+    out = _margin(arr, _z(confidence), var, groups)
+    return float(out) if scalar else out
+
+
+def _plain_number(v) -> str:
+    v = float(v)
+    return str(int(v)) if v.is_integer() else repr(v)
+
+
+def sample_size(margin, *, confidence=0.95, shares=None, groups=1) -> int:
+    """Smallest number of answers whose margin of error is at most ``margin``.
+
+    The inverse of :func:`margin_of_error`: ``margin_of_error(n) <= margin``
+    for ``n = sample_size(margin)``, and ``n - 1`` answers would not do.
+
+    Parameters
+    ----------
+    margin : float
+        Wanted half-width on the -100..100 scale (NPS points), in (0, 200].
+    confidence : float
+        Confidence level strictly between 0 and 1.
+    shares : (float, float) or NPSCounts, optional
+        Expected ``(promoter_share, detractor_share)`` (fractions 0..1) or
+        earlier counts; None (default) plans for the worst case (var = 1).
+    groups : {1, 2}
+        1: answers for one NPS. 2: answers *per group* to estimate the
+        difference between two independent groups to within ``margin``.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> sample_size(5)
+    1537
+    >>> sample_size(5, shares=(0.5, 0.2))
+    938
+    >>> sample_size(10, groups=2)
+    769
+    """
+    if isinstance(margin, (bool, np.bool_)) or not isinstance(margin, numbers.Real):
+        raise TypeError(f"margin must be a number of NPS points in (0, 200], got {margin!r}")
+    margin = float(margin)
+    if not (math.isfinite(margin) and 0.0 < margin <= 200.0):
+        raise ValueError(f"margin must be more than 0 and at most 200 NPS points, got {margin!r}")
+    confidence = check_confidence(confidence)
+    var = _score_variance(shares)
+    groups = _check_groups(groups)
+    z = _z(confidence)
+    n = max(1, math.ceil(groups * var * (100.0 * z / margin) ** 2))
+    # the closed form can be one off at exact boundaries (float rounding): settle it with the margin itself
+    while _margin(n, z, var, groups) > margin:
+        n += 1
+    while n > 1 and _margin(n - 1, z, var, groups) <= margin:
+        n -= 1
+    return int(n)
