@@ -36,17 +36,19 @@ class Study:
     methods: str
     tables: dict = field(default_factory=dict)
     language: str = "en"
+    data: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def write_results(self, path):
         """Write the results JSON (schema-checked, atomically)."""
         return write_results(self.results, path, schema=self.template)
 
-    def heading(self, key: str) -> str:
-        """A section heading (markdown) in the report language."""
-        return "## " + _t("heading_" + key, self.language)
+    def heading(self, key: str, level: int = 2) -> str:
+        """A section heading (markdown) in the report language; ``level=0`` gives bold text."""
+        words = _t("heading_" + key, self.language)
+        return "#" * level + " " + words if level else f"**{words}**"
 
-    def table(self, name: str) -> pd.DataFrame:
-        """A display table with headers in the report language, numbers rounded."""
+    def table(self, name: str):
+        """A display table (pandas Styler): headers and numbers in the report language, no index."""
         return _display(self.tables[name], self.language)
 
 
@@ -54,14 +56,26 @@ def _t(key, language, **fmt) -> str:
     return _i18n.text(key, language, **fmt)
 
 
-def _display(table: pd.DataFrame, language: str) -> pd.DataFrame:
-    shown = table.copy()
-    for col in shown.columns:
-        if col.endswith("_share"):
-            shown[col] = (100 * shown[col]).round(1)
-        elif pd.api.types.is_float_dtype(shown[col]):
-            shown[col] = shown[col].round(3 if col.startswith("p_") else 1)
-    return shown.rename(columns={c: _i18n.header(c, language) for c in shown.columns})
+def _formatter(column: str, language: str):
+    """How one column of a display table is written: p-values, percentages, points, ticks."""
+    number = _i18n.number
+    if column.startswith("p_value"):
+        return lambda v: "–" if pd.isna(v) else ("<0.001" if v < 0.001 else number(v, language, decimals=3))
+    if column == "p_best" or column.endswith("_share"):
+        return lambda v: "–" if pd.isna(v) else number(100 * v, language, decimals=0 if column == "p_best" else 1)
+    if column in ("significant", "low_n"):
+        return lambda v: "✓" if v is True or v == True else ""  # noqa: E712 - numpy booleans
+    if column == "n":
+        return lambda v: number(v, language, decimals=0)
+    return lambda v: number(v, language, decimals=1) if isinstance(v, (int, float)) and not isinstance(v, bool) \
+        else ("–" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+
+
+def _display(table: pd.DataFrame, language: str):
+    """A table for the report: headers in the language, numbers written its way, no index."""
+    shown = table.rename(columns={c: _i18n.header(c, language) for c in table.columns})
+    formats = {_i18n.header(c, language): _formatter(c, language) for c in table.columns}
+    return shown.style.hide(axis="index").format(formats)
 
 
 def _meta(template: str, p: dict, n_missing: int) -> dict:
@@ -94,15 +108,16 @@ def _weights(data: pd.DataFrame, p: dict):
 
 def _methods_note(p: dict, n, n_missing: int, extra: str = "") -> str:
     lang = p["language"]
-    note = _t("methods_note", lang, method=p["method"], confidence=f"{p['confidence']:.0%}", n=_fmt_n(n),
+    note = _t("methods_note", lang, method=p["method"], confidence=f"{p['confidence']:.0%}", n=_n(n, lang),
               missing=n_missing)
     if p["weights_column"]:
         note += " " + _t("methods_weighted", lang, column=p["weights_column"])
     return note + (" " + extra if extra else "")
 
 
-def _fmt_n(n) -> str:
-    return f"{n:,.0f}".replace(",", "\u202f")
+def _n(value, language: str, decimals: int = 0) -> str:
+    """A number in the report language's writing (decimal comma, true minus)."""
+    return _i18n.number(value, language, decimals=decimals)
 
 
 def _significance(significant: bool, lang: str) -> str:
@@ -126,8 +141,8 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     ci = confint(c, confidence=p["confidence"], method=p["method"])
     overall = {"nps": ci.estimate, "n": c.n, "ci_low": ci.low, "ci_high": ci.high, "band": band(ci.estimate),
                "band_text": interpret(ci.estimate, lang), "n_missing": c.n_missing}
-    headline = _t("headline_nps", lang, nps=f"{ci.estimate:.0f}", conf=f"{p['confidence']:.0%}",
-                  low=f"{ci.low:.0f}", high=f"{ci.high:.0f}", band=interpret(ci.estimate, lang))
+    headline = _t("headline_nps", lang, nps=_n(ci.estimate, lang), conf=f"{p['confidence']:.0%}",
+                  low=_n(ci.low, lang), high=_n(ci.high, lang), band=interpret(ci.estimate, lang))
 
     bench = None
     if p["benchmark"] is not None or p["benchmark_industry"]:
@@ -140,7 +155,8 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
         bench = {"value": value, "source": source, "difference": cmp.difference, "low": cmp.low, "high": cmp.high,
                  "p_value": cmp.p_value, "significant": bool(cmp.significant)}
         key = "headline_above" if cmp.difference >= 0 else "headline_below"
-        headline += " " + _t(key, lang, points=f"{abs(cmp.difference):.0f}", benchmark=f"{value:g}",
+        headline += " " + _t(key, lang, points=_n(abs(cmp.difference), lang),
+                             benchmark=_n(value, lang, 1 if value % 1 else 0),
                              significance=_significance(cmp.significant, lang))
 
     segments = pd.DataFrame()
@@ -163,7 +179,8 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
                       "low_n": bool(r["low_n"])} for _, r in segments.iterrows()] if len(segments) else [],
     }
     extra = _t("methods_segments", lang) if p["segment_column"] else ""
-    return Study("benchmark_study", results, headline, _methods_note(p, c.n, c.n_missing, extra), tables, lang)
+    return Study("benchmark_study", results, headline, _methods_note(p, c.n, c.n_missing, extra), tables, lang,
+                 data)
 
 
 def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
@@ -187,8 +204,8 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     ours_row = table[table[brand] == ours].iloc[0]
     better = [x["brand"] for x in comparisons if x["significant"] and x["difference"] > 0]
     worse = [x["brand"] for x in comparisons if x["significant"] and x["difference"] < 0]
-    headline = _t("headline_brand", lang, brand=ours, nps=f"{ours_row['nps']:.0f}", conf=f"{p['confidence']:.0%}",
-                  low=f"{ours_row['ci_low']:.0f}", high=f"{ours_row['ci_high']:.0f}")
+    headline = _t("headline_brand", lang, brand=ours, nps=_n(ours_row['nps'], lang), conf=f"{p['confidence']:.0%}",
+                  low=_n(ours_row['ci_low'], lang), high=_n(ours_row['ci_high'], lang))
     headline += " " + (_t("brand_better_than", lang, brands=", ".join(better)) if better else "")
     headline += " " + (_t("brand_worse_than", lang, brands=", ".join(worse)) if worse else "")
     if not better and not worse:
@@ -209,7 +226,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
                                       diff_high=-others["diff_low"])}
     extra = _t("methods_brands", lang, correction=p["correction"] or "none")
     return Study("competitor_comparison", results, " ".join(headline.split()),
-                 _methods_note(p, c.n, c.n_missing, extra), tables, lang)
+                 _methods_note(p, c.n, c.n_missing, extra), tables, lang, data)
 
 
 def period_comparison(data: pd.DataFrame, p: dict) -> Study:
@@ -232,9 +249,9 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
                weights=p["weights_column"])
     c = counts(data[score], _weights(data, p))
     direction = "change_up" if latest.difference > 0 else "change_down"
-    headline = _t(direction, lang, current=current, previous=previous, nps=f"{latest.nps_a:.0f}",
-                  points=f"{abs(latest.difference):.0f}", conf=f"{p['confidence']:.0%}", low=f"{latest.low:.0f}",
-                  high=f"{latest.high:.0f}", significance=_significance(latest.significant, lang))
+    headline = _t(direction, lang, current=current, previous=previous, nps=_n(latest.nps_a, lang),
+                  points=_n(abs(latest.difference), lang), conf=f"{p['confidence']:.0%}", low=_n(latest.low, lang),
+                  high=_n(latest.high, lang), significance=_significance(latest.significant, lang))
     results = {
         "meta": _meta("period_comparison", p, c.n_missing),
         "periods": periods[["period", "n", "nps", "ci_low", "ci_high", "change", "change_low", "change_high",
@@ -251,4 +268,4 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
         tables["segment_periods"] = seg
         results["segment_periods"] = seg.rename(columns={p["segment_column"]: "segment"})[
             ["segment", "period", "n", "nps", "ci_low", "ci_high", "change", "p_value", "significant", "low_n"]]
-    return Study("period_comparison", results, headline, _methods_note(p, c.n, c.n_missing), tables, lang)
+    return Study("period_comparison", results, headline, _methods_note(p, c.n, c.n_missing), tables, lang, data)
