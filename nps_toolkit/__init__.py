@@ -16,7 +16,7 @@ from .compare import Comparison, adjust_p_values, compare, compare_groups, compa
 from .datasets import OUR_BRAND, load_sample, simulate_scores, simulate_survey, true_shares
 from .industry import industry_benchmarks, lookup_benchmark
 from .interpretation import interpret
-from .intervals import Interval, confint
+from .intervals import Interval, confint, margin_of_error, sample_size
 from .io import clean_scores, read_responses
 from .parameters import ParameterError, list_templates, prepare_study, template_parameters
 from .periods import Trend, compare_periods, current_vs_previous, decompose_change, rolling_nps, trend
@@ -32,7 +32,7 @@ __all__ = [
     # scoring and summaries
     "NPSCounts", "NPSScale", "DEFAULT_SCALE", "categorize", "counts", "nps", "summarize", "interpret",
     # uncertainty and tests
-    "Interval", "confint", "Comparison", "compare", "compare_to_benchmark", "compare_groups", "adjust_p_values",
+    "Interval", "confint", "margin_of_error", "sample_size", "Comparison", "compare", "compare_to_benchmark", "compare_groups", "adjust_p_values",
     # periods
     "Trend", "compare_periods", "current_vs_previous", "decompose_change", "trend", "rolling_nps",
     # plots

@@ -335,9 +335,9 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
         the whole range of periods.
     confidence : float
         Confidence level of the NPS and change intervals.
-    method : {"adjusted-wald", "wald"}
+    method : {"adjusted-wald", "wald", "bootstrap", "bayes"}
         Interval method of the NPS (:func:`nps_toolkit.confint`) and of the
-        change (:func:`nps_toolkit.compare.compare`).
+        change (:func:`nps_toolkit.compare.compare`); the methods both share.
     compare_to : {"previous", "year_ago"}
         Compare each period with the period just before it, or with the same
         period a year earlier (4 quarters, 12 months, 52 weeks, 1 year).

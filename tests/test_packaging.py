@@ -35,3 +35,31 @@ def test_version_defined_once():
 
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path / "wheel")], check=True, capture_output=True)
+    wheel = next((tmp_path / "wheel").glob("nps_toolkit-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template in ("benchmark_study", "competitor_comparison", "period_comparison"):
+        assert f"nps_toolkit/templates/{template}.ipynb" in names
+        assert f"nps_toolkit/schemas/{template}.schema.json" in names
+    assert {"nps_toolkit/data/sample_survey.csv", "nps_toolkit/data/industry_benchmarks.csv"} <= names
+
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = ("import nps_toolkit, sys; from nps_toolkit.cli import main; print(nps_toolkit.__file__); "
+            "sys.exit(main(['templates']))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    first, *rest = done.stdout.splitlines()
+    assert first.startswith(str(site))  # the installed copy, not the repository
+    assert "benchmark_study" in rest and any("our_brand" in line for line in rest)
