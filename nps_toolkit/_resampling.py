@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_positive_int
+from ._validation import check_positive_int, check_prior
 
 
 def rng_from(random_state) -> np.random.Generator:
@@ -61,9 +61,7 @@ def dirichlet_nps(promoters, passives, detractors, *, prior=(1.0, 1.0, 1.0), n_d
     (4000, 1)
     """
     n_draws = check_positive_int(n_draws, name="n_draws")
-    prior = np.asarray(prior, dtype=float)
-    if prior.shape != (3,) or not np.all(np.isfinite(prior)) or np.any(prior <= 0):
-        raise ValueError(f"prior must be three positive numbers (promoters, passives, detractors), got {prior!r}")
+    prior = np.asarray(check_prior(prior))
     alpha = np.stack([np.atleast_1d(np.asarray(v, dtype=float)) for v in (promoters, passives, detractors)],
                      axis=-1) + prior
     g = rng_from(random_state).standard_gamma(alpha, size=(n_draws,) + alpha.shape)

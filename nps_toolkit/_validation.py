@@ -157,3 +157,41 @@ def check_positive_int(value, *, name: str, minimum: int = 1) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
     return int(value)
+
+
+def check_prior(prior) -> tuple[float, float, float]:
+    """Validate a Dirichlet prior: three positive, finite numbers (promoters, passives, detractors).
+
+    Examples
+    --------
+    >>> check_prior((1, 1, 1))
+    (1.0, 1.0, 1.0)
+    >>> check_prior((1, 0, 1))
+    Traceback (most recent call last):
+    ...
+    ValueError: prior must be three positive numbers (promoters, passives, detractors), got (1, 0, 1)
+    """
+    try:
+        values = np.asarray(prior, dtype=float)
+    except (TypeError, ValueError):
+        values = None
+    if values is None or values.shape != (3,) or not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise ValueError(f"prior must be three positive numbers (promoters, passives, detractors), got {prior!r}")
+    return tuple(float(v) for v in values)
+
+
+def as_column_list(by) -> list:
+    """A ``by=`` argument as a list of column names: None -> [], one name -> [name].
+
+    Examples
+    --------
+    >>> as_column_list(None), as_column_list("segment"), as_column_list(("segment", "brand"))
+    ([], ['segment'], ['segment', 'brand'])
+    """
+    if by is None:
+        return []
+    if isinstance(by, (str, int)):
+        return [by]
+    if isinstance(by, Iterable):
+        return list(by)
+    return [by]

@@ -84,7 +84,7 @@ from scipy.special import xlogy
 
 from . import intervals as _intervals
 from ._resampling import bootstrap_nps, dirichlet_nps, rng_from
-from ._validation import check_choice, check_columns, check_confidence, check_positive_int
+from ._validation import check_choice, check_columns, check_confidence, check_positive_int, check_prior
 from .intervals import CountArrays, _as_counts, _z, check_method
 from .scoring import NPSCounts, counts, score_codes
 from .summary import summarize
@@ -414,19 +414,11 @@ PAIRED_METHODS = {
 
 
 # -- validation --------------------------------------------------------------------------------------------------
-def _check_prior(prior) -> tuple[float, float, float]:
-    try:
-        values = np.asarray(prior, dtype=float)
-    except (TypeError, ValueError):
-        values = None
-    if values is None or values.shape != (3,) or not np.all(np.isfinite(values)) or np.any(values <= 0):
-        raise ValueError(f"prior must be three positive numbers (promoters, passives, detractors), got {prior!r}")
-    return tuple(float(v) for v in values)
 
 
 def _options(n_resamples, random_state, prior) -> _Options:
     return _Options(check_positive_int(n_resamples, name="n_resamples"), rng_from(random_state),
-                    _check_prior(prior))
+                    check_prior(prior))
 
 
 def _sample(data, name: str, scale) -> NPSCounts:

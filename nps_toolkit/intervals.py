@@ -70,7 +70,7 @@ from scipy import special, stats
 from scipy.optimize import elementwise
 
 from ._resampling import bootstrap_nps, rng_from
-from ._validation import check_choice, check_confidence, check_positive_int
+from ._validation import check_choice, check_confidence, check_positive_int, check_prior
 from .scoring import NPSCounts, counts, kish_n, linearised_se
 
 __all__ = ["Interval", "confint", "margin_of_error", "sample_size", "METHODS"]
@@ -271,14 +271,6 @@ _GL_NODES, _GL_WEIGHTS = (_GL_NODES + 1.0) / 2.0, _GL_WEIGHTS / 2.0
 _TAIL = 1e-13  # probability left out at each end of the conditioning share
 
 
-def _check_prior(prior) -> np.ndarray:
-    try:
-        values = np.asarray(prior, dtype=float)
-    except (TypeError, ValueError):
-        values = None
-    if values is None or values.shape != (3,) or not np.all(np.isfinite(values)) or np.any(values <= 0):
-        raise ValueError(f"prior must be three positive numbers (promoters, passives, detractors), got {prior!r}")
-    return values
 
 
 def _posterior_parts(a1, a2, a3):
@@ -343,7 +335,7 @@ def _posterior_quantile(parts: dict, q: float) -> np.ndarray:
 
 def _bayes(c: CountArrays, confidence: float, *, prior=(1, 1, 1), **_):
     """Equal-tailed credible interval of the Dirichlet(counts + prior) posterior (exact quantiles)."""
-    prior = _check_prior(prior)
+    prior = np.asarray(check_prior(prior))
     counts_ = [np.atleast_1d(np.asarray(v, dtype=float)) for v in (c.promoters, c.passives, c.detractors)]
     a1, a2, a3 = (np.maximum(v, 0.0) + p for v, p in zip(counts_, prior))
     parts = _posterior_parts(a1, a2, a3)
@@ -386,7 +378,7 @@ def interval_arrays(c: CountArrays, *, confidence=0.95, method="adjusted-wald", 
     if "n_resamples" in options:
         options["n_resamples"] = check_positive_int(options["n_resamples"], name="n_resamples")
     if "prior" in options:
-        _check_prior(options["prior"])
+        check_prior(options["prior"])
     est = np.atleast_1d(_estimate(c))
     empty = ~(np.atleast_1d(c.n) > 0)
     low, high = METHODS[method](c, confidence, **options)

@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import check_choice, check_columns, check_confidence, check_positive_int, describe_offenders
+from ._validation import (as_column_list, check_choice, check_columns, check_confidence, check_positive_int,
+                          describe_offenders)
 from .compare import Comparison, compare
 from .intervals import check_method
 from .scoring import NPSCounts, counts, score_codes
@@ -224,12 +225,6 @@ def parse_dates(values, *, column: str = "date") -> pd.Series:
 
 
 # -- shared period counting --------------------------------------------------------------------------------------
-def _as_list(by) -> list:
-    if by is None:
-        return []
-    if isinstance(by, (str, int)):
-        return [by]
-    return list(by)
 
 
 @dataclass
@@ -246,7 +241,7 @@ class _Periods:
 
 def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, method="adjusted-wald") -> _Periods:
     """Count answers per (group, period) in one pass of :func:`summarize`."""
-    by_cols = _as_list(by)
+    by_cols = as_column_list(by)
     check_columns(data, [score], role="score column")
     check_columns(data, [date], role="date column")
     check_columns(data, by_cols, role="by column")
@@ -406,7 +401,7 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
         out["n_effective"] = table["n_effective"]
     out.attrs = {"freq": freq, "period_freq": p.pfreq, "compare_to": compare_to, "confidence": confidence,
                  "method": method, "min_n": min_n, "n_undated": p.n_undated, "score": score, "date": date,
-                 "by": _as_list(by), "weights": weights}
+                 "by": as_column_list(by), "weights": weights}
     return out
 
 
@@ -555,7 +550,7 @@ def decompose_change(previous, current, *, by=None, score="score") -> pd.DataFra
             "kind": ["level", "change", "change", "level"],
         })
 
-    by_cols = _as_list(by)
+    by_cols = as_column_list(by)
     for name, frame in (("previous", previous), ("current", current)):
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"with by=, {name} must be a DataFrame holding {score!r} and the by column(s), "
@@ -779,7 +774,7 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
         return Trend(slope=slope, low=low, high=high, p_value=pval, significant=significant, n_periods=k,
                      confidence=confidence, intercept=intercept, freq=freq, origin=p.labels[0],
                      unit=_unit(p.pfreq), n_undated=p.n_undated)
-    by_cols = _as_list(by)
+    by_cols = as_column_list(by)
     out = p.table[by_cols].iloc[::n_periods].reset_index(drop=True)
     values = pd.DataFrame(rows, columns=["slope", "low", "high", "p_value", "significant", "n_periods",
                                          "intercept"])

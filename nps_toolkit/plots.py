@@ -37,7 +37,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from . import _i18n
-from ._validation import check_columns, check_confidence, check_weights, describe_offenders
+from ._validation import as_column_list, check_columns, check_confidence, check_weights, describe_offenders
 from .interpretation import BANDS, interpret
 from .scoring import CATEGORIES, DEFAULT_SCALE, counts, score_codes
 from .summary import summarize
@@ -76,14 +76,6 @@ def _table(data, what: str) -> pd.DataFrame:
     return data
 
 
-def _as_list(by) -> list:
-    if by is None:
-        return []
-    if isinstance(by, (str, int)):
-        return [by]
-    if isinstance(by, Iterable):
-        return list(by)
-    raise TypeError(f"by must be a column name or a list of column names, got {by!r}")
 
 
 def _numbers(data: pd.DataFrame, column) -> np.ndarray:
@@ -378,7 +370,7 @@ def plot_nps(data, *, by=None, score="score", benchmark=None, bands=True, ax=Non
     """
     _i18n.check_language(language)
     _table(data, "a summary table with nps, ci_low, ci_high, or one row per respondent")
-    by_cols = _as_list(by)
+    by_cols = as_column_list(by)
     check_columns(data, by_cols, role="by column")
     confidence = check_confidence(confidence)
     bench = _check_benchmark(benchmark)
@@ -535,7 +527,7 @@ def plot_trend(data, *, period="period", by=None, ax=None, language="en", show_c
     _i18n.check_language(language)
     _table(data, "one row per period, e.g. from compare_periods")
     check_columns(data, [period, "nps", "ci_low", "ci_high"], role="column")
-    by_cols = _as_list(by)
+    by_cols = as_column_list(by)
     check_columns(data, by_cols, role="by column")
     if show_changes:
         check_columns(data, ["significant"], role="column")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._validation import check_columns, check_confidence, check_weights
+from ._validation import as_column_list, check_columns, check_confidence, check_weights
 from .intervals import CountArrays, check_method, interval_arrays
 from .scoring import kish_n, score_codes
 
@@ -18,12 +18,6 @@ SUMMARY_COLUMNS = ["n", "n_missing", "promoters", "passives", "detractors", "pro
 _CATS = ("detractors", "passives", "promoters")
 
 
-def _as_list(by) -> list:
-    if by is None:
-        return []
-    if isinstance(by, (str, int)):
-        return [by]
-    return list(by)
 
 
 def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confidence=0.95,
@@ -67,7 +61,7 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
     0      A  2          0 100.0
     1      B  3          1 -66.7
     """
-    by_cols = _as_list(by)
+    by_cols = as_column_list(by)
     check_columns(data, [score], role="score column")
     check_columns(data, by_cols, role="by column")
     if weights is not None:

@@ -3,7 +3,6 @@
 import json
 
 import jsonschema
-import pandas as pd
 import pytest
 
 import nps_toolkit as nt
