@@ -23,6 +23,7 @@ import itertools
 import math
 import numbers
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -306,10 +307,10 @@ def read_responses(path, *, score="score", date=None, sheet=None, encoding: str 
         Excel only: sheet name or 0-based index; the first sheet by default.
     encoding : str, optional
         Text files only. By default UTF-8 (with or without a byte-order
-        mark) is tried, then Windows-1251 (Russian Excel's "CSV"); UTF-16
+        mark) is tried, then Windows-1251 (Russian Excel's "CSV") or Windows-1250 (Polish Excel's,
+        told apart by the letters they give); UTF-16
         files with a byte-order mark (Excel's "Unicode text") are recognised.
-        Pass e.g. ``encoding="cp1250"`` for Polish or ``"latin-1"`` for
-        Western European Excel exports.
+        Pass e.g. ``encoding="latin-1"`` for Western European Excel exports.
     scale : NPSScale, optional
         Answer scale for the score column; the standard 0-10 by default.
     **read_kwargs
@@ -381,6 +382,11 @@ def read_responses(path, *, score="score", date=None, sheet=None, encoding: str 
     return data
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
 def _decode(raw: bytes, encoding: str | None) -> str:
     if encoding is not None:
         return raw.decode(encoding)
@@ -389,7 +395,15 @@ def _decode(raw: bytes, encoding: str | None) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1251")
+        pass
+    # A Windows code page: Russian Excel saves cp1251, Polish Excel cp1250. Read as cp1251, Polish
+    # letters (ą ę ł ś ż ...) turn into Cyrillic ones inside Latin words ("Dziкujк"): when words mixing
+    # the two alphabets outnumber purely Cyrillic words, the file is cp1250.
+    text = raw.decode("cp1251")
+    words = _WORD.findall(text)
+    mixed = sum(1 for w in words if _LATIN.search(w) and _CYRILLIC.search(w))
+    cyrillic = sum(1 for w in words if _CYRILLIC.search(w) and not _LATIN.search(w))
+    return raw.decode("cp1250", errors="replace") if mixed > cyrillic else text
 
 
 def _detect_delimiter(text: str) -> str:

@@ -670,3 +670,21 @@ def test_old_binary_xls_without_reader(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
     with pytest.raises(ImportError, match=r"\.xls files need.*'old\.xls' as \.xlsx"):
         read_responses(path)
+
+
+def test_polish_excel_csv_in_cp1250_is_recognised(tmp_path):
+    text = ("ocena;komentarz\n10 (zdecydowanie polecę);Świetna obsługa, dziękuję\n"
+            "3;Źle zapakowane, przesyłka spóźniona\n;\n7;Cena mogłaby być niższa\n")
+    path = tmp_path / "ankieta.csv"
+    path.write_bytes(text.encode("cp1250"))
+    data = read_responses(path, score="ocena")
+    assert data["ocena"].tolist()[:2] == [10, 3] and data["ocena"].isna().sum() == 1
+    assert data["komentarz"].iloc[0] == "Świetna obsługa, dziękuję"
+
+
+def test_russian_excel_csv_in_cp1251_stays_cp1251(tmp_path):
+    text = "оценка;комментарий\n9;Отличный сервис, спасибо\n2;Доставка опоздала\n"
+    path = tmp_path / "опрос.csv"
+    path.write_bytes(text.encode("cp1251"))
+    data = read_responses(path, score="оценка")
+    assert data["комментарий"].tolist() == ["Отличный сервис, спасибо", "Доставка опоздала"]
