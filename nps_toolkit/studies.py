@@ -211,7 +211,8 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     if not better and not worse:
         headline += " " + _t("brand_no_difference", lang)
     best = table.loc[table["p_best"].idxmax()]
-    headline += " " + _t("brand_best", lang, brand=best[brand], p=f"{best['p_best']:.0%}")
+    chance = ">99%" if best["p_best"] > 0.995 else f"{best['p_best']:.0%}"
+    headline += " " + _t("brand_best", lang, brand=best[brand], p=chance)
     results = {
         "meta": _meta("competitor_comparison", p, c.n_missing),
         "our_brand": ours,
@@ -244,7 +245,10 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     current, previous = labels[-1], labels[-2]
     period_of = parse_dates(data[date], column=date).dt.to_period(period_freq(p["freq"])).astype(str)
     now, before = data[period_of == current], data[period_of == previous]
-    decomposition = decompose_change(before[score], now[score])
+    if p["segment_column"]:  # shift-share: within-segment changes and the change in segment mix
+        decomposition = decompose_change(before, now, by=p["segment_column"], score=score)
+    else:  # more or fewer promoters, more or fewer detractors
+        decomposition = decompose_change(before[score], now[score])
     tr = trend(data, score=score, date=date, freq=p["freq"], confidence=p["confidence"],
                weights=p["weights_column"])
     c = counts(data[score], _weights(data, p))
