@@ -271,8 +271,6 @@ _GL_NODES, _GL_WEIGHTS = (_GL_NODES + 1.0) / 2.0, _GL_WEIGHTS / 2.0
 _TAIL = 1e-13  # probability left out at each end of the conditioning share
 
 
-
-
 def _posterior_parts(a1, a2, a3):
     """Set up P(NPS <= t) for Dirichlet(a1, a2, a3) of (promoters, passives, detractors).
 

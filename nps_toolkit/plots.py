@@ -76,8 +76,6 @@ def _table(data, what: str) -> pd.DataFrame:
     return data
 
 
-
-
 def _numbers(data: pd.DataFrame, column) -> np.ndarray:
     """Float array of a column (NaN where missing); text or booleans raise TypeError naming the column."""
     series = data[column]

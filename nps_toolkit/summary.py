@@ -18,8 +18,6 @@ SUMMARY_COLUMNS = ["n", "n_missing", "promoters", "passives", "detractors", "pro
 _CATS = ("detractors", "passives", "promoters")
 
 
-
-
 def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confidence=0.95,
               method="adjusted-wald", scale=None, **options) -> pd.DataFrame:
     """NPS overall or by group, with counts, shares and a confidence interval.
