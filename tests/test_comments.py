@@ -1,0 +1,363 @@
+"""Comments: kinds, themes and languages (against hand labels and the sample's generator labels), custom
+lexicons, bad input, and theme_impact against hand computations and nt.compare."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nps_toolkit as nt
+from nps_toolkit.comments import DEFAULT_THEMES, IMPACT_COLUMNS, classify_comments, default_lexicon, theme_impact
+
+
+def _labels(value) -> set[str]:
+    return {v for v in str(value).split(";") if v} if isinstance(value, str) else set()
+
+
+@pytest.fixture(scope="module")
+def labelled(data_dir_module) -> pd.DataFrame:
+    data = pd.read_csv(data_dir_module / "comments_labelled.csv", keep_default_na=False, dtype=str)
+    result = classify_comments(data["text"])
+    data["pred_kind"] = result["kind"].to_numpy()
+    data["pred_language"] = result["language"].to_numpy()
+    data["pred_themes"] = [set(t) for t in result["themes"]]
+    data["gold_themes"] = [_labels(t) for t in data["themes"]]
+    return data
+
+
+@pytest.fixture(scope="module")
+def data_dir_module():
+    from pathlib import Path
+
+    return Path(__file__).parent / "data"
+
+
+def _theme_recall_precision(gold, predicted, themes=None):
+    tp = fp = fn = 0
+    for g, p in zip(gold, predicted):
+        if themes is not None:
+            g, p = g & set(themes), p & set(themes)
+        tp += len(g & p)
+        fp += len(p - g)
+        fn += len(g - p)
+    return tp / (tp + fn), tp / (tp + fp)
+
+
+# -- the labelled set ---------------------------------------------------------------------------------------------
+def test_labelled_set_is_as_described(labelled):
+    assert len(labelled) >= 300
+    assert set(labelled["language"]) == {"en", "ru", "pl"}
+    assert set(labelled["kind"]) == {"plus", "minus", "suggestion", "none"}
+    assert set(labelled["split"]) == {"tune", "holdout"}
+    assert 0.25 <= (labelled["split"] == "holdout").mean() <= 0.35
+    assert labelled["id"].is_unique
+    counts = labelled["kind"].value_counts()
+    assert counts[["plus", "minus", "suggestion"]].min() >= 90  # balanced kinds
+    mentioned = set().union(*labelled["gold_themes"])
+    assert mentioned == set(DEFAULT_THEMES)
+    for language in ("en", "ru", "pl"):
+        assert (labelled["language"] == language).sum() >= 100
+
+
+def test_holdout_kind_accuracy_and_theme_recall(labelled):
+    holdout = labelled[labelled["split"] == "holdout"]
+    assert (holdout["kind"] == holdout["pred_kind"]).mean() > 0.8
+    recall, precision = _theme_recall_precision(holdout["gold_themes"], holdout["pred_themes"])
+    assert recall > 0.7
+    assert precision > 0.7
+
+
+def test_whole_set_meets_the_goals(labelled):
+    assert (labelled["kind"] == labelled["pred_kind"]).mean() >= 0.85
+    recall, _ = _theme_recall_precision(labelled["gold_themes"], labelled["pred_themes"])
+    assert recall >= 0.8
+    for language in ("en", "ru", "pl"):
+        part = labelled[labelled["language"] == language]
+        assert (part["kind"] == part["pred_kind"]).mean() >= 0.8, language
+
+
+def test_language_detection_on_the_labelled_set(labelled):
+    opinion = labelled[labelled["kind"] != "none"]
+    assert (opinion["language"] == opinion["pred_language"]).mean() >= 0.97
+
+
+def test_sample_comments_against_the_generator_labels(data_dir_module):
+    sample = nt.load_sample()
+    labels = pd.read_csv(data_dir_module / "sample_comment_labels.csv", keep_default_na=False)
+    merged = labels.merge(sample[["respondent_id", "comment"]], on="respondent_id", validate="1:1")
+    result = classify_comments(merged["comment"])
+    kinds = [_labels(k) for k in merged["kind"]]
+    assert np.mean([p in g for p, g in zip(result["kind"], kinds)]) >= 0.85
+    assert (result["language"].to_numpy() == merged["language"].to_numpy()).mean() >= 0.98
+    themes = ("price", "quality", "support", "delivery", "usability")  # the generator's themes
+    recall, precision = _theme_recall_precision([_labels(t) for t in merged["themes"]],
+                                                [set(t) for t in result["themes"]], themes)
+    assert recall >= 0.85
+    assert precision >= 0.8
+
+
+# -- the rules --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, language, kind", [
+    ("Not bad at all.", "en", "plus"),
+    ("Не плохо.", "ru", "plus"),
+    ("Неплохо.", "ru", "plus"),
+    ("Nie jest źle.", "pl", "plus"),
+    ("Not good.", "en", "minus"),
+    ("Не очень хорошо.", "ru", "minus"),
+    ("The courier never arrived.", "en", "minus"),
+    ("Поддержка не отвечает.", "ru", "minus"),
+    ("Aplikacja nie działa.", "pl", "minus"),
+    ("Претензий нет.", "ru", "plus"),
+    ("Never had a single problem.", "en", "plus"),
+    ("No tracking at all.", "en", "minus"),
+    ("Niedrogo i solidnie.", "pl", "plus"),
+    ("Very unhelpful staff.", "en", "minus"),
+])
+def test_negation(text, language, kind):
+    assert classify_comments([text])["kind"].tolist() == [kind]
+    assert classify_comments([text])["language"].tolist() == [language]
+
+
+@pytest.mark.parametrize("text", [
+    "It would be nice to pay by card.", "Please add more sizes.", "You should open on Sundays.",
+    "Хотелось бы больше цветов.", "Было бы здорово получать уведомления.", "Добавьте оплату картой.",
+    "Przydałoby się więcej kolorów.", "Proszę dodać płatność kartą.", "Warto by otworzyć sklep w niedziele.",
+])
+def test_suggestion_cues(text):
+    assert classify_comments([text])["kind"].tolist() == ["suggestion"]
+
+
+def test_mixed_comments_and_theme_kinds():
+    table = classify_comments(["Fast delivery, but too expensive.", "Great app, please add a dark mode.",
+                               "Too expensive, but the quality is worth it."])
+    assert table["kind"].tolist() == ["minus", "suggestion", "plus"]  # tie: the later clause; a suggestion
+    assert table["kinds"].tolist() == [("plus", "minus"), ("plus", "suggestion"), ("plus", "minus")]
+    assert table["theme_kinds"][0] == {"delivery": "plus", "price": "minus"}
+    assert table["themes"][0] == ["price", "delivery"]  # in the lexicon's order of themes
+
+
+def test_inflection_is_matched_by_stems():
+    texts = ["Цены высокие.", "Ценой недоволен.", "Доставку ждал неделю.", "Ceny są wysokie.",
+             "Cenę podnieśli.", "Dostawą jestem zachwycony.", "Czekałam na dostawę."]
+    themes = classify_comments(texts)["themes"].tolist()
+    assert themes[:2] == [["price"], ["price"]] and "delivery" in themes[2]
+    assert themes[3:5] == [["price"], ["price"]] and "delivery" in themes[5] and "delivery" in themes[6]
+
+
+def test_polish_without_diacritics_and_language_detection():
+    table = classify_comments(["Dostawa byla szybka, polecam", "Too expensive", "Слишком дорого", "Za drogo",
+                               "!!!", "", "   "])
+    assert table["language"].iloc[:4].tolist() == ["pl", "en", "ru", "pl"]
+    assert table["language"].iloc[4:].isna().all()
+    assert table["kind"].tolist() == ["plus", "minus", "minus", "minus", "none", "none", "none"]
+
+
+def test_meaningless_and_missing_comments_are_none():
+    table = classify_comments(["-", "No comment.", "n/a", "Нет комментариев", "Brak uwag", None, np.nan, pd.NA])
+    assert table["kind"].tolist() == ["none"] * 8
+    assert table["themes"].tolist() == [[]] * 8
+    assert table["language"].iloc[5:].isna().all()
+
+
+def test_index_is_kept_and_input_not_modified():
+    texts = pd.Series(["Great price", None, "Zła obsługa"], index=["a", "b", "c"], name="comment")
+    before = texts.copy()
+    table = classify_comments(texts)
+    assert list(table.index) == ["a", "b", "c"]
+    assert list(table.columns) == ["language", "kind", "kinds", "themes", "theme_kinds"]
+    pd.testing.assert_series_equal(texts, before)
+    assert table.attrs["themes"] == list(DEFAULT_THEMES)
+    assert list(classify_comments(np.array(["ok", "bad"], dtype=object)).index) == [0, 1]
+
+
+def test_given_language_single_and_per_row():
+    assert classify_comments(["ok"], language="pl")["language"].tolist() == ["pl"]
+    table = classify_comments(["Dobra cena", "Good price", "Хорошая цена"], language=["pl", None, "ru"])
+    assert table["language"].tolist() == ["pl", "en", "ru"]
+    assert table["themes"].tolist() == [["price"]] * 3
+
+
+def test_unknown_language_lists_the_allowed_ones():
+    with pytest.raises(ValueError, match=r"unknown language 'de'; allowed: 'en', 'ru', 'pl'"):
+        classify_comments(["gut"], language="de")
+    with pytest.raises(ValueError, match=r"'uk' \(position 1\)"):
+        classify_comments(["a", "b"], language=["en", "uk"])
+    with pytest.raises(ValueError, match="2 languages given for 3 comments"):
+        classify_comments(["a", "b", "c"], language=["en", "ru"])
+
+
+def test_non_text_comments_raise_naming_positions():
+    with pytest.raises(TypeError, match=r"5 \(position 1\), b'bytes' \(position 3\)"):
+        classify_comments(["fine", 5, None, b"bytes"])
+    with pytest.raises(TypeError, match=r"True \(position 0\)"):
+        classify_comments([True])
+    with pytest.raises(TypeError, match="not a DataFrame"):
+        classify_comments(pd.DataFrame({"a": ["x"]}))
+    with pytest.raises(TypeError, match=r"for one comment pass \[text\]"):
+        classify_comments("just one")
+
+
+def test_ten_thousand_comments_are_fast():
+    sample = nt.load_sample()["comment"].dropna().to_numpy(dtype=object)
+    texts = [f"{t} #{i}" for i, t in enumerate(np.resize(sample, 10_000))]
+    start = time.perf_counter()
+    table = classify_comments(texts)
+    assert time.perf_counter() - start < 5.0  # about 1 s on a laptop
+    assert len(table) == 10_000
+
+
+# -- lexicons ---------------------------------------------------------------------------------------------------
+def test_default_lexicon_is_a_copy():
+    lex = default_lexicon()
+    assert list(lex["themes"]) == list(DEFAULT_THEMES)
+    lex["themes"]["price"]["en"].append("zzz")
+    assert "zzz" not in default_lexicon()["themes"]["price"]["en"]
+
+
+def test_user_lexicon_adds_replaces_and_extends_themes(tmp_path):
+    lexicon = {"themes": {"loyalty": {"en": ["loyalty card*", "points"], "ru": ["бонус*"]},
+                          "app_crashes": ["crash*", "вылета*", "zawiesza*"],
+                          "+delivery": {"pl": ["inpost"]}},
+               "positive": {"en": ["stellar"]}}
+    table = classify_comments(["Stellar loyalty card", "Приложение вылетает, бонусы сгорают", "Inpost szybko",
+                               "The app crashes"], lexicon=lexicon)
+    assert table["themes"].tolist() == [["loyalty"], ["price", "usability", "loyalty", "app_crashes"],
+                                        ["delivery"], ["usability", "app_crashes"]]  # бонус* is also a price word
+    assert table["kind"][0] == "plus"
+    assert table.attrs["themes"] == list(DEFAULT_THEMES) + ["loyalty", "app_crashes"]
+
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("mode: replace\nthemes:\n  money:\n    en: [price*, cost*]\n    ru: [цен*]\n", encoding="utf-8")
+    table = classify_comments(["The price went up", "Цены выросли", "Delivery was late"], lexicon=str(path))
+    assert table["themes"].tolist() == [["money"], ["money"], []]
+    assert table.attrs["themes"] == ["money"]
+    # a built-in name replaces the built-in words
+    replaced = classify_comments(["Too expensive", "The price is fine"], lexicon={"themes": {"price": ["price*"]}})
+    assert replaced["themes"].tolist() == [[], ["price"]]
+
+
+@pytest.mark.parametrize("lexicon, message", [
+    ({"themez": {}}, r"unknown key 'themez'; allowed: 'mode', 'themes'"),
+    ({"mode": "merge"}, r"'mode' must be 'add' or 'replace'"),
+    ({"themes": {"loyalty": {"de": ["treue"]}}}, r"'themes' -> 'loyalty': unknown language 'de'; allowed: 'en'"),
+    ({"themes": {"loyalty": {"en": ["ok", 5]}}}, r"'themes' -> 'loyalty' -> 'en' -> 1 must be a non-empty text"),
+    ({"themes": {"loyalty": {"en": ["*points"]}}}, r"'\*points': '\*' may only end a word"),
+    ({"themes": {"loyalty": {"en": ["po*ints"]}}}, r"'\*' may only end a word"),
+    ({"themes": {"loyalty": {"en": ["? points"]}}}, r"cannot start with '\?'"),
+    ({"themes": {"loyalty": {"en": ["!two words"]}}}, r"an exception \('!'\) must be one word"),
+    ({"themes": {"loyalty": {"en": ["10%"]}}}, r"'10%' in '10%' has no letters"),
+    ({"themes": {"loyalty": []}}, r"theme 'loyalty' has no words"),
+    ({"themes": {"loyalty": "points"}}, r"'themes' -> 'loyalty' must map languages"),
+    ({"themes": {"+loyalty": ["points"]}}, r"theme '\+loyalty' extends 'loyalty', which is not a theme"),
+    ({"positive": {"en": "great"}}, r"'positive' -> 'en' must be a list"),
+    ({"mode": "replace"}, r"mode 'replace' needs at least one theme"),
+    ({"stopwords": {"en": ["the"]}}, r"unknown key 'stopwords'"),
+    ("not a lexicon", r"lexicon file 'not a lexicon' does not exist"),
+])
+def test_invalid_lexicon_errors_name_the_bad_entry(lexicon, message):
+    error = FileNotFoundError if isinstance(lexicon, str) else ValueError
+    with pytest.raises(error, match=message):
+        classify_comments(["x"], lexicon=lexicon)
+
+
+def test_invalid_lexicon_files(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("themes: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="is not valid YAML"):
+        classify_comments(["x"], lexicon=broken)
+    boolean = tmp_path / "boolean.yaml"
+    boolean.write_text("negators:\n  pl: [nie, no]\n", encoding="utf-8")  # YAML reads no as false
+    with pytest.raises(ValueError, match="put the word in quotes"):
+        classify_comments(["x"], lexicon=boolean)
+    with pytest.raises(TypeError, match="lexicon must be a dict or the path"):
+        classify_comments(["x"], lexicon=42)
+
+
+# -- theme_impact -----------------------------------------------------------------------------------------------
+@pytest.fixture
+def feedback() -> pd.DataFrame:
+    return pd.DataFrame({
+        "score": [2, 3, 4, 9, 10, 9, 8, 10, 6, 9, None, 7],
+        "comment": ["Delivery was late again", "Доставка задержалась на неделю", "Kurier zgubił paczkę",
+                    "Great quality", "Świetna jakość", None, "ok", "Love it", "Too expensive", "", "Slow delivery",
+                    "Prices are fair but delivery is slow"],
+    })
+
+
+def test_theme_impact_against_hand_computations(feedback):
+    table = theme_impact(feedback, themes=["delivery", "quality", "price"], owners={"delivery": "Logistics"})
+    assert list(table.columns) == IMPACT_COLUMNS
+    row = table.set_index("theme").loc["delivery"]
+    scores = feedback["score"]
+    mentions = np.array([True, True, True, False, False, False, False, False, False, False, True, True])
+    keep = scores.notna().to_numpy()
+    with_, without = scores[mentions & keep], scores[~mentions & keep]
+    share = len(with_) / keep.sum()
+    result = nt.compare(with_, without)
+    assert row["mentions"] == 4 and row["share"] == pytest.approx(4 / 11)
+    assert row["nps_with"] == pytest.approx(nt.nps(with_)) and row["nps_without"] == pytest.approx(nt.nps(without))
+    # the impact is the overall NPS minus the NPS of those who don't mention the theme
+    assert row["impact"] == pytest.approx(nt.nps(scores) - nt.nps(without))
+    assert row["impact"] == pytest.approx(share * (nt.nps(with_) - nt.nps(without)))
+    assert (row["impact_low"], row["impact_high"]) == pytest.approx((share * result.low, share * result.high))
+    assert row["p_value"] == pytest.approx(result.p_value)
+    assert row["owner"] == "Logistics" and table.set_index("theme")["owner"].isna().sum() == 2
+    assert table.attrs["n"] == 11 and table.attrs["n_missing_score"] == 1 and table.attrs["n_commented"] == 9
+    assert row["minus_share"] == pytest.approx(1.0)  # the four speak of delivery as a complaint
+
+
+def test_theme_impact_priorities_and_options(feedback):
+    table = theme_impact(feedback, themes=["price", "quality", "delivery"])
+    assert table["theme"].tolist() == ["delivery", "price", "quality"]  # costs first, the larger first
+    assert table["priority"].tolist() == [1, 2, 3]
+    assert table["impact"].iloc[0] < table["impact"].iloc[1] < 0 < table["impact"].iloc[2]
+
+    commented = theme_impact(feedback, themes=["delivery"], base="commented").iloc[0]
+    assert commented["share"] == pytest.approx(4 / 9)  # of the 9 with a (non-blank) comment and a score
+    complaints = theme_impact(feedback, themes=["price"], kind="minus").iloc[0]
+    assert complaints["mentions"] == 1  # "Prices are fair" is praise, not a complaint
+    everything = theme_impact(feedback)
+    assert set(everything["theme"]) == set(DEFAULT_THEMES)
+    nobody = everything.set_index("theme").loc["innovation"]
+    assert nobody["mentions"] == 0 and np.isnan(nobody["impact"])
+    assert nobody["priority"] > everything.loc[everything["impact"].notna(), "priority"].max()  # last
+
+
+def test_theme_impact_language_column_and_lexicon(feedback):
+    data = feedback.assign(lang=["en", "ru", "pl", "en", "pl", None, "en", "en", "en", "en", "en", "en"])
+    table = theme_impact(data, themes=["delivery"], language="lang")
+    assert table["mentions"].iloc[0] == 4
+    custom = theme_impact(data, lexicon={"themes": {"love": ["love*"]}}, themes=["love"])
+    assert custom["mentions"].iloc[0] == 1
+
+
+def test_theme_impact_bad_input(feedback):
+    with pytest.raises(KeyError, match="comments column 'text' is not in the data"):
+        theme_impact(feedback, comments="text")
+    with pytest.raises(ValueError, match="theme 'prices' is not a theme of the lexicon; themes: 'price'"):
+        theme_impact(feedback, themes=["prices"])
+    with pytest.raises(ValueError, match="owners names 'logistics', which is not a theme"):
+        theme_impact(feedback, owners={"logistics": "Anna"})
+    with pytest.raises(ValueError, match="unknown base 'everyone'"):
+        theme_impact(feedback, base="everyone")
+    with pytest.raises(ValueError, match="unknown language 'de'"):
+        theme_impact(feedback, language="de")
+    with pytest.raises(ValueError, match="answers must be whole numbers 0 to 10"):
+        theme_impact(feedback.assign(score=[11] + [5] * 11))
+    with pytest.raises(TypeError, match=r"5 \(position 0\)"):
+        theme_impact(feedback.assign(comment=[5] + ["x"] * 11))
+    before = feedback.copy()
+    theme_impact(feedback)
+    pd.testing.assert_frame_equal(feedback, before)
+
+
+def test_theme_impact_finds_the_sample_delivery_problem():
+    data = nt.load_sample()
+    ours = data[(data["brand"] == nt.OUR_BRAND) & (data["date"].dt.to_period("Q").astype(str) == "2024Q2")]
+    table = theme_impact(ours, owners={"delivery": "Logistics"})
+    top = table.iloc[0]
+    assert top["theme"] == "delivery" and top["owner"] == "Logistics"
+    assert top["impact"] < 0 and top["impact_high"] < 0
