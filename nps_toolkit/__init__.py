@@ -12,7 +12,9 @@ One import gives the whole toolkit::
 """
 
 from ._version import __version__
+from .comments import classify_comments, theme_impact
 from .compare import Comparison, adjust_p_values, compare, compare_groups, compare_to_benchmark
+from .drivers import key_drivers, plot_drivers
 from .datasets import OUR_BRAND, load_sample, simulate_scores, simulate_survey, true_shares
 from .industry import industry_benchmarks, lookup_benchmark
 from .interpretation import interpret
@@ -40,6 +42,8 @@ __all__ = [
     # data
     "read_responses", "clean_scores", "load_sample", "simulate_survey", "simulate_scores", "true_shares",
     "OUR_BRAND", "industry_benchmarks", "lookup_benchmark",
+    # comments and drivers
+    "classify_comments", "theme_impact", "key_drivers", "plot_drivers",
     # studies and reports
     "Study", "benchmark_study", "competitor_comparison", "period_comparison", "prepare_study", "ParameterError",
     "list_templates", "template_parameters", "run_template", "TemplateRun", "TemplateError", "write_results",

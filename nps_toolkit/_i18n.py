@@ -206,6 +206,20 @@ TEXTS: dict[str, dict[str, str]] = {
                              "множественные сравнения ({correction}).",
                        "pl": "Naszą markę porównano z każdym konkurentem; wartości p skorygowano na wielokrotne "
                              "porównania ({correction})."},
+    # -- key drivers ----------------------------------------------------------------------------------
+    "drivers_title": {"en": "What drives the score (R² = {r2})", "ru": "Что влияет на оценку (R² = {r2})",
+                      "pl": "Co wpływa na ocenę (R² = {r2})"},
+    "drivers_title_plain": {"en": "What drives the score", "ru": "Что влияет на оценку",
+                            "pl": "Co wpływa na ocenę"},
+    "drivers_axis": {"en": "Importance: share of the explained variance (R²)",
+                     "ru": "Важность: доля объяснённой дисперсии (R²)",
+                     "pl": "Ważność: udział w wyjaśnionej wariancji (R²)"},
+    "drivers_positive": {"en": "Higher rating, higher score", "ru": "Выше оценка атрибута — выше оценка",
+                         "pl": "Wyższa ocena cechy — wyższy wynik"},
+    "drivers_negative": {"en": "Higher rating, lower score", "ru": "Выше оценка атрибута — ниже оценка",
+                         "pl": "Wyższa ocena cechy — niższy wynik"},
+    "drivers_interval": {"en": "{confidence} bootstrap interval", "ru": "{confidence} бутстреп-интервал",
+                         "pl": "Przedział bootstrapowy {confidence}"},
 }
 
 HEADERS: dict[str, dict[str, str]] = {

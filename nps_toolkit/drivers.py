@@ -56,7 +56,7 @@ from ._resampling import rng_from
 from ._validation import check_choice, check_columns, check_confidence, check_positive_int, describe_offenders
 from .plots import NEUTRAL, PALETTE
 
-__all__ = ["key_drivers", "plot_drivers", "DRIVER_COLUMNS", "DRIVER_METHODS", "MAX_SHAPLEY_DRIVERS", "TEXTS"]
+__all__ = ["key_drivers", "plot_drivers", "DRIVER_COLUMNS", "DRIVER_METHODS", "MAX_SHAPLEY_DRIVERS"]
 
 #: Columns of :func:`key_drivers`, in order.
 DRIVER_COLUMNS = ["driver", "importance", "importance_share", "low", "high", "share_low", "share_high", "rank",
@@ -67,23 +67,6 @@ DRIVER_METHODS = ("shapley", "relative-weights")
 
 #: Most drivers of the exact Shapley decomposition (2^15 subsets).
 MAX_SHAPLEY_DRIVERS = 15
-
-#: Wording of :func:`plot_drivers` (to move into ``nps_toolkit._i18n.TEXTS``).
-TEXTS = {
-    "drivers_title": {"en": "What drives the score (R² = {r2})", "ru": "Что влияет на оценку (R² = {r2})",
-                      "pl": "Co wpływa na ocenę (R² = {r2})"},
-    "drivers_title_plain": {"en": "What drives the score", "ru": "Что влияет на оценку",
-                            "pl": "Co wpływa na ocenę"},
-    "drivers_axis": {"en": "Importance: share of the explained variance (R²)",
-                     "ru": "Важность: доля объяснённой дисперсии (R²)",
-                     "pl": "Ważność: udział w wyjaśnionej wariancji (R²)"},
-    "drivers_positive": {"en": "Higher rating, higher score", "ru": "Выше оценка атрибута — выше оценка",
-                         "pl": "Wyższa ocena cechy — wyższy wynik"},
-    "drivers_negative": {"en": "Higher rating, lower score", "ru": "Выше оценка атрибута — ниже оценка",
-                         "pl": "Wyższa ocena cechy — niższy wynik"},
-    "drivers_interval": {"en": "{confidence} bootstrap interval", "ru": "{confidence} бутстреп-интервал",
-                         "pl": "Przedział bootstrapowy {confidence}"},
-}
 
 #: Most numbers held at once by the batched computations (memory bound, about 80 MB of float64).
 _BATCH = 10_000_000
@@ -355,11 +338,6 @@ def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, n_resamples=
     return table
 
 
-def _text(key: str, language: str, **fmt) -> str:
-    template = TEXTS[key][language]
-    return template.format(**fmt) if fmt else template
-
-
 def plot_drivers(table, *, ax=None, language="en"):
     """Bar chart of driver importance with bootstrap intervals.
 
@@ -428,21 +406,21 @@ def plot_drivers(table, *, ax=None, language="en"):
     ax.set_xlim(min(0.0, float(np.nanmin(np.concatenate([low, importance, [0.0]])))), max(reach, 1e-9) * 1.18)
     ax.set_yticks(y, [str(v) for v in table["driver"]])
     ax.set_ylim(k - 0.4, -0.6)
-    ax.set_xlabel(_text("drivers_axis", language))
+    ax.set_xlabel(_i18n.text("drivers_axis", language))
     r2 = table.attrs.get("r_squared")
-    ax.set_title(_text("drivers_title", language, r2=_i18n.number(r2, language, decimals=2))
-                 if isinstance(r2, numbers.Real) and math.isfinite(r2) else _text("drivers_title_plain", language))
+    ax.set_title(_i18n.text("drivers_title", language, r2=_i18n.number(r2, language, decimals=2))
+                 if isinstance(r2, numbers.Real) and math.isfinite(r2) else _i18n.text("drivers_title_plain", language))
     sns.despine(ax=ax)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
     ax.set_axisbelow(True)
     handles = []
     if (corr > 0).any():
-        handles.append(Patch(facecolor=PALETTE["promoter"], label=_text("drivers_positive", language)))
+        handles.append(Patch(facecolor=PALETTE["promoter"], label=_i18n.text("drivers_positive", language)))
     if (corr < 0).any():
-        handles.append(Patch(facecolor=PALETTE["detractor"], label=_text("drivers_negative", language)))
+        handles.append(Patch(facecolor=PALETTE["detractor"], label=_i18n.text("drivers_negative", language)))
     if has_interval.any():
         confidence = table.attrs.get("confidence")
-        label = _text("drivers_interval", language,
+        label = _i18n.text("drivers_interval", language,
                       confidence=(_i18n.number(100 * confidence, language, decimals=0) + "%")
                       if isinstance(confidence, numbers.Real) else "")
         handles.append(plt.Line2D([], [], color="#222222", linewidth=1.6, label=label.strip()))

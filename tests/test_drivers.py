@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_toolkit.drivers import DRIVER_COLUMNS, TEXTS, _correlations, key_drivers, plot_drivers
+from nps_toolkit._i18n import TEXTS
+from nps_toolkit.drivers import DRIVER_COLUMNS, _correlations, key_drivers, plot_drivers
 
 
 def _r2_lstsq(x: np.ndarray, y: np.ndarray, columns) -> float:
