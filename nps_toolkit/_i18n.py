@@ -220,9 +220,47 @@ TEXTS: dict[str, dict[str, str]] = {
                          "pl": "Wyższa ocena cechy — niższy wynik"},
     "drivers_interval": {"en": "{confidence} bootstrap interval", "ru": "{confidence} бутстреп-интервал",
                          "pl": "Przedział bootstrapowy {confidence}"},
+    # -- comment themes (theme_<name>) and acting on feedback -----------------------------------------
+    "theme_price": {"en": "Price", "ru": "Цена", "pl": "Cena"},
+    "theme_quality": {"en": "Quality", "ru": "Качество", "pl": "Jakość"},
+    "theme_support": {"en": "Customer support", "ru": "Поддержка", "pl": "Obsługa klienta"},
+    "theme_delivery": {"en": "Delivery", "ru": "Доставка", "pl": "Dostawa"},
+    "theme_usability": {"en": "Ease of use", "ru": "Удобство", "pl": "Wygoda użytkowania"},
+    "theme_innovation": {"en": "Innovation", "ru": "Инновации", "pl": "Innowacyjność"},
+    "theme_expectations": {"en": "Expectations", "ru": "Ожидания", "pl": "Oczekiwania"},
+    "heading_feedback": {"en": "Acting on feedback: what the comments cost", "ru": "Что говорят комментарии: цена проблем",
+                         "pl": "Co mówią komentarze: ile kosztują problemy"},
+    "feedback_top": {"en": "Respondents who mention {theme} give an NPS of {nps_with} against {nps_without} for the rest: "
+                           "{points} points of the overall score.",
+                     "ru": "Те, кто упоминает тему «{theme}», дают NPS {nps_with} против {nps_without} у остальных: "
+                           "{points} п. общего результата.",
+                     "pl": "Respondenci wspominający o temacie „{theme}” dają NPS {nps_with} wobec {nps_without} u "
+                           "pozostałych: {points} pkt wyniku ogólnego."},
+    "feedback_note": {"en": "Comments are sorted into pluses, minuses and suggestions and their themes by a "
+                            "transparent lexicon (en, ru, pl; about 87% of kinds right on held-out comments). Impact = "
+                            "share mentioning × (NPS with − NPS without); intervals from the two-sample comparison, "
+                            "p-values Holm-adjusted; unweighted.",
+                      "ru": "Комментарии разобраны на плюсы, минусы и предложения и по темам прозрачным словарём "
+                            "(en, ru, pl; около 87% верных типов на отложенной выборке). Влияние = доля упоминающих × "
+                            "(NPS упоминающих − NPS остальных); интервалы по двухвыборочному сравнению, p-значения с "
+                            "поправкой Холма; без весов.",
+                      "pl": "Komentarze podzielono na plusy, minusy i sugestie oraz tematy przejrzystym słownikiem "
+                            "(en, ru, pl; ok. 87% trafnych typów na odłożonych komentarzach). Wpływ = udział "
+                            "wspominających × (NPS wspominających − NPS pozostałych); przedziały z porównania dwóch "
+                            "prób, wartości p z poprawką Holma; bez wag."},
 }
 
 HEADERS: dict[str, dict[str, str]] = {
+    "theme": {"en": "theme", "ru": "тема", "pl": "temat"},
+    "priority": {"en": "priority", "ru": "приоритет", "pl": "priorytet"},
+    "mentions": {"en": "mentions", "ru": "упоминаний", "pl": "wzmianki"},
+    "nps_with": {"en": "NPS with", "ru": "NPS упомянувших", "pl": "NPS wspominających"},
+    "nps_without": {"en": "NPS without", "ru": "NPS остальных", "pl": "NPS pozostałych"},
+    "impact": {"en": "impact", "ru": "влияние", "pl": "wpływ"},
+    "impact_low": {"en": "impact low", "ru": "влияние от", "pl": "wpływ od"},
+    "impact_high": {"en": "impact high", "ru": "влияние до", "pl": "wpływ do"},
+    "minus_share": {"en": "% minuses", "ru": "% минусов", "pl": "% minusów"},
+    "suggestion_share": {"en": "% suggestions", "ru": "% предложений", "pl": "% sugestii"},
     "n": {"en": "n", "ru": "n", "pl": "n"},
     "n_missing": {"en": "Missing", "ru": "Пропуски", "pl": "Braki"},
     "n_effective": {"en": "Effective n", "ru": "Эффективный n", "pl": "Efektywne n"},

@@ -125,7 +125,7 @@ from .compare import adjust_p_values, compare
 from .scoring import NPSCounts, score_codes
 
 __all__ = ["classify_comments", "theme_impact", "default_lexicon", "LANGUAGES", "KINDS", "DEFAULT_THEMES",
-           "THEME_LABELS", "IMPACT_COLUMNS"]
+           "IMPACT_COLUMNS"]
 
 #: Languages of the comments.
 LANGUAGES = ("en", "ru", "pl")
@@ -135,17 +135,6 @@ KINDS = ("plus", "minus", "suggestion", "none")
 
 #: Built-in themes, in order.
 DEFAULT_THEMES = ("price", "quality", "support", "delivery", "usability", "innovation", "expectations")
-
-#: Display names of the built-in themes (to move into ``nps_toolkit._i18n``).
-THEME_LABELS = {
-    "price": {"en": "Price", "ru": "Цена", "pl": "Cena"},
-    "quality": {"en": "Quality", "ru": "Качество", "pl": "Jakość"},
-    "support": {"en": "Customer support", "ru": "Поддержка", "pl": "Obsługa klienta"},
-    "delivery": {"en": "Delivery", "ru": "Доставка", "pl": "Dostawa"},
-    "usability": {"en": "Ease of use", "ru": "Удобство", "pl": "Wygoda użytkowania"},
-    "innovation": {"en": "Innovation", "ru": "Инновации", "pl": "Innowacyjność"},
-    "expectations": {"en": "Expectations", "ru": "Ожидания", "pl": "Oczekiwania"},
-}
 
 #: Columns of :func:`theme_impact`, in order.
 IMPACT_COLUMNS = ["theme", "priority", "owner", "mentions", "share", "nps_with", "nps_without", "impact",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import _i18n
 from ._version import __version__
+from .comments import theme_impact
 from .compare import compare_groups, compare_to_benchmark
 from .industry import lookup_benchmark
 from .interpretation import band, interpret
@@ -47,6 +48,10 @@ class Study:
         words = _t("heading_" + key, self.language)
         return "#" * level + " " + words if level else f"**{words}**"
 
+    def text(self, key: str, **fmt) -> str:
+        """A sentence of the report in its language."""
+        return _t(key, self.language, **fmt)
+
     def table(self, name: str):
         """A display table (pandas Styler): headers and numbers in the report language, no index."""
         return _display(self.tables[name], self.language)
@@ -65,7 +70,7 @@ def _formatter(column: str, language: str):
         return lambda v: "–" if pd.isna(v) else number(100 * v, language, decimals=0 if column == "p_best" else 1)
     if column in ("significant", "low_n"):
         return lambda v: "✓" if v is True or v == True else ""  # noqa: E712 - numpy booleans
-    if column == "n":
+    if column in ("n", "mentions", "priority"):
         return lambda v: number(v, language, decimals=0)
     return lambda v: number(v, language, decimals=1) if isinstance(v, (int, float)) and not isinstance(v, bool) \
         else ("–" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
@@ -178,6 +183,24 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
                       "p_value_adjusted": r["p_value_adjusted"], "significant": bool(r["significant"]),
                       "low_n": bool(r["low_n"])} for _, r in segments.iterrows()] if len(segments) else [],
     }
+    results["feedback"] = []
+    if p.get("comment_column"):
+        impact = theme_impact(data, score=score, comments=p["comment_column"], confidence=p["confidence"])
+        impact = impact[impact["mentions"] > 0].reset_index(drop=True)
+        results["feedback"] = impact[["theme", "priority", "mentions", "share", "nps_with", "nps_without", "impact",
+                                      "impact_low", "impact_high", "p_value_adjusted", "significant",
+                                      "minus_share", "suggestion_share"]]
+        shown = impact.assign(theme=[_t("theme_" + t, lang) if "theme_" + t in _i18n.TEXTS else t
+                                     for t in impact["theme"]])
+        tables["feedback"] = shown[["priority", "theme", "mentions", "nps_with", "nps_without", "impact",
+                                    "impact_low", "impact_high", "p_value_adjusted", "minus_share",
+                                    "suggestion_share"]]
+        costly = impact[impact["significant"] & (impact["impact"] < 0)]
+        if len(costly):
+            top = costly.iloc[0]
+            headline += " " + _t("feedback_top", lang, theme=shown.loc[costly.index[0], "theme"],
+                                 nps_with=_n(top["nps_with"], lang), nps_without=_n(top["nps_without"], lang),
+                                 points=_n(top["impact"], lang, 1))
     extra = _t("methods_segments", lang) if p["segment_column"] else ""
     return Study("benchmark_study", results, headline, _methods_note(p, c.n, c.n_missing, extra), tables, lang,
                  data)

@@ -38,6 +38,11 @@ def test_benchmark_study_runs_and_matches_the_package(tmp_path, small_csv, langu
     cmp = nt.compare_to_benchmark(ours, 20.0)
     assert results["benchmark"]["difference"] == pytest.approx(cmp.difference)
     assert results["benchmark"]["p_value"] == pytest.approx(cmp.p_value)
+    as_read = nt.read_responses(path)  # comments as the cp1251 file holds them (Polish letters replaced)
+    impact = nt.theme_impact(as_read[as_read["brand"] == nt.OUR_BRAND], comments="comment")
+    impact = impact[impact["mentions"] > 0]
+    assert [f["theme"] for f in results["feedback"]] == impact["theme"].tolist()
+    assert [f["impact"] for f in results["feedback"]] == pytest.approx(impact["impact"].tolist(), nan_ok=True)
     html = run.html.read_text(encoding="utf-8")
     assert "prepare_study" not in html and "import nps_toolkit" not in html  # no code in the report
     assert ("NPS по сегментам" in html) == (language == "ru")
