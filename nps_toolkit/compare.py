@@ -87,7 +87,8 @@ from ._resampling import bootstrap_nps, dirichlet_nps, rng_from
 from ._validation import check_choice, check_columns, check_confidence, check_positive_int, check_prior
 from .intervals import CountArrays, _as_counts, _z, check_method
 from .scoring import NPSCounts, counts, score_codes
-from .summary import summarize
+from .engines import engine_of
+from .summary import count_groups, summarize_counts
 
 __all__ = ["Comparison", "compare", "compare_to_benchmark", "compare_groups", "adjust_p_values", "METHODS",
            "PAIRED_METHODS", "BENCHMARK_METHODS", "CORRECTIONS"]
@@ -827,26 +828,24 @@ def compare_groups(data: pd.DataFrame, *, score="score", group, reference=None, 
     >>> table["p_best"].round(2).tolist()
     [0.94, 0.01, 0.05]
     """
-    check_columns(data, [score], role="score column")
-    check_columns(data, [group], role="group column")
-    if weights is not None:
-        check_columns(data, [weights], role="weights column")
+    if engine_of(data) is None:  # other engines check the columns where the data is
+        check_columns(data, [score], role="score column")
+        check_columns(data, [group], role="group column")
+        if weights is not None:
+            check_columns(data, [weights], role="weights column")
     confidence = check_confidence(confidence)
     check_choice(method, METHODS, name="method")
     check_choice(correction, CORRECTIONS, name="correction")
     opts = _options(check_positive_int(n_draws, name="n_draws"), random_state, prior)
 
     interval_opts = _interval_options(method, opts.n_resamples, opts.rng, opts.prior)
-    table = summarize(data, score=score, by=group, weights=weights, confidence=confidence, method=method,
-                      scale=scale, **interval_opts)
+    counted = count_groups(data, score=score, by=group, weights=weights, scale=scale,
+                           _roles={"by": "group column"})
+    table = summarize_counts(counted, by=group, confidence=confidence, method=method, **interval_opts)
     pro, pas, det = (table[k].to_numpy(float) for k in ("promoters", "passives", "detractors"))
     sq = None
-    if weights is not None:
-        # Sums of squared weights per group and category: the same counting, weighted by w^2.
-        key = "\x00w2"
-        squared = data[[score, group]].assign(**{key: pd.to_numeric(data[weights], errors="coerce") ** 2})
-        sums = summarize(squared, score=score, by=group, weights=key, method="wald", scale=scale)
-        sq = [sums[k].to_numpy(float) for k in ("promoters", "passives", "detractors")]
+    if weights is not None:  # sums of squared weights per group and category, from the same counting
+        sq = [counted[k + "_sq"].to_numpy(float) for k in ("promoters", "passives", "detractors")]
     groups = table[group]
     n = table["n"].to_numpy(float)
     nps_a = table["nps"].to_numpy(float)

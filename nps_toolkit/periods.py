@@ -43,7 +43,9 @@ from ._validation import (as_column_list, check_choice, check_columns, check_con
 from .compare import Comparison, compare
 from .intervals import check_method
 from .scoring import NPSCounts, counts, score_codes
-from .summary import SUMMARY_COLUMNS, summarize
+from . import engines
+from .engines import engine_of
+from .summary import SUMMARY_COLUMNS, _check_reserved, combine_counts, count_rows, summarize, summarize_counts
 
 __all__ = ["compare_periods", "current_vs_previous", "decompose_change", "trend", "rolling_nps", "Trend",
            "period_freq", "parse_dates", "PERIOD_COLUMNS", "CHANGE_COLUMNS", "COMPARE_TO"]
@@ -240,42 +242,50 @@ class _Periods:
 
 
 def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, method="adjusted-wald") -> _Periods:
-    """Count answers per (group, period) in one pass of :func:`summarize`."""
+    """Count answers per (group, period) in one pass (in pandas or in the engine of ``data``)."""
     by_cols = as_column_list(by)
-    check_columns(data, [score], role="score column")
-    check_columns(data, [date], role="date column")
-    check_columns(data, by_cols, role="by column")
-    if weights is not None:
-        check_columns(data, [weights], role="weights column")
+    engine = engine_of(data)
+    if engine is None:  # other engines check the columns where the data is
+        check_columns(data, [score], role="score column")
+        check_columns(data, [date], role="date column")
+        check_columns(data, by_cols, role="by column")
+        if weights is not None:
+            check_columns(data, [weights], role="weights column")
     if "period" in by_cols:
         raise ValueError("'period' cannot be a by column: the table makes its own 'period' column")
     pfreq = period_freq(freq)
     confidence = check_confidence(confidence)
     check_method(method)
+    _check_reserved(by_cols)
 
-    dates = parse_dates(data[date], column=str(date))
-    dated = dates.notna().to_numpy()
-    if not dated.any():
-        raise ValueError(f"date column {date!r} holds no dates; cannot form periods")
-    ordinals = np.asarray(pd.PeriodIndex(dates[dated], freq=pfreq).asi8)
+    if engine is None:
+        dates = parse_dates(data[date], column=str(date))
+        dated = dates.notna().to_numpy()
+        if not dated.any():
+            raise ValueError(f"date column {date!r} holds no dates; cannot form periods")
+        ordinals = np.full(len(data), np.nan)
+        ordinals[dated] = pd.PeriodIndex(dates[dated], freq=pfreq).asi8
+        wide = count_rows(data[score], [(c, data[c]) for c in by_cols] + [(_PERIOD_KEY, ordinals)],
+                          None if weights is None else data[weights], column=str(score),
+                          weights_column=str(weights))
+    else:  # the engine buckets the dates and returns the Period ordinal of each group
+        wide = engines.count(data, score=score, by=by_cols, weights=weights, date=date, pfreq=pfreq,
+                             period_key=_PERIOD_KEY)
+    keyed = wide[_PERIOD_KEY].notna().to_numpy()
+    n_undated = int(wide.loc[~keyed, engines.ROWS].sum())
+    ordinals = wide.loc[keyed, _PERIOD_KEY].to_numpy(np.int64)
     first, last = int(ordinals.min()), int(ordinals.max())
     span = pd.period_range(pd.Period(ordinal=first, freq=pfreq), pd.Period(ordinal=last, freq=pfreq), freq=pfreq)
     labels = [str(p) for p in span]
-    codes = np.full(len(data), -1, dtype=np.int64)
-    codes[dated] = ordinals - first
-
-    cols = list(dict.fromkeys(by_cols + [score] + ([weights] if weights is not None else [])))
-    frame = data[cols].reset_index(drop=True)
-    frame[_PERIOD_KEY] = pd.Categorical.from_codes(codes, categories=labels, ordered=True)
+    codes = np.full(len(wide), -1, dtype=np.int64)
+    codes[keyed] = ordinals - first
+    wide[_PERIOD_KEY] = pd.Categorical.from_codes(codes, categories=labels, ordered=True)
     keys = by_cols + [_PERIOD_KEY]
-    table = summarize(frame, score=score, by=keys, weights=weights, confidence=confidence, method=method)
-    undated = table[_PERIOD_KEY].isna().to_numpy()
-    table = table.loc[~undated].reset_index(drop=True)
-    if weights is not None:  # sums of squared weights per category, by the same pass over a squared column
-        frame["\x00w2"] = pd.to_numeric(frame[weights], errors="coerce") ** 2
-        squares = summarize(frame, score=score, by=keys, weights="\x00w2")
-        squares = squares.loc[~undated].reset_index(drop=True)
-        sq = squares[["promoters", "passives", "detractors"]].to_numpy(float)
+    counted = combine_counts(wide, keys)
+    counted = counted.loc[counted[_PERIOD_KEY].notna().to_numpy()].reset_index(drop=True)
+    table = summarize_counts(counted, by=keys, confidence=confidence, method=method)
+    if weights is not None:  # sums of squared weights per category, from the same counting
+        sq = counted[["promoters_sq", "passives_sq", "detractors_sq"]].to_numpy(float)
         cnt = [NPSCounts(promoters=float(r.promoters), passives=float(r.passives), detractors=float(r.detractors),
                          n_missing=int(r.n_missing), weights_sq=tuple(float(v) for v in s))
                for r, s in zip(table.itertuples(index=False), sq)]
@@ -287,8 +297,7 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
     table["period"] = table["period"].astype(str)
     groups = len(table) // len(labels)
     assert groups * len(labels) == len(table)
-    return _Periods(table, cnt, labels, np.asarray(span.asi8), pfreq, groups, int((~dated).sum()),
-                    weights is not None)
+    return _Periods(table, cnt, labels, np.asarray(span.asi8), pfreq, groups, n_undated, weights is not None)
 
 
 def _compare(a: NPSCounts, b: NPSCounts, *, method, confidence) -> Comparison:

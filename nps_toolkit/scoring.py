@@ -147,20 +147,23 @@ def _numeric_values(series: pd.Series, column: str) -> np.ndarray:
         raise TypeError(f"column {column!r}: scores must be numbers, got {dtype} values")
     raw = series.to_numpy(dtype=object)
     out = np.full(len(raw), np.nan)
-    bools, texts, others = [], [], []
-    for i, v in enumerate(raw):
-        if v is None or v is pd.NA or v is pd.NaT:
-            continue
-        if isinstance(v, (bool, np.bool_)):
-            bools.append(i)
-        elif isinstance(v, str):
-            if v.strip().lower() in _BLANK:
-                continue
-            texts.append(i)
-        elif isinstance(v, numbers.Real):
-            out[i] = float(v)
-        else:
-            others.append(i)
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    if kind in ("integer", "floating", "mixed-integer-float", "empty"):  # numbers and missing values only
+        fast = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        if np.isnan(fast).sum() == pd.isna(raw).sum():  # every number converted (no huge integer lost)
+            return fast
+    # Anything else is sorted by the type of each value (one pass in C), then handled type by type.
+    types, distinct = pd.factorize(np.fromiter(map(type, raw), dtype=object, count=len(raw)))
+    role = np.array([_role(t) for t in distinct], dtype=object)[types]
+    numbers_ = role == "number"
+    if numbers_.any():
+        out[numbers_] = raw[numbers_].astype(float)
+    texts = np.flatnonzero(role == "text")
+    if texts.size:
+        blank = pd.Series(raw[texts], dtype=object).str.strip().str.lower().isin(_BLANK).to_numpy()
+        texts = texts[~blank]
+    bools, texts, others = np.flatnonzero(role == "bool").tolist(), texts.tolist(), np.flatnonzero(role == "other")
+    others = others.tolist()
     if bools:
         raise TypeError(f"column {column!r}: scores must be numbers, got booleans: "
                         f"{describe_offenders(list(raw[bools]), bools)}")
@@ -172,6 +175,19 @@ def _numeric_values(series: pd.Series, column: str) -> np.ndarray:
         raise TypeError(f"column {column!r}: scores must be numbers, got "
                         f"{describe_offenders(list(raw[others]), others)}")
     return out
+
+
+def _role(kind: type) -> str:
+    """What a value of this type is among answers: number, bool, text, missing or other."""
+    if issubclass(kind, (bool, np.bool_)):
+        return "bool"
+    if issubclass(kind, str):
+        return "text"
+    if kind is type(None) or kind is type(pd.NA) or kind is type(pd.NaT):
+        return "missing"
+    if issubclass(kind, numbers.Real):
+        return "number"
+    return "other"
 
 
 def score_codes(scores, *, scale=None, column: str = "score") -> np.ndarray:

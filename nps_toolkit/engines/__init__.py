@@ -1,0 +1,423 @@
+"""Counting where the data lives: files, DuckDB, Polars and Spark.
+
+Counts are the sufficient statistic. :func:`nps_toolkit.summarize` (and
+:func:`~nps_toolkit.counts`, :func:`~nps_toolkit.compare_groups`,
+:func:`~nps_toolkit.compare_periods`) work in two steps: (1) *counting*, which
+reduces the rows to a small table of counts per group, and (2) the
+statistics on that table. This subpackage does step (1) inside another
+engine, so that only the counts ever reach pandas:
+
+=======================================  ===========================================================
+``data``                                 counted by
+=======================================  ===========================================================
+pandas DataFrame                         pandas (vectorised category codes and ``np.bincount``)
+``str`` or ``pathlib.Path``              embedded DuckDB, streaming; a Parquet or CSV file, a glob
+                                         (``"answers/*.parquet"``) or a folder of Parquet files
+``duckdb.DuckDBPyRelation``              DuckDB, on the relation's own connection (for a table in
+                                         a database pass ``con.table("name")``)
+``polars.DataFrame`` / ``LazyFrame``     Polars (the streaming engine for lazy frames)
+``pyspark.sql.DataFrame``                Spark; only the counts are collected
+=======================================  ===========================================================
+
+The engine of ``data`` is told from the module of its type, so no optional
+package is imported unless ``data`` comes from it. A missing package raises
+:class:`ModuleNotFoundError` naming the extra to install
+(``pip install 'nps-toolkit[scale]'`` for DuckDB and Polars,
+``pip install 'nps-toolkit[spark]'`` for PySpark).
+
+Same results on every engine
+----------------------------
+Every engine counts, per group, the answers in each cell: missing (``NULL``,
+``NaN`` or blank text), detractor, passive, promoter, and the offending rows.
+The small table of counts then goes through the same pandas code as an
+in-memory frame: groups sorted like ``DataFrame.groupby(sort=True,
+dropna=False)`` (a missing group value is its own group, last), the same
+columns, the same statistics. Unweighted counts are identical; weighted sums
+may differ from the pandas ones in the last bits (floating-point sums in
+another order). Unused categories of a categorical ``by`` column exist only
+in pandas: other engines group by the values they see (a DuckDB ``ENUM`` or a
+Polars ``Categorical``/``Enum`` is grouped as text and sorted as text).
+``NaN`` in a float ``by`` column is the missing group, as in pandas.
+
+Bad input is refused as in pandas, and found by the engine: a score outside
+the scale, a fraction, a boolean or text column, a negative, infinite or
+missing weight of an answer, an unreadable date. The error names the column,
+the first five offending values with their 0-based positions and how many
+more there are, and what is allowed. Only those five rows are fetched.
+
+Positions
+---------
+* files: the row number in file order; a glob or folder is read in the
+  sorted order of the file names, and positions run on across the files
+  (the position in ``pd.concat`` of the files read in that order, header
+  rows not counted);
+* a DuckDB relation: the row number in the relation's scan order (a table's
+  or file's order; for a query without ``ORDER BY``, the order DuckDB
+  produces);
+* Polars: the row index of the frame;
+* Spark: the row number in the DataFrame's partition order (the order of
+  ``df.collect()`` and of ``rdd.zipWithIndex()``, found from
+  ``monotonically_increasing_id`` and the partition sizes). For a DataFrame
+  read straight from files this is file order.
+
+Dates (``compare_periods`` and the other period functions)
+----------------------------------------------------------
+Periods are bucketed by the engine (the start of each answer's week, month,
+quarter or year) and labelled by pandas (``str(pd.Period)``), so the labels
+are those of the in-memory path. Date, timestamp and timezone-aware columns
+are read on their local calendar (DuckDB files: the time zone stored in the
+Parquet schema; DuckDB relations: the connection's ``TimeZone``; Spark
+timestamps: the session time zone). Text dates may be ISO
+(``"2024-07-31"``, with an optional time and UTC offset, kept as written) or
+day-first (``"31.07.2024"``, optionally with a time); blank text is a missing
+date.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ENGINES", "engine_of", "require", "count"]
+
+#: Engines other than pandas: name -> (module that counts, package it needs, extra that installs it).
+ENGINES = {
+    "duckdb": ("duckdb", "scale"),
+    "polars": ("polars", "scale"),
+    "spark": ("pyspark", "spark"),
+}
+
+# Cells: what each row counts as. Offending cells take precedence in the order pandas checks:
+# dates, then scores, then weights.
+MISSING, DETRACTOR, PASSIVE, PROMOTER = -1, 0, 1, 2
+BAD_SCORE, WEIGHT_TYPE, WEIGHT_VALUE, BAD_DATE = 3, 4, 5, 6
+
+# Column names of the long table every engine returns.
+CELL, N, W, W2, PERIOD = "__nps_cell", "__nps_n", "__nps_w", "__nps_w2", "__nps_period"
+#: Column of the wide count table holding the number of rows of each group (not a statistic).
+ROWS = "\x00rows"
+
+_CATS = ("detractors", "passives", "promoters")
+#: Blank strings count as missing answers (as in scoring) and as missing dates (as in periods).
+BLANK_SCORES = ("", "nan", "none", "null", "na", "n/a")
+BLANK_DATES = ("", "nan", "nat", "none", "null", "na", "n/a")
+#: A time followed by a UTC offset: the offset is dropped, keeping the wall time (as in periods).
+OFFSET_PATTERN = r"(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
+DAY_FIRST = ("%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
+_DATE_HELP = "dates must be dates or date text (ISO such as '2024-07-31', or day-first '31.07.2024')"
+_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+ROLES = {"score": "score column", "date": "date column", "by": "by column", "weights": "weights column"}
+LIMIT = 5
+
+
+# -- which engine --------------------------------------------------------------------------------------------------
+def engine_of(data) -> str | None:
+    """The engine that counts ``data``: ``"duckdb"``, ``"polars"``, ``"spark"`` or None (pandas and the rest).
+
+    A path (``str`` or ``os.PathLike``) is counted by DuckDB. Other objects
+    are told by the module of their type, without importing any optional
+    package.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> engine_of("answers/*.parquet"), engine_of(pd.DataFrame({"score": [10]}))
+    ('duckdb', None)
+    """
+    if isinstance(data, (str, os.PathLike)):
+        return "duckdb"
+    root = (type(data).__module__ or "").split(".")[0]
+    if root in ("duckdb", "_duckdb"):
+        return "duckdb"
+    if root in ("polars", "pyspark"):
+        return "spark" if root == "pyspark" else "polars"
+    return None
+
+
+def require(package: str, extra: str, purpose: str):
+    """Import an optional package, or raise ModuleNotFoundError naming the extra that installs it.
+
+    Examples
+    --------
+    >>> require("math", "scale", "counting").sqrt(4.0)
+    2.0
+    >>> require("no_such_package_here", "scale", "counting files")
+    Traceback (most recent call last):
+    ...
+    ModuleNotFoundError: counting files needs the optional package 'no_such_package_here': pip install 'nps-toolkit[scale]'
+    """
+    try:
+        return importlib.import_module(package)
+    except ImportError as exc:
+        raise ModuleNotFoundError(f"{purpose} needs the optional package {package!r}: "
+                                  f"pip install 'nps-toolkit[{extra}]'", name=package) from exc
+
+
+def _module(engine: str):
+    package, extra = ENGINES[engine]
+    purpose = {"duckdb": "counting files and DuckDB relations", "polars": "counting Polars frames",
+               "spark": "counting Spark DataFrames"}[engine]
+    require(package, extra, purpose)
+    return importlib.import_module(f"{__name__}.{engine}")
+
+
+# -- what to count -------------------------------------------------------------------------------------------------
+@dataclass
+class Spec:
+    """What an engine counts, in engine-neutral terms (built by :func:`count`).
+
+    Kinds: ``"int"``, ``"float"`` (also decimals), ``"text"``, ``"bool"``,
+    ``"date"``, ``"datetime"``, ``"datetime_tz"``, ``"category"`` and
+    ``"other"``. ``score_kind`` is one of int, float, text, bool or
+    ``"none"`` (every answer missing: the column is refused anyway);
+    ``weights_kind`` int, float, text or ``"none"``; ``date_kind`` date,
+    datetime, datetime_tz, text or ``"bad"`` (every value offends).
+    """
+
+    score: str
+    score_kind: str
+    low: int  # lowest and highest answer, highest detractor, lowest promoter
+    high: int
+    detractor_max: int
+    promoter_min: int
+    by: list = field(default_factory=list)
+    by_kinds: list = field(default_factory=list)
+    weights: str | None = None
+    weights_kind: str = "none"
+    date: str | None = None
+    date_kind: str = "none"
+    period_unit: str | None = None  # "month" (key: months since year 0) or "week" (key: days since 1970-01-01)
+    period_step: int = 1  # months per period (1, 3, 12)
+    period_anchor: int = 0  # month: last month of the year's periods (1..12); week: first weekday (Mon = 0)
+    date_timezone: str | None = None  # engines may fill in the time zone of a timezone-aware date column
+
+
+def period_spec(pfreq: str) -> tuple[str, int, int]:
+    """(unit, step, anchor) of a pandas period frequency such as ``"Q-DEC"`` or ``"W-SUN"``.
+
+    A month-based period starts at month index ``m - pmod(m - anchor, step)``
+    (``m = 12 * year + month - 1``); a week at day ``d - pmod(weekday(d) -
+    anchor, 7)`` (``d`` days since 1970-01-01, Monday = 0).
+
+    Examples
+    --------
+    >>> period_spec("M"), period_spec("Q-MAR"), period_spec("Y-DEC"), period_spec("W-SUN")
+    (('month', 1, 12), ('month', 3, 3), ('month', 12, 12), ('week', 7, 0))
+    """
+    base, _, anchor = pfreq.partition("-")
+    if base == "W":
+        return "week", 7, (_DAYS.index(anchor) + 1) % 7
+    if base == "M":
+        return "month", 1, 12
+    return "month", 3 if base == "Q" else 12, _MONTHS.index(anchor) + 1
+
+
+def period_ordinals(starts, pfreq: str, unit: str) -> np.ndarray:
+    """pandas Period ordinals of period starts computed by an engine (NaN where missing)."""
+    keys = pd.to_numeric(pd.Series(starts), errors="coerce").to_numpy(float)
+    out = np.full(len(keys), np.nan)
+    ok = ~np.isnan(keys)
+    if ok.any():
+        k = keys[ok].astype(np.int64)
+        if unit == "month":
+            dates = pd.to_datetime(pd.DataFrame({"year": k // 12, "month": k % 12 + 1, "day": 1}))
+        else:
+            dates = pd.to_datetime(k, unit="D")
+        out[ok] = np.asarray(pd.PeriodIndex(dates, freq=pfreq).asi8, dtype=float)
+    return out
+
+
+# -- messages (the wording of the pandas path) ---------------------------------------------------------------------
+def describe(values, positions, total: int) -> str:
+    """'v (position p), ...' for the first offenders, with ' and N more' for the rest of ``total``.
+
+    Examples
+    --------
+    >>> describe([11.0, -1.0], [3, 7], total=9)
+    '11.0 (position 3), -1.0 (position 7) and 7 more'
+    """
+    from .._validation import describe_offenders
+
+    text = describe_offenders(list(values), list(positions))
+    if total > len(values):
+        text += f" and {total - len(values)} more"
+    return text
+
+
+def _plain(value):
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    if value is None or value is pd.NA:
+        return math.nan
+    return value
+
+
+def _score_message(spec: Spec, shown: str, scale) -> tuple[type, str]:
+    column = spec.score
+    if spec.score_kind == "bool":
+        return TypeError, f"column {column!r}: scores must be numbers, got booleans: {shown}"
+    if spec.score_kind == "text":
+        return TypeError, (f"column {column!r}: scores must be numbers, got text: {shown}; clean labelled answers "
+                           f"such as '10 - Extremely likely' with nt.clean_scores() or read files with "
+                           f"nt.read_responses()")
+    return ValueError, (f"column {column!r}: answers must be {scale.describe()} (missing answers may be blank); "
+                        f"got {shown}")
+
+
+def check_names(columns, names, role: str) -> None:
+    """KeyError naming a missing column and the available ones (as ``check_columns`` does for pandas)."""
+    columns = list(columns)
+    missing = [c for c in names if c not in columns]
+    if missing:
+        available = ", ".join(repr(c) for c in columns[:20])
+        raise KeyError(f"{role} {missing[0]!r} is not in the data; available columns: {available}")
+
+
+# -- the counting ----------------------------------------------------------------------------------------------------
+def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pfreq=None, roles=None,
+          period_key=PERIOD) -> pd.DataFrame:
+    """Count answers per group inside the engine of ``data``: the wide count table, one row per group seen.
+
+    Parameters
+    ----------
+    data : path, DuckDB relation, Polars DataFrame/LazyFrame or Spark DataFrame
+        Where the answers are (see the module notes).
+    score, by, weights, scale
+        As in :func:`nps_toolkit.summarize` (``by`` a list of names).
+    date, pfreq : str, optional
+        Date column and pandas period frequency (``"Q-DEC"``): adds the
+        column ``period_key`` holding each group's Period ordinal (NaN for
+        answers without a date).
+    roles : dict, optional
+        Words for the columns in error messages (``{"by": "group column"}``).
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns (and ``period_key``), ``n_missing``, ``detractors``,
+        ``passives``, ``promoters`` (and ``*_sq`` sums of squared weights
+        when weighted) and the row count, in no particular order; the
+        caller sorts and totals it (:func:`nps_toolkit.summary.combine_counts`).
+
+    Examples
+    --------
+    >>> import duckdb  # doctest: +SKIP
+    >>> rel = duckdb.sql("SELECT * FROM (VALUES (10, 'a'), (3, 'a'), (NULL, 'b')) t(score, g)")  # doctest: +SKIP
+    >>> count(rel, by=["g"]).sort_values("g")[["g", "n_missing", "detractors", "promoters"]]  # doctest: +SKIP
+       g  n_missing  detractors  promoters
+    0  a          0           1          1
+    1  b          1           0          0
+    """
+    from ..scoring import _check_scale
+
+    engine = engine_of(data)
+    if engine is None:
+        raise TypeError(f"data must be a pandas DataFrame, a path, a DuckDB relation, a Polars or a Spark "
+                        f"DataFrame, got {type(data).__name__}")
+    module = _module(engine)
+    by = list(by)
+    roles = {**ROLES, **(roles or {})}
+    source = module.open(data, text_columns=[date] if date is not None else [])
+    columns = source.columns
+    check_names(columns, [score], roles["score"])
+    if date is not None:
+        check_names(columns, [date], roles["date"])
+    check_names(columns, by, roles["by"])
+    if weights is not None:
+        check_names(columns, [weights], roles["weights"])
+    scale = _check_scale(scale)
+
+    # static checks (from the column types) and the cells that find offending rows, in pandas' order
+    checks = []  # (cell or None, error or None)
+    spec = Spec(score=score, score_kind="none", low=scale.minimum, high=scale.maximum,
+                detractor_max=scale.detractors[-1], promoter_min=scale.promoters[0], by=by,
+                by_kinds=[source.kind(c) for c in by], weights=weights)
+    if date is not None:
+        kind = source.kind(date)
+        spec.date = date
+        spec.date_kind = {"category": "text"}.get(kind, kind if kind in ("date", "datetime", "datetime_tz",
+                                                                           "text") else "bad")
+        spec.period_unit, spec.period_step, spec.period_anchor = period_spec(pfreq)
+        if spec.date_kind in ("text", "bad"):
+            checks.append((BAD_DATE, None))
+    kind = source.kind(score)
+    if kind in ("int", "float", "text", "bool", "category"):
+        spec.score_kind = "text" if kind == "category" else kind
+        checks.append((BAD_SCORE, None))
+    else:
+        checks.append((None, TypeError(f"column {score!r}: scores must be numbers, got {source.type_name(score)} "
+                                       f"values")))
+    if weights is not None:
+        kind = source.kind(weights)
+        if kind in ("int", "float"):
+            spec.weights_kind = kind
+            checks.append((WEIGHT_VALUE, None))
+        elif kind in ("text", "category"):
+            spec.weights_kind = "text"
+            checks += [(WEIGHT_TYPE, None), (WEIGHT_VALUE, None)]
+        elif kind == "bool":
+            checks.append((None, TypeError(f"{weights}: weights must be numbers, got booleans")))
+        else:
+            checks.append((None, TypeError(f"{weights}: weights must be numbers, got {source.type_name(weights)} "
+                                           f"values")))
+    for cell, error in checks:  # a static error not preceded by a check that needs the data: raise at once
+        if cell is not None:
+            break
+        if error is not None:
+            raise error
+    long = source.count(spec)
+    cells = long[CELL].to_numpy(np.int64)
+    n = long[N].to_numpy(np.int64)
+    totals = {int(c): int(n[cells == c].sum()) for c in np.unique(cells)}
+    if date is not None:
+        ordinals = period_ordinals(long[PERIOD], pfreq, spec.period_unit) if len(long) else np.empty(0)
+    dates_checked = date is None
+    for cell, error in checks:
+        if cell != BAD_DATE and not dates_checked:  # as pandas: unreadable dates, then no dates at all
+            dates_checked = True
+            if not (~np.isnan(ordinals)).any():
+                raise ValueError(f"date column {date!r} holds no dates; cannot form periods")
+        if error is not None:
+            raise error
+        if totals.get(cell):
+            _raise_offenders(source, spec, cell, totals[cell], scale)
+
+    wide = long[by].reset_index(drop=True)
+    if date is not None:
+        wide[period_key] = ordinals
+    wide["n_missing"] = np.where(cells == MISSING, n, 0).astype(np.int64)
+    if weights is None:
+        for i, name in enumerate(_CATS):
+            wide[name] = np.where(cells == i, n, 0).astype(np.int64)
+    else:
+        w = pd.to_numeric(long[W], errors="coerce").to_numpy(float)
+        w2 = pd.to_numeric(long[W2], errors="coerce").to_numpy(float)
+        for i, name in enumerate(_CATS):
+            wide[name] = np.where(cells == i, np.nan_to_num(w), 0.0)
+        for i, name in enumerate(_CATS):
+            wide[name + "_sq"] = np.where(cells == i, np.nan_to_num(w2), 0.0)
+    wide[ROWS] = n
+    return wide
+
+
+def _raise_offenders(source, spec: Spec, cell: int, total: int, scale):
+    rows = source.offenders(spec, cell, LIMIT)
+    positions = [int(p) for p, _ in rows]
+    values = [_plain(v) for _, v in rows]
+    if cell == BAD_SCORE and spec.score_kind in ("int", "float"):
+        values = [float(v) for v in values]
+    shown = describe(values, positions, total)
+    if cell == BAD_DATE:
+        raise ValueError(f"column {spec.date!r}: {_DATE_HELP}; could not read {shown}")
+    if cell == BAD_SCORE:
+        kind, message = _score_message(spec, shown, scale)
+        raise kind(message)
+    if cell == WEIGHT_TYPE:
+        raise TypeError(f"{spec.weights}: weights must be numbers, got text: {shown}")
+    raise ValueError(f"{spec.weights}: weights must be finite, non-negative numbers; got {shown}")
