@@ -256,9 +256,9 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
     pfreq = period_freq(freq)
     confidence = check_confidence(confidence)
     check_method(method)
-    _check_reserved(by_cols)
 
     if engine is None:
+        _check_reserved(by_cols)
         dates = parse_dates(data[date], column=str(date))
         dated = dates.notna().to_numpy()
         if not dated.any():
@@ -270,7 +270,7 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
                           weights_column=str(weights))
     else:  # the engine buckets the dates and returns the Period ordinal of each group
         wide = engines.count(data, score=score, by=by_cols, weights=weights, date=date, pfreq=pfreq,
-                             period_key=_PERIOD_KEY)
+                             period_key=_PERIOD_KEY, validate=lambda: _check_reserved(by_cols))
     keyed = wide[_PERIOD_KEY].notna().to_numpy()
     n_undated = int(wide.loc[~keyed, engines.ROWS].sum())
     ordinals = wide.loc[keyed, _PERIOD_KEY].to_numpy(np.int64)

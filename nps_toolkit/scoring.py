@@ -449,7 +449,7 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def counts(scores, weights=None, *, scale=None) -> NPSCounts:
+def counts(scores, weights=None, *, scale=None, score="score") -> NPSCounts:
     """Count promoters, passives and detractors.
 
     Parameters
@@ -463,6 +463,11 @@ def counts(scores, weights=None, *, scale=None) -> NPSCounts:
         effective sample size ``n_effective``).
     scale : NPSScale, optional
         A custom category scale.
+    score : str
+        When ``scores`` is a table counted where it lives (a path or glob of
+        Parquet/CSV files, a DuckDB relation, a Polars or Spark DataFrame;
+        see :mod:`nps_toolkit.engines`): its column of answers. ``weights``
+        is then the name of its weights column.
 
     Returns
     -------
@@ -476,6 +481,21 @@ def counts(scores, weights=None, *, scale=None) -> NPSCounts:
     >>> counts([10, 0], weights=[3, 1]).nps
     50.0
     """
+    from .engines import engine_of
+
+    if engine_of(scores) is not None:  # a table: counted by its engine, only the counts come back
+        if weights is not None and not isinstance(weights, str):
+            raise TypeError(f"weights of a table to count must be the name of its weights column, got "
+                            f"{type(weights).__name__}")
+        from .summary import count_groups
+
+        row = count_groups(scores, score=score, weights=weights, scale=scale).iloc[0]
+        if weights is None:
+            return NPSCounts(promoters=int(row.promoters), passives=int(row.passives), detractors=int(row.detractors),
+                             n_missing=int(row.n_missing))
+        return NPSCounts(promoters=float(row.promoters), passives=float(row.passives),
+                         detractors=float(row.detractors), n_missing=int(row.n_missing),
+                         weights_sq=(float(row.promoters_sq), float(row.passives_sq), float(row.detractors_sq)))
     series = _to_series(scores, "score")
     column = str(series.name) if series.name is not None else "score"
     codes = score_codes(series, scale=scale, column=column)

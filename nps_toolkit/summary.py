@@ -117,14 +117,15 @@ def count_groups(data, *, score="score", by=None, weights=None, scale=None, _rol
     """
     by_cols = as_column_list(by)
     roles = {"score": "score column", "by": "by column", "weights": "weights column", **(_roles or {})}
-    _check_reserved(by_cols)
     if engines.engine_of(data) is not None:
-        wide = engines.count(data, score=score, by=by_cols, weights=weights, scale=scale, roles=roles)
+        wide = engines.count(data, score=score, by=by_cols, weights=weights, scale=scale, roles=roles,
+                             validate=lambda: _check_reserved(by_cols))
     else:
         check_columns(data, [score], role=roles["score"])
         check_columns(data, by_cols, role=roles["by"])
         if weights is not None:
             check_columns(data, [weights], role=roles["weights"])
+        _check_reserved(by_cols)
         wide = count_rows(data[score], [(c, data[c]) for c in by_cols],
                           None if weights is None else data[weights], scale=scale, column=str(score),
                           weights_column=str(weights))
@@ -173,8 +174,8 @@ def count_rows(scores, keys, weights=None, *, scale=None, column="score", weight
     else:
         w = check_weights(weights, len(codes), column=weights_column, mask=present)
         w = np.where(present, w, 0.0)
-        sums = np.bincount(cell, weights=w, minlength=groups * 4).reshape(groups, 4)
-        squares = np.bincount(cell, weights=w * w, minlength=groups * 4).reshape(groups, 4)
+        sums = np.bincount(cell, weights=w, minlength=groups * 4).astype(float).reshape(groups, 4)
+        squares = np.bincount(cell, weights=w * w, minlength=groups * 4).astype(float).reshape(groups, 4)
         for i, name in enumerate(_CATS):
             table[name] = sums[:, i + 1]
         for i, name in enumerate(_CATS):

@@ -281,7 +281,7 @@ def check_names(columns, names, role: str) -> None:
 
 # -- the counting ----------------------------------------------------------------------------------------------------
 def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pfreq=None, roles=None,
-          period_key=PERIOD) -> pd.DataFrame:
+          period_key=PERIOD, validate=None) -> pd.DataFrame:
     """Count answers per group inside the engine of ``data``: the wide count table, one row per group seen.
 
     Parameters
@@ -296,6 +296,8 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         answers without a date).
     roles : dict, optional
         Words for the columns in error messages (``{"by": "group column"}``).
+    validate : callable, optional
+        Called once the columns are known to exist, before anything is counted.
 
     Returns
     -------
@@ -331,6 +333,8 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
     check_names(columns, by, roles["by"])
     if weights is not None:
         check_names(columns, [weights], roles["weights"])
+    if validate is not None:
+        validate()
     scale = _check_scale(scale)
 
     # static checks (from the column types) and the cells that find offending rows, in pandas' order

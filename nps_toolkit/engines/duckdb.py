@@ -1,0 +1,306 @@
+"""Counting with DuckDB: Parquet and CSV files (streaming, in an embedded database) and DuckDB relations.
+
+Files are read by an in-memory DuckDB connection of the toolkit's own: a
+path, a glob (``"answers/*.parquet"``, ``"waves/**/*.csv"``) or a folder of
+Parquet files (partition folders such as ``wave=3/`` become columns). The
+files are read in the sorted order of their names; a date column of a CSV
+file is read as text and parsed as the pandas path does. A relation
+(:class:`duckdb.DuckDBPyRelation`, e.g. ``con.table("answers")`` or
+``con.sql("SELECT ...")``) is counted on its own connection.
+
+One aggregate query counts, per group (and period), the rows of every cell
+(missing, detractor, passive, promoter and the offending ones); only when a
+cell of offending rows is not empty does a second query fetch its first five
+rows with their row numbers (``row_number() OVER ()``, single-threaded on
+the toolkit's own connection, so that files are numbered in file order).
+
+This module imports ``duckdb`` only when it is used.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+
+import pandas as pd
+
+from . import (BAD_DATE, BAD_SCORE, BLANK_DATES, BLANK_SCORES, CELL, DAY_FIRST, DETRACTOR, MISSING, N,
+               OFFSET_PATTERN, PASSIVE, PERIOD, PROMOTER, W, W2, WEIGHT_TYPE, WEIGHT_VALUE, Spec, require)
+
+__all__ = ["open", "Source", "kind_of"]
+
+_PARQUET = (".parquet", ".pq", ".parq")
+_CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
+_INTS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+         "UHUGEINT"}
+_DATETIMES = {"TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"}
+_WHITESPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+
+
+def _duckdb():
+    return require("duckdb", "scale", "counting files and DuckDB relations")
+
+
+def kind_of(type_name: str) -> str:
+    """The engine-neutral kind of a DuckDB type.
+
+    Examples
+    --------
+    >>> kind_of("BIGINT"), kind_of("DECIMAL(18,3)"), kind_of("VARCHAR"), kind_of("TIMESTAMP WITH TIME ZONE")
+    ('int', 'float', 'text', 'datetime_tz')
+    """
+    name = type_name.upper()
+    if name in _INTS:
+        return "int"
+    if name in ("FLOAT", "DOUBLE", "REAL") or name.startswith("DECIMAL"):
+        return "float"
+    if name == "VARCHAR" or name.startswith("VARCHAR("):
+        return "text"
+    if name == "BOOLEAN":
+        return "bool"
+    if name == "DATE":
+        return "date"
+    if name in _DATETIMES:
+        return "datetime"
+    if name in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+        return "datetime_tz"
+    if name.startswith("ENUM"):
+        return "category"
+    return "other"
+
+
+def q(name) -> str:
+    """A quoted SQL identifier."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    """A quoted SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _files(path: str) -> list[str]:
+    """The files of a path, glob or folder, in sorted order."""
+    if "://" in path:  # a remote address: DuckDB resolves it
+        return [path]
+    if os.path.isdir(path):
+        found = sorted(glob.glob(os.path.join(path, "**", "*"), recursive=True))
+        found = [f for f in found if os.path.isfile(f) and f.lower().endswith(_PARQUET)] or \
+            [f for f in found if os.path.isfile(f) and f.lower().endswith(_CSV)]
+        if not found:
+            raise FileNotFoundError(f"folder {path!r} holds no Parquet or CSV file")
+        return found
+    if glob.has_magic(path):
+        found = sorted(f for f in glob.glob(path, recursive=True) if os.path.isfile(f))
+        if not found:
+            raise FileNotFoundError(f"no file matches {path!r}")
+        return found
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no such file: {path!r}")
+    return [path]
+
+
+def _format(files: list[str], path: str) -> str:
+    kinds = {"parquet" if f.lower().endswith(_PARQUET) else "csv" if f.lower().endswith(_CSV) else None
+             for f in files}
+    if kinds == {"parquet"} or kinds == {"csv"}:
+        return kinds.pop()
+    if None in kinds:
+        raise ValueError(f"{path!r}: files must be Parquet ({', '.join(_PARQUET)}) or CSV "
+                         f"({', '.join(_CSV)}); for other exports use nt.read_responses()")
+    raise ValueError(f"{path!r} mixes Parquet and CSV files; count each kind separately")
+
+
+def _timezone(files: list[str], column) -> str | None:
+    """Time zone of a timezone-aware Parquet column, from the file's Arrow schema (None if not known)."""
+    try:
+        import pyarrow.parquet as pq
+
+        field = pq.read_schema(files[0]).field(column)
+        return getattr(field.type, "tz", None)
+    except Exception:  # noqa: BLE001 - no schema, no such column, remote file: not known
+        return None
+
+
+class Source:
+    """A DuckDB relation to count, with the column kinds (see :mod:`nps_toolkit.engines`)."""
+
+    def __init__(self, relation, *, own=False, files=None, fmt=None):
+        self.relation = relation
+        self.own = own  # the toolkit's own connection (files): may be set to one thread for positions
+        self.files = files or []
+        self.fmt = fmt
+        self.columns = list(relation.columns)
+        self.types = {c: str(t) for c, t in zip(relation.columns, relation.types)}
+
+    def kind(self, name) -> str:
+        return kind_of(self.types[name])
+
+    def type_name(self, name) -> str:
+        return self.types[name]
+
+    # -- SQL pieces ------------------------------------------------------------------------------------------------
+    def _date_sql(self, spec: Spec) -> tuple[str, str]:
+        """(date expression, offending-date condition) for the base query."""
+        col = q(spec.date)
+        if spec.date_kind == "date":
+            return col, "FALSE"
+        if spec.date_kind == "datetime":
+            return f"CAST({col} AS DATE)", "FALSE"
+        if spec.date_kind == "datetime_tz":
+            tz = _timezone(self.files, spec.date) if self.fmt == "parquet" else None
+            if tz:
+                return f"CAST(timezone({lit(tz)}, {col}) AS DATE)", "FALSE"
+            return f"CAST(CAST({col} AS TIMESTAMP) AS DATE)", "FALSE"
+        if spec.date_kind == "bad":
+            return "CAST(NULL AS DATE)", f"{col} IS NOT NULL"
+        text = f"trim(CAST({col} AS VARCHAR), {_WHITESPACE})"
+        blank = f"({col} IS NULL OR lower({text}) IN ({', '.join(lit(b) for b in BLANK_DATES)}))"
+        tries = [f"try_cast(regexp_replace({text}, {lit(OFFSET_PATTERN)}, '\\1') AS TIMESTAMP)"]
+        tries += [f"try_strptime({text}, {lit(fmt)})" for fmt in DAY_FIRST]
+        parsed = f"coalesce({', '.join(tries)})"
+        return (f"CASE WHEN {blank} THEN NULL ELSE CAST({parsed} AS DATE) END",
+                f"(NOT {blank} AND {parsed} IS NULL)")
+
+    def _base(self, spec: Spec, *, positions=False, shown=None) -> str:
+        cols = []
+        if positions:
+            cols.append("row_number() OVER () - 1 AS __nps_pos")
+        for name, kind in zip(spec.by, spec.by_kinds):
+            if kind == "float":
+                cols.append(f"CASE WHEN isnan({q(name)}) THEN NULL ELSE {q(name)} END AS {q(name)}")
+            elif kind == "category":
+                cols.append(f"CAST({q(name)} AS VARCHAR) AS {q(name)}")
+            else:
+                cols.append(q(name))
+        cols.append(f"{q(spec.score)} AS __nps_s")
+        if spec.weights is not None:
+            cols.append(f"{q(spec.weights)} AS __nps_wv")
+        if spec.date is not None:
+            d, bad = self._date_sql(spec)
+            cols += [f"{d} AS __nps_d", f"{bad} AS __nps_dbad"]
+        if shown is not None:
+            cols.append(f"{shown} AS __nps_shown")
+        return f"SELECT {', '.join(cols)} FROM __nps_src"
+
+    @staticmethod
+    def _cell(spec: Spec) -> str:
+        """CASE expression of a row's cell, over the columns of the base query."""
+        parts = []
+        if spec.date is not None:
+            parts.append(f"WHEN __nps_dbad THEN {BAD_DATE}")
+        kind, s = spec.score_kind, "__nps_s"
+        if kind == "int":
+            parts += [f"WHEN {s} IS NULL THEN {MISSING}", f"WHEN {s} < {spec.low} OR {s} > {spec.high} THEN {BAD_SCORE}"]
+        elif kind == "float":
+            s = "CAST(__nps_s AS DOUBLE)"
+            parts += [f"WHEN {s} IS NULL OR isnan({s}) THEN {MISSING}",
+                      f"WHEN {s} <> floor({s}) OR {s} < {spec.low} OR {s} > {spec.high} THEN {BAD_SCORE}"]
+        elif kind == "text":
+            text = f"lower(trim(CAST(__nps_s AS VARCHAR), {_WHITESPACE}))"
+            parts += [f"WHEN __nps_s IS NULL OR {text} IN ({', '.join(lit(b) for b in BLANK_SCORES)}) THEN {MISSING}",
+                      f"WHEN TRUE THEN {BAD_SCORE}"]
+        elif kind == "bool":
+            parts += [f"WHEN __nps_s IS NULL THEN {MISSING}", f"WHEN TRUE THEN {BAD_SCORE}"]
+        else:  # refused anyway: count every answer as missing
+            parts.append(f"WHEN TRUE THEN {MISSING}")
+        if kind not in ("int", "float"):  # no answer reaches the categories: compare a number, not the column
+            s = "0"
+        if spec.weights_kind in ("int", "float"):
+            w = "CAST(__nps_wv AS DOUBLE)"
+            parts.append(f"WHEN {w} IS NULL OR isnan({w}) OR isinf({w}) OR {w} < 0 THEN {WEIGHT_VALUE}")
+        elif spec.weights_kind == "text":
+            parts += [f"WHEN __nps_wv IS NOT NULL THEN {WEIGHT_TYPE}", f"WHEN __nps_wv IS NULL THEN {WEIGHT_VALUE}"]
+        parts += [f"WHEN {s} <= {spec.detractor_max} THEN {DETRACTOR}",
+                  f"WHEN {s} < {spec.promoter_min} THEN {PASSIVE}", f"ELSE {PROMOTER}"]
+        return "CASE " + " ".join(parts) + " END"
+
+    @staticmethod
+    def _period(spec: Spec) -> str:
+        if spec.period_unit == "month":
+            m = "(year(__nps_d) * 12 + month(__nps_d) - 1)"
+            k, a = spec.period_step, spec.period_anchor
+            return f"({m} - ((({m} - {a}) % {k}) + {k}) % {k})"
+        d = "(__nps_d - DATE '1970-01-01')"
+        dow = f"((({d} + 3) % 7) + 7) % 7"
+        return f"({d} - ((({dow} - {spec.period_anchor}) % 7) + 7) % 7)"
+
+    def _run(self, sql: str):
+        return _arrow(self.relation.query("__nps_src", sql))
+
+    # -- the two queries -------------------------------------------------------------------------------------------
+    def count(self, spec: Spec) -> pd.DataFrame:
+        """Rows per group, period and cell (and sums of weights and squared weights)."""
+        keys = [q(c) for c in spec.by]
+        if spec.date is not None:
+            keys.append(f"{self._period(spec)} AS {PERIOD}")
+        aggregates = [f"count(*) AS {N}"]
+        if spec.weights_kind in ("int", "float"):
+            aggregates += [f"sum(CAST(__nps_wv AS DOUBLE)) AS {W}",
+                           f"sum(CAST(__nps_wv AS DOUBLE) * CAST(__nps_wv AS DOUBLE)) AS {W2}"]
+        elif spec.weights is not None:
+            aggregates += [f"CAST(NULL AS DOUBLE) AS {W}", f"CAST(NULL AS DOUBLE) AS {W2}"]
+        select = ", ".join(keys + [f"{self._cell(spec)} AS {CELL}"] + aggregates)
+        sql = f"SELECT {select} FROM ({self._base(spec)}) AS __nps_base GROUP BY ALL"
+        return self._run(sql).to_pandas()
+
+    def offenders(self, spec: Spec, cell: int, limit: int) -> list:
+        """(position, value) of the first ``limit`` rows in ``cell``, in row order."""
+        if cell == BAD_DATE:
+            shown = q(spec.date)
+        elif cell == BAD_SCORE:
+            shown = f"CAST({q(spec.score)} AS DOUBLE)" if spec.score_kind in ("int", "float") else q(spec.score)
+        else:
+            shown = q(spec.weights)
+        sql = (f"SELECT __nps_pos, __nps_shown FROM (SELECT __nps_pos, __nps_shown, {self._cell(spec)} AS {CELL} "
+               f"FROM ({self._base(spec, positions=True, shown=shown)}) AS __nps_base) AS __nps_cells "
+               f"WHERE {CELL} = {cell} ORDER BY __nps_pos LIMIT {int(limit)}")
+        if self.own:  # number the rows in file order: one thread reads the files one after the other
+            self.relation_connection.execute("SET threads = 1")
+        rows = self._run(sql).to_pylist()
+        return [(r["__nps_pos"], r["__nps_shown"]) for r in rows]
+
+
+def _arrow(relation):
+    """The result of a relation as a pyarrow Table (DuckDB 1.1 to 2.x spell this differently)."""
+    for name in ("to_arrow_table", "fetch_arrow_table", "arrow"):
+        method = getattr(relation, name, None)
+        if method is not None:
+            result = method()
+            return result.read_all() if hasattr(result, "read_all") else result
+    raise AttributeError("this DuckDB version cannot return Arrow tables")  # pragma: no cover
+
+
+def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interface's name
+    """A :class:`Source` for a path, glob or folder (a connection of its own) or a DuckDB relation.
+
+    Examples
+    --------
+    >>> import duckdb  # doctest: +SKIP
+    >>> source = open(duckdb.sql("SELECT 10 AS score, 'a' AS g"))  # doctest: +SKIP
+    >>> source.columns, source.kind("score"), source.kind("g")  # doctest: +SKIP
+    (['score', 'g'], 'int', 'text')
+    """
+    duckdb = _duckdb()
+    if not isinstance(data, (str, os.PathLike)):
+        if not isinstance(data, duckdb.DuckDBPyRelation):
+            raise TypeError(f"a DuckDB object to count must be a relation (e.g. con.table('answers') or "
+                            f"con.sql('SELECT ...')), got {type(data).__name__}")
+        return Source(data)
+    path = os.fspath(data)
+    files = _files(path)
+    fmt = _format(files, path)
+    con = duckdb.connect()
+    listed = "[" + ", ".join(lit(f) for f in files) + "]"
+    union = ", union_by_name = true" if len(files) > 1 else ""
+    if fmt == "parquet":
+        relation = con.sql(f"SELECT * FROM read_parquet({listed}{union})")
+    else:
+        relation = con.sql(f"SELECT * FROM read_csv({listed}{union})")
+        text = [c for c in text_columns if c in relation.columns]
+        if text:  # dates as written, parsed like the pandas path does (not by DuckDB's own sniffer)
+            types = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in text) + "}"
+            relation = con.sql(f"SELECT * FROM read_csv({listed}{union}, types = {types})")
+    source = Source(relation, own=True, files=files, fmt=fmt)
+    source.relation_connection = con
+    return source

@@ -1,0 +1,507 @@
+"""The same answers through every engine give the same tables and the same refusals.
+
+Every engine (files via DuckDB, DuckDB relations, Polars eager and lazy, Spark) is fed the same
+pandas frame, converted, and its results are compared with the in-memory pandas path: equal
+tables (weighted sums to 1e-12, being floating-point sums in another order), equal error
+messages. Engines whose package is missing are skipped; Spark also needs Java and starts one
+local session for the module (local[1], two shuffle partitions, no UI).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nps_toolkit as nt
+from nps_toolkit import engines
+from nps_toolkit.summary import combine_counts, count_groups, count_rows
+
+HAS_DUCKDB = importlib.util.find_spec("duckdb") is not None
+HAS_POLARS = importlib.util.find_spec("polars") is not None
+HAS_SPARK = importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
+SPARK_REASON = "needs pyspark and Java (pip install 'nps-toolkit[spark]')"
+
+need_duckdb = pytest.mark.skipif(not HAS_DUCKDB, reason="needs duckdb (pip install 'nps-toolkit[scale]')")
+need_polars = pytest.mark.skipif(not HAS_POLARS, reason="needs polars (pip install 'nps-toolkit[scale]')")
+need_spark = pytest.mark.skipif(not HAS_SPARK, reason=SPARK_REASON)
+
+KINDS = [
+    pytest.param("parquet", marks=need_duckdb),
+    pytest.param("csv", marks=need_duckdb),
+    pytest.param("glob", marks=need_duckdb),
+    pytest.param("duckdb", marks=need_duckdb),
+    pytest.param("polars", marks=need_polars),
+    pytest.param("polars-lazy", marks=need_polars),
+    pytest.param("spark", marks=need_spark),
+]
+FAST_KINDS = [k for k in KINDS if k.values[0] != "spark"]
+
+# pyspark warns about pandas 3 in its own pandas conversions, which neither the toolkit nor these tests use
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+
+
+# -- fixtures ------------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def spark():
+    """One local Spark session for the module (skipped without pyspark or Java)."""
+    if not HAS_SPARK:
+        pytest.skip(SPARK_REASON)
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[1]").appName("nps_toolkit-tests")
+               .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC").config("spark.driver.memory", "1g")
+               .config("spark.ui.showConsoleProgress", "false").config("spark.sql.adaptive.enabled", "false")
+               .config("spark.sql.codegen.wholeStage", "false")  # small data: compiling costs more than it saves
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _spark_type(series: pd.Series) -> str:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "long"
+    if pd.api.types.is_float_dtype(dtype):
+        return "double"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "timestamp_ntz"
+    values = series.dropna()
+    if len(values) and all(isinstance(v, (bool, np.bool_)) for v in values):
+        return "boolean"
+    return "string"
+
+
+def _spark_frame(session, df: pd.DataFrame, partitions: int = 1):
+    schema = ", ".join(f"`{c}` {_spark_type(df[c])}" for c in df.columns)
+    rows = []
+    for record in df.astype(object).itertuples(index=False):
+        row = []
+        for v in record:
+            if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+                row.append(None)
+            elif isinstance(v, pd.Timestamp):
+                row.append(v.to_pydatetime())
+            elif isinstance(v, np.generic):
+                row.append(v.item())
+            else:
+                row.append(v)
+        rows.append(tuple(row))
+    rdd = session.sparkContext.parallelize(rows, partitions)
+    return session.createDataFrame(rdd, schema)
+
+
+@pytest.fixture
+def to_engine(request, tmp_path):
+    """A function turning a pandas frame into the engine object of the test's ``kind``."""
+    counter = iter(range(1000))
+
+    def convert(df: pd.DataFrame, kind: str):
+        folder = tmp_path / f"data{next(counter)}"
+        folder.mkdir()
+        if kind == "parquet":
+            df.to_parquet(folder / "answers.parquet")
+            return str(folder / "answers.parquet")
+        if kind == "csv":
+            df.to_csv(folder / "answers.csv", index=False)
+            return folder / "answers.csv"  # a pathlib.Path
+        if kind == "glob":  # three files, read in the sorted order of their names
+            for i, part in enumerate(np.array_split(np.arange(len(df)), 3)):
+                df.iloc[part].to_parquet(folder / f"part-{i}.parquet")
+            return str(folder / "part-*.parquet")
+        if kind == "duckdb":
+            import duckdb
+            import pyarrow as pa
+
+            return duckdb.connect().from_arrow(pa.Table.from_pandas(df, preserve_index=False))
+        if kind in ("polars", "polars-lazy"):
+            import polars as pl
+
+            frame = pl.from_pandas(df)
+            return frame.lazy() if kind == "polars-lazy" else frame
+        if kind == "spark":
+            return _spark_frame(request.getfixturevalue("spark"), df, partitions=2)
+        raise AssertionError(kind)
+
+    return convert
+
+
+def survey(n=240, seed=5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    score = rng.integers(0, 11, n).astype(float)
+    score[rng.random(n) < 0.08] = np.nan
+    segment = rng.choice(np.array(["north", "south", "east", "Zulu", "ägypt"], dtype=object), n)
+    segment[rng.random(n) < 0.05] = None
+    start = np.datetime64("2023-11-20")
+    dates = (start + rng.integers(0, 500, n).astype("timedelta64[D]")).astype("datetime64[us]")
+    df = pd.DataFrame({
+        "score": score,
+        "segment": pd.Series(segment, dtype="str"),
+        "wave": rng.integers(1, 4, n),
+        "weight": np.round(rng.uniform(0.2, 3.0, n), 3),
+        "date": pd.Series(dates),
+    })
+    df.loc[rng.random(n) < 0.05, "date"] = pd.NaT
+    return df
+
+
+def assert_same(got: pd.DataFrame, want: pd.DataFrame, weighted: bool):
+    if weighted:
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=1e-9)
+    else:
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def raised(func, *args, **kwargs):
+    with pytest.raises(Exception) as info:
+        func(*args, **kwargs)
+    return info.type, str(info.value)
+
+
+# -- same tables ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", KINDS)
+def test_summaries_are_identical(kind, to_engine):
+    df = survey()
+    data = to_engine(df, kind)
+    groupings = (None, ["segment", "wave"]) if kind == "spark" else (None, "segment", ["segment", "wave"],
+                                                                      ["wave", "score"])
+    for by in groupings:
+        for weights in (None, "weight"):
+            want = nt.summarize(df, by=by, weights=weights)
+            got = nt.summarize(data, by=by, weights=weights)
+            assert_same(got, want, weights is not None)
+            assert got.attrs == want.attrs
+    got = nt.summarize(data, by="segment", method="wald", confidence=0.9)
+    assert_same(got, nt.summarize(df, by="segment", method="wald", confidence=0.9), False)
+    assert nt.counts(data) == nt.counts(df["score"])
+    weighted = nt.counts(data, weights="weight")
+    want = nt.counts(df["score"], df["weight"])
+    assert weighted.n_missing == want.n_missing
+    assert [weighted.promoters, weighted.passives, weighted.detractors, *weighted.weights_sq] == pytest.approx(
+        [want.promoters, want.passives, want.detractors, *want.weights_sq], rel=1e-12)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_compare_groups_is_identical(kind, to_engine):
+    df = survey(seed=11)
+    data = to_engine(df, kind)
+    for method, weights, reference in (("adjusted-wald", None, "north"), ("wald", "weight", None),
+                                       ("bayes", None, None)):
+        want = nt.compare_groups(df, group="segment", method=method, weights=weights, reference=reference,
+                                 random_state=3, n_draws=2000)
+        got = nt.compare_groups(data, group="segment", method=method, weights=weights, reference=reference,
+                                random_state=3, n_draws=2000)
+        assert_same(got, want, weights is not None)
+
+
+@pytest.mark.parametrize("kind", FAST_KINDS)
+def test_edge_groups(kind, to_engine):
+    # a group of missing answers only, a missing group value, NaN in a float by column, no rows at all
+    df = pd.DataFrame({"score": [np.nan, np.nan, 9.0, 6.0, 10.0, 0.0], "store": ["x", "x", "y", None, "y", "z"],
+                       "size": [1.5, np.nan, 2.5, 1.5, np.nan, 2.5]})
+    data = to_engine(df, kind)
+    for by in ("store", "size", ["size", "store"]):
+        assert_same(nt.summarize(data, by=by), nt.summarize(df, by=by), False)
+    empty = df.iloc[:0]
+    if kind != "csv":  # an empty CSV file has no column types to read
+        assert_same(nt.summarize(to_engine(empty, kind)), nt.summarize(empty), False)
+        assert_same(nt.summarize(to_engine(empty, kind), by="store"), nt.summarize(empty, by="store"), False)
+
+
+@pytest.mark.parametrize("kind", FAST_KINDS)
+def test_custom_scale_and_integer_scores(kind, to_engine):
+    five = nt.NPSScale(detractors=[1, 2, 3], passives=[4], promoters=[5])
+    df = pd.DataFrame({"q": [1, 5, 5, 4, 2, 3, 5], "g": list("aaabbbb")})
+    data = to_engine(df, kind)
+    assert_same(nt.summarize(data, score="q", by="g", scale=five), nt.summarize(df, score="q", by="g", scale=five),
+                False)
+    no_passives = nt.NPSScale(detractors=[1, 2, 3, 4], passives=[], promoters=[5])
+    assert_same(nt.summarize(data, score="q", scale=no_passives), nt.summarize(df, score="q", scale=no_passives),
+                False)
+
+
+FREQS = ["W", "W-MON", "ME", "QE", "QE-MAR", "QS-FEB", "YE", "YE-JUN"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_periods_are_identical(kind, to_engine):
+    df = survey(seed=2)
+    data = to_engine(df, kind)
+    freqs = FREQS if kind != "spark" else ["W", "QE", "QE-MAR", "YE-JUN"]
+    for freq in freqs:
+        want = nt.compare_periods(df, freq=freq, min_n=5)
+        got = nt.compare_periods(data, freq=freq, min_n=5)
+        assert_same(got, want, False)
+        assert got.attrs == want.attrs and want.attrs["n_undated"] > 0
+    for by, weights in ((["segment"], None), ("wave", "weight")):
+        want = nt.compare_periods(df, freq="ME", by=by, weights=weights, compare_to="year_ago", method="wald")
+        got = nt.compare_periods(data, freq="ME", by=by, weights=weights, compare_to="year_ago", method="wald")
+        assert_same(got, want, weights is not None)
+    trend = nt.trend(data, freq="QE")
+    assert trend == nt.trend(df, freq="QE")
+    assert nt.current_vs_previous(data, freq="QE") == nt.current_vs_previous(df, freq="QE")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_text_dates_are_read_like_pandas(kind, to_engine):
+    df = pd.DataFrame({
+        "score": [10, 3, 8, 9, 0, 7, 10, 6],
+        "date": ["2024-01-31", " 31.03.2024 ", "2024-03-31T23:30:00+02:00", "", "1.4.2024 09:15",
+                 "2024-06-30 12:00:00", None, "2024-12-31T23:59:59.5"],
+    })
+    data = to_engine(df, kind)
+    for freq in ("ME", "QE", "W"):
+        assert_same(nt.compare_periods(data, freq=freq), nt.compare_periods(df, freq=freq), False)
+
+
+@pytest.mark.parametrize("kind", [k for k in FAST_KINDS if k.values[0] != "csv"])
+def test_timezone_aware_dates_use_their_local_calendar(kind, to_engine):
+    stamps = pd.to_datetime(["2024-03-31 23:30", "2024-04-01 00:30", "2024-06-30 23:59", "2024-01-01 00:10"])
+    df = pd.DataFrame({"score": [10, 0, 9, 7], "date": stamps.tz_localize("Europe/Warsaw")})
+    want = nt.compare_periods(df, freq="ME")
+    assert want["period"].tolist()[0] == "2024-01" and want["n"].tolist()[2:4] == [1, 1]
+    data = to_engine(df, kind)
+    if kind == "duckdb":  # a relation's instants are read on its connection's time zone
+        import duckdb
+        import pyarrow as pa
+
+        con = duckdb.connect()
+        con.execute("SET TimeZone = 'Europe/Warsaw'")
+        data = con.from_arrow(pa.Table.from_pandas(df, preserve_index=False))
+    assert_same(nt.compare_periods(data, freq="ME"), want, False)
+
+
+# -- same refusals -------------------------------------------------------------------------------------------------
+def bad_frames():
+    many = [10, 11, 9.5, 7, -1, 12, 13, np.inf, 3, 20, np.nan, 0]
+    yield "range", pd.DataFrame({"score": many, "g": list("ab") * 6}), {}
+    yield "text", pd.DataFrame({"score": pd.Series(["10", "x", None, " ", "NA", "9", "8"], dtype=object)}), {}
+    yield "bool", pd.DataFrame({"score": pd.Series([True, None, False, True], dtype=object)}), {}
+    yield "weights", pd.DataFrame({"score": [10.0, 8, np.nan, 0, 5], "w": [1.0, -2, np.nan, np.nan, np.inf]}), \
+        {"weights": "w"}
+    yield "weights-text", pd.DataFrame({"score": [10.0, np.nan, 8], "w": pd.Series(["1", "x", "2"], dtype=object)}), \
+        {"weights": "w"}
+    yield "score-before-weights", pd.DataFrame({"score": [10.0, 8, 99], "w": [1.0, -2, 1.0]}), {"weights": "w"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_bad_answers_are_refused_like_pandas(kind, to_engine):
+    for name, df, options in bad_frames():
+        if (kind == "csv" and name == "text") or (kind == "spark" and name in ("bool", "score-before-weights")):
+            continue  # a CSV file has no None distinct from the blank text (checked below)
+        want = raised(nt.summarize, df, **options)
+        got = raised(nt.summarize, to_engine(df, kind), **options)
+        assert got == want, name
+    # more than five offenders, positions in row order: across three files for the glob
+    df = pd.DataFrame({"score": np.arange(60) % 13})
+    want = raised(nt.summarize, df)
+    assert "and 3 more" in want[1]
+    assert raised(nt.summarize, to_engine(df, kind)) == want
+
+
+@pytest.mark.parametrize("kind", FAST_KINDS)
+def test_bad_dates_and_columns_are_refused_like_pandas(kind, to_engine):
+    df = pd.DataFrame({"score": [10, 8, 3, 9], "date": ["2024-01-01", "yesterday", None, "01/02/2024"]})
+    data = to_engine(df, kind)
+    assert raised(nt.compare_periods, data) == raised(nt.compare_periods, df)
+    undated = pd.DataFrame({"score": [10, 8], "date": pd.Series([None, " "], dtype=object)})
+    if kind != "csv":
+        assert raised(nt.compare_periods, to_engine(undated, kind)) == raised(nt.compare_periods, undated)
+    numbers = pd.DataFrame({"score": [10, 8], "date": [20240101, 5]})
+    if kind != "csv":  # a CSV date column is read as text
+        assert raised(nt.compare_periods, to_engine(numbers, kind)) == raised(nt.compare_periods, numbers)
+    for call in (dict(score="nps"), dict(by=["date", "region"]), dict(weights="w")):
+        assert raised(nt.summarize, data, **call) == raised(nt.summarize, df, **call)
+    assert raised(nt.compare_groups, data, group="nope") == raised(nt.compare_groups, df, group="nope")
+    assert raised(nt.summarize, data, by="n") == raised(nt.summarize, df, by="n")
+
+
+@need_duckdb
+def test_dates_as_scores_are_refused(tmp_path):
+    df = pd.DataFrame({"score": pd.to_datetime(["2024-01-01", "2024-02-01"])})
+    df.to_parquet(tmp_path / "d.parquet")
+    with pytest.raises(TypeError, match=r"column 'score': scores must be numbers, got TIMESTAMP.* values"):
+        nt.summarize(str(tmp_path / "d.parquet"))
+    with pytest.raises(TypeError, match=r"w: weights must be numbers, got booleans"):
+        nt.summarize(pd.DataFrame({"score": [1], "w": [True]}).pipe(_write, tmp_path), weights="w")
+
+
+def _write(df, folder):
+    df.to_parquet(folder / "w.parquet")
+    return str(folder / "w.parquet")
+
+
+# -- files ---------------------------------------------------------------------------------------------------------
+@need_duckdb
+def test_files_globs_and_folders(tmp_path):
+    df = survey(n=90)
+    for i, part in enumerate(np.array_split(np.arange(90), 3)):
+        (tmp_path / f"wave={i + 1}").mkdir()
+        df.iloc[part].drop(columns="wave").to_parquet(tmp_path / f"wave={i + 1}" / "part.parquet")
+    folder = nt.summarize(tmp_path, by="wave")  # hive partitions become columns
+    assert folder["n"].sum() == df["score"].notna().sum()
+    assert folder["wave"].tolist() == [1, 2, 3]
+    assert_same(nt.summarize(str(tmp_path / "**" / "*.parquet"), by="segment"), nt.summarize(df, by="segment"),
+                False)
+    with pytest.raises(FileNotFoundError, match=r"no file matches"):
+        nt.summarize(str(tmp_path / "*.csv"))
+    with pytest.raises(FileNotFoundError, match=r"no such file"):
+        nt.counts(str(tmp_path / "missing.parquet"))
+    (tmp_path / "notes.json").write_text("{}")
+    with pytest.raises(ValueError, match=r"files must be Parquet .* or CSV"):
+        nt.summarize(str(tmp_path / "notes.json"))
+
+
+@need_duckdb
+def test_csv_positions_count_data_rows_across_files(tmp_path):
+    pd.DataFrame({"score": [10, 9, 8]}).to_csv(tmp_path / "a.csv", index=False)
+    pd.DataFrame({"score": [7, 12, 3, 11]}).to_csv(tmp_path / "b.csv", index=False)
+    with pytest.raises(ValueError, match=r"got 12\.0 \(position 4\), 11\.0 \(position 6\)$"):
+        nt.summarize(str(tmp_path / "*.csv"))
+
+
+@need_spark
+def test_spark_positions_follow_partition_order(spark):
+    df = pd.DataFrame({"score": [10, 11, 3, 4, 5, 6, 12, 0, 1, 2, 13]})
+    for partitions in (1, 3, 5):
+        with pytest.raises(ValueError, match=r"got 11\.0 \(position 1\), 12\.0 \(position 6\), 13\.0 \(position 10\)"):
+            nt.summarize(_spark_frame(spark, df, partitions))
+
+
+@need_duckdb
+def test_duckdb_tables_and_enum_groups():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TYPE plan AS ENUM ('team', 'basic', 'pro')")
+    con.execute("CREATE TABLE answers (score INTEGER, plan plan)")
+    con.execute("INSERT INTO answers VALUES (10, 'pro'), (0, 'team'), (9, 'basic'), (NULL, 'pro'), (8, NULL)")
+    out = nt.summarize(con.table("answers"), by="plan")
+    # an ENUM is grouped as text, sorted as text; unused values do not appear (they would in pandas)
+    assert out["plan"].tolist()[:3] == ["basic", "pro", "team"] and pd.isna(out["plan"].iloc[3])
+    assert out["n"].tolist() == [1, 1, 1, 1] and out["n_missing"].tolist() == [0, 1, 0, 0]
+
+
+@need_polars
+def test_polars_categorical_groups_and_series_name():
+    import polars as pl
+
+    frame = pl.DataFrame({"score": [10, 0, 9], "plan": pl.Series(["pro", "basic", "pro"], dtype=pl.Categorical)})
+    out = nt.summarize(frame, by="plan")
+    assert out["plan"].tolist() == ["basic", "pro"] and out["nps"].tolist() == [-100.0, 100.0]
+
+
+# -- detection and optional packages ------------------------------------------------------------------------------
+def test_detection_imports_no_optional_package():
+    code = ("import sys, pandas as pd, nps_toolkit as nt; "
+            "nt.summarize(pd.DataFrame({'score': [10, 3]})); nt.engines.engine_of('x.parquet'); "
+            "print(sorted(m for m in ('duckdb', 'polars', 'pyspark') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_engine_of():
+    assert engines.engine_of("a.parquet") == "duckdb"
+    assert engines.engine_of(os.path.join("a", "b.csv")) == "duckdb"
+    assert engines.engine_of(pd.DataFrame()) is None and engines.engine_of([1, 2]) is None
+
+
+@pytest.mark.parametrize("package, extra, data", [("duckdb", "scale", "answers.parquet")])
+def test_missing_engine_names_the_extra(monkeypatch, package, extra, data):
+    monkeypatch.setitem(sys.modules, package, None)  # as if not installed
+    with pytest.raises(ModuleNotFoundError, match=rf"pip install 'nps-toolkit\[{extra}\]'"):
+        nt.summarize(data)
+
+
+def test_missing_polars_and_spark_name_their_extras(monkeypatch):
+    class Fake:  # an object whose type says it comes from the package
+        pass
+
+    for package, extra in (("polars", "scale"), ("pyspark", "spark")):
+        Fake.__module__ = f"{package}.dataframe.frame"
+        monkeypatch.setitem(sys.modules, package, None)
+        with pytest.raises(ModuleNotFoundError, match=rf"needs the optional package '{package}': "
+                                                      rf"pip install 'nps-toolkit\[{extra}\]'"):
+            nt.counts(Fake())
+
+
+# -- the pandas path -----------------------------------------------------------------------------------------------
+def reference_counts(df: pd.DataFrame, by: list, weights=None) -> pd.DataFrame:
+    """The counting of summarize before it was split: one column per cell, then groupby().sum()."""
+    codes = nt.scoring.score_codes(df["score"])
+    parts = {"n_missing": (codes < 0).astype(np.int64)}
+    w = None if weights is None else np.where(codes >= 0, df[weights].to_numpy(float), 0.0)
+    for i, name in enumerate(("detractors", "passives", "promoters")):
+        parts[name] = (codes == i).astype(np.int64) if w is None else np.where(codes == i, w, 0.0)
+    if w is not None:
+        for i, name in enumerate(("detractors", "passives", "promoters")):
+            parts[name + "_sq"] = np.where(codes == i, w * w, 0.0)
+    frame = pd.DataFrame(parts, index=df.index)
+    if not by:
+        return frame.sum().to_frame().T.astype(frame.dtypes.to_dict())
+    return frame.groupby([df[c] for c in by], observed=False, dropna=False, sort=True).sum().reset_index()
+
+
+rows_st = st.lists(st.tuples(st.one_of(st.integers(0, 10), st.none()),
+                             st.one_of(st.sampled_from(["b", "a", "c"]), st.none()),
+                             st.sampled_from([1, 2, 3]),
+                             st.one_of(st.sampled_from([0.5, 1.5]), st.none()),
+                             st.floats(0.0, 5.0)), max_size=60)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows_st, st.booleans(), st.sampled_from([[], ["g"], ["g", "k"], ["k", "f", "g"], ["f"]]),
+       st.sampled_from([None, "w"]))
+def test_pandas_counting_equals_groupby_of_every_row(rows, categorical, by, weights):
+    df = pd.DataFrame({"score": pd.Series([r[0] for r in rows], dtype="float64"),
+                       "g": pd.Series([r[1] for r in rows], dtype="str"),
+                       "k": pd.Series([r[2] for r in rows], dtype="int64"),
+                       "f": pd.Series([r[3] for r in rows], dtype="float64"),
+                       "w": pd.Series([r[4] for r in rows], dtype="float64")})
+    if categorical:
+        df["g"] = pd.Categorical(df["g"], categories=["c", "a", "b", "d"])
+    got = count_groups(df, by=by, weights=weights)
+    want = reference_counts(df, by, weights)
+    pd.testing.assert_frame_equal(got, want[got.columns], check_exact=weights is None, rtol=1e-12)
+
+
+def test_count_rows_keeps_group_values_and_row_counts():
+    table = count_rows(pd.Series([10, None, 3, 8]), [("g", pd.Series(["b", "a", "b", None]))])
+    assert table["g"].tolist()[:2] == ["b", "a"] and pd.isna(table["g"].iloc[2])
+    assert table[engines.ROWS].tolist() == [2, 1, 1]
+    assert combine_counts(table, "g")["g"].tolist()[:2] == ["a", "b"]
+
+
+def test_object_answers_are_read_without_a_loop_and_refused_alike():
+    values = np.array([10, 9.0, None, "", " n/a ", np.float32(3), pd.NA, np.int8(7)] * 1000, dtype=object)
+    assert nt.counts(values) == nt.counts(pd.to_numeric(pd.Series(values), errors="coerce"))
+    with pytest.raises(TypeError, match=r"got booleans: True \(position 3\)"):
+        nt.counts(np.array([10, None, "", True, "x"], dtype=object))
+    with pytest.raises(TypeError, match=r"got text: 'x' \(position 4\)"):
+        nt.counts(np.array([10, None, "", 3, "x"], dtype=object))
+    with pytest.raises(ValueError, match=r"got 1e\+30 \(position 0\)"):
+        nt.counts(np.array([10 ** 30, 3], dtype=object))
+
+
+def test_summarize_counts_from_counts_made_elsewhere():
+    counted = pd.DataFrame({"region": ["A", "B"], "promoters": [6, 2], "passives": [2, 5], "detractors": [2, 3]})
+    out = nt.summary.summarize_counts(counted, by="region", method="wald")
+    raw = pd.DataFrame({"region": ["A"] * 10 + ["B"] * 10,
+                        "score": [10] * 6 + [7] * 2 + [0] * 2 + [10] * 2 + [7] * 5 + [0] * 3})
+    want = nt.summarize(raw, by="region", method="wald")
+    pd.testing.assert_frame_equal(out, want.set_axis(out.index), check_dtype=False, check_exact=False)
+
+
