@@ -18,7 +18,7 @@ def _name(requirement: str) -> str:
 def test_environment_lists_the_same_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r) for r in project["dependencies"]}
-    for extra in ("dev", "lab"):
+    for extra in ("dev", "lab", "scale", "spark"):
         wanted |= {_name(r) for r in project["optional-dependencies"][extra]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
@@ -50,6 +50,7 @@ def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path):
         assert f"nps_toolkit/templates/{template}.ipynb" in names
         assert f"nps_toolkit/schemas/{template}.schema.json" in names
     assert {"nps_toolkit/data/sample_survey.csv", "nps_toolkit/data/industry_benchmarks.csv"} <= names
+    assert {f"nps_toolkit/engines/{m}.py" for m in ("__init__", "duckdb", "polars", "spark")} <= names
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
