@@ -480,6 +480,8 @@ def counts(scores, weights=None, *, scale=None, score="score") -> NPSCounts:
     (2, 1, 2, 1)
     >>> counts([10, 0], weights=[3, 1]).nps
     50.0
+    >>> counts("answers/*.parquet", score="q1", weights="w")  # doctest: +SKIP
+    NPSCounts(promoters=..., passives=..., detractors=..., n_missing=..., weights_sq=(...))
     """
     from .engines import engine_of
 

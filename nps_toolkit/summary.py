@@ -25,15 +25,21 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent. Not modified.
+    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
+        One row per respondent. Not modified. Besides a pandas DataFrame:
+        a path or glob of Parquet/CSV files (``"answers/*.parquet"``) or a
+        DuckDB relation, counted by DuckDB; a Polars DataFrame or LazyFrame;
+        a Spark DataFrame. These are counted where they are and only the
+        counts reach pandas (:mod:`nps_toolkit.engines`; install
+        ``nps-toolkit[scale]`` or ``nps-toolkit[spark]``).
     score : str
         Column of answers (0-10 by default). Missing answers are excluded
         from ``n`` and counted in ``n_missing``.
     by : str or list of str, optional
-        Grouping column(s), kept as ordinary columns of the result. Every
-        group appears, including categories with no answers (n = 0 and NaN
-        estimates) and a missing group value (as its own group).
+        Grouping column(s), kept as ordinary columns of the result, sorted
+        as ``DataFrame.groupby`` sorts them. Every group appears, including
+        categories with no answers (n = 0 and NaN estimates; pandas
+        categoricals only) and a missing group value (as its own group, last).
     weights : str, optional
         Column of survey weights; counts become weighted sums and the table
         gains ``n_effective`` (Kish).
@@ -59,6 +65,17 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
       region  n  n_missing   nps
     0      A  2          0 100.0
     1      B  3          1 -66.7
+
+    The same table from files, counted by DuckDB without loading them, or
+    from a Polars or Spark frame:
+
+    >>> df.to_parquet("answers.parquet")  # doctest: +SKIP
+    >>> summarize("answers.parquet", by="region")[["region", "n", "n_missing", "nps"]]  # doctest: +SKIP
+      region  n  n_missing   nps
+    0      A  2          0 100.0
+    1      B  3          1 -66.7
+    >>> summarize(pl.scan_parquet("answers/*.parquet"), by="region")  # doctest: +SKIP
+    >>> summarize(spark.read.parquet("s3a://bucket/answers/"), by="region")  # doctest: +SKIP
     """
     by_cols = as_column_list(by)
     pandas_data = engines.engine_of(data) is None

@@ -66,8 +66,9 @@ Periods are bucketed by the engine (the start of each answer's week, month,
 quarter or year) and labelled by pandas (``str(pd.Period)``), so the labels
 are those of the in-memory path. Date, timestamp and timezone-aware columns
 are read on their local calendar (DuckDB files: the time zone stored in the
-Parquet schema; DuckDB relations: the connection's ``TimeZone``; Spark
-timestamps: the session time zone). Text dates may be ISO
+Parquet schema, else the machine's; DuckDB relations: the connection's
+``TimeZone``; Polars: the column's own time zone, as pandas; Spark
+timestamps: the session time zone, ``spark.sql.session.timeZone``). Text dates may be ISO
 (``"2024-07-31"``, with an optional time and UTC offset, kept as written) or
 day-first (``"31.07.2024"``, optionally with a time); blank text is a missing
 date.
@@ -178,6 +179,12 @@ class Spec:
     ``"none"`` (every answer missing: the column is refused anyway);
     ``weights_kind`` int, float, text or ``"none"``; ``date_kind`` date,
     datetime, datetime_tz, text or ``"bad"`` (every value offends).
+
+    Examples
+    --------
+    >>> spec = Spec(score="q1", score_kind="int", low=0, high=10, detractor_max=6, promoter_min=9, by=["brand"])
+    >>> spec.weights is None, spec.date is None
+    (True, True)
     """
 
     score: str
@@ -219,7 +226,14 @@ def period_spec(pfreq: str) -> tuple[str, int, int]:
 
 
 def period_ordinals(starts, pfreq: str, unit: str) -> np.ndarray:
-    """pandas Period ordinals of period starts computed by an engine (NaN where missing)."""
+    """pandas Period ordinals of period starts computed by an engine (NaN where missing).
+
+    Examples
+    --------
+    >>> starts = [2024 * 12 + 6, None]  # July 2024 as months since year 0
+    >>> [str(pd.Period(ordinal=int(o), freq="Q-DEC")) for o in period_ordinals(starts, "Q-DEC", "month")[:1]]
+    ['2024Q3']
+    """
     keys = pd.to_numeric(pd.Series(starts), errors="coerce").to_numpy(float)
     out = np.full(len(keys), np.nan)
     ok = ~np.isnan(keys)
@@ -271,7 +285,15 @@ def _score_message(spec: Spec, shown: str, scale) -> tuple[type, str]:
 
 
 def check_names(columns, names, role: str) -> None:
-    """KeyError naming a missing column and the available ones (as ``check_columns`` does for pandas)."""
+    """KeyError naming a missing column and the available ones (as ``check_columns`` does for pandas).
+
+    Examples
+    --------
+    >>> check_names(["score", "brand"], ["region"], "by column")
+    Traceback (most recent call last):
+    ...
+    KeyError: "by column 'region' is not in the data; available columns: 'score', 'brand'"
+    """
     columns = list(columns)
     missing = [c for c in names if c not in columns]
     if missing:

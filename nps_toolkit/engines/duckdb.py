@@ -22,6 +22,7 @@ from __future__ import annotations
 import glob
 import os
 
+import numpy as np
 import pandas as pd
 
 from . import (BAD_DATE, BAD_SCORE, BLANK_DATES, BLANK_SCORES, CELL, DAY_FIRST, DETRACTOR, MISSING, N,
@@ -123,11 +124,22 @@ def _timezone(files: list[str], column) -> str | None:
 
 
 class Source:
-    """A DuckDB relation to count, with the column kinds (see :mod:`nps_toolkit.engines`)."""
+    """A DuckDB relation to count, with the column kinds (see :mod:`nps_toolkit.engines`).
 
-    def __init__(self, relation, *, own=False, files=None, fmt=None):
+    ``count(spec)`` returns the rows of every group, period and cell (the long
+    table of :func:`nps_toolkit.engines.count`); ``offenders(spec, cell, limit)``
+    the first offending rows as (position, value).
+
+    Examples
+    --------
+    >>> source = open(duckdb.sql("SELECT 10 AS score, 3.5 AS w"))  # doctest: +SKIP
+    >>> source.columns, source.kind("score"), source.kind("w")  # doctest: +SKIP
+    (['score', 'w'], 'int', 'float')
+    """
+
+    def __init__(self, relation, *, scan=None, files=None, fmt=None):
         self.relation = relation
-        self.own = own  # the toolkit's own connection (files): may be set to one thread for positions
+        self.scan = scan  # files: the table function reading them (numbered again on one thread for positions)
         self.files = files or []
         self.fmt = fmt
         self.columns = list(relation.columns)
@@ -167,7 +179,7 @@ class Source:
         if positions:
             cols.append("row_number() OVER () - 1 AS __nps_pos")
         for name, kind in zip(spec.by, spec.by_kinds):
-            if kind == "float":
+            if self.types[name].upper() in ("FLOAT", "DOUBLE", "REAL"):  # NaN is the missing group, as in pandas
                 cols.append(f"CASE WHEN isnan({q(name)}) THEN NULL ELSE {q(name)} END AS {q(name)}")
             elif kind == "category":
                 cols.append(f"CAST({q(name)} AS VARCHAR) AS {q(name)}")
@@ -230,10 +242,20 @@ class Source:
 
     # -- the two queries -------------------------------------------------------------------------------------------
     def count(self, spec: Spec) -> pd.DataFrame:
-        """Rows per group, period and cell (and sums of weights and squared weights)."""
-        keys = [q(c) for c in spec.by]
-        if spec.date is not None:
-            keys.append(f"{self._period(spec)} AS {PERIOD}")
+        """Rows per group, period and cell (and sums of weights and squared weights).
+
+        Numeric answers are first counted per clamped whole value (the quick
+        query, about as fast as ``GROUP BY segment, score``); only when that
+        cannot tell every row's cell (a NaN, a value above the scale, a
+        fraction, text weights, text dates) does the exact query run, which
+        gives each row its cell with one CASE expression.
+        """
+        if spec.score_kind in ("int", "float") and spec.weights_kind in ("none", "int", "float") \
+                and spec.date_kind not in ("text", "bad"):
+            quick = self._quick(spec)
+            if quick is not None:
+                return quick
+        keys = self._keys(spec)
         aggregates = [f"count(*) AS {N}"]
         if spec.weights_kind in ("int", "float"):
             aggregates += [f"sum(CAST(__nps_wv AS DOUBLE)) AS {W}",
@@ -243,6 +265,58 @@ class Source:
         select = ", ".join(keys + [f"{self._cell(spec)} AS {CELL}"] + aggregates)
         sql = f"SELECT {select} FROM ({self._base(spec)}) AS __nps_base GROUP BY ALL"
         return self._run(sql).to_pandas()
+
+    def _keys(self, spec: Spec) -> list:
+        keys = [q(c) for c in spec.by]
+        if spec.date is not None:
+            keys.append(f"{self._period(spec)} AS {PERIOD}")
+        return keys
+
+    def _quick(self, spec: Spec) -> pd.DataFrame | None:
+        """Counts per clamped whole value, turned into cells; None when a row's cell is not certain."""
+        s = "__nps_s" if spec.score_kind == "int" else "CAST(__nps_s AS DOUBLE)"
+        whole = s if spec.score_kind == "int" else f"floor({s})"
+        # out of the scale: low - 1 or high + 1; greatest() passes over NULL, so missing answers land on low - 1
+        # too and are told apart by count(score)
+        value = f"least(greatest({whole}, {spec.low - 1}), {spec.high + 1})"
+        aggregates = [f"count(*) AS {N}", f"count({s}) AS __nps_present"]
+        if spec.score_kind == "float":
+            aggregates.append(f"sum({s} - floor({s})) AS __nps_frac")  # > 0: fractions; NaN: NaN or infinity
+        if spec.weights is not None:
+            w = "CAST(__nps_wv AS DOUBLE)"
+            aggregates += [f"sum({w}) AS {W}", f"sum({w} * {w}) AS {W2}",
+                           f"count_if({w} IS NULL OR isnan({w}) OR isinf({w}) OR {w} < 0) AS __nps_wbad"]
+        select = ", ".join(self._keys(spec) + [f"{value} AS __nps_v"] + aggregates)
+        table = self._run(f"SELECT {select} FROM ({self._base(spec)}) AS __nps_base GROUP BY ALL").to_pandas()
+        v = pd.to_numeric(table.pop("__nps_v"), errors="coerce").to_numpy(float)
+        if spec.score_kind == "float":
+            frac = pd.to_numeric(table.pop("__nps_frac"), errors="coerce").to_numpy(float)
+            # NaN lands with the values above the scale (DuckDB orders NaN last): not certain, nor are fractions
+            if (v == spec.high + 1).any() or (np.nan_to_num(frac, nan=0.0) > 0).any():
+                return None
+        present = table.pop("__nps_present").to_numpy(np.int64)
+        missing = table[N].to_numpy(np.int64) - present
+        if missing.any():  # the missing answers, as rows of their own (value NaN)
+            table = pd.concat([table.assign(**{N: present}), table[missing > 0].assign(**{N: missing[missing > 0]})],
+                              ignore_index=True)
+            v = np.concatenate([v, np.full(int((missing > 0).sum()), np.nan)])
+            if spec.weights is not None:  # the weights of missing answers are not looked at
+                table.loc[len(present):, "__nps_wbad"] = 0
+            table = table[table[N].to_numpy() > 0].reset_index(drop=True)
+            v = v[np.r_[present > 0, np.ones(int((missing > 0).sum()), bool)]]
+        n = table[N].to_numpy(np.int64)
+        cell = np.select([np.isnan(v), (v < spec.low) | (v > spec.high), v <= spec.detractor_max,
+                          v < spec.promoter_min], [MISSING, BAD_SCORE, DETRACTOR, PASSIVE], PROMOTER)
+        table[CELL] = cell.astype(np.int64)
+        if spec.weights is None:
+            return table
+        bad = table.pop("__nps_wbad").to_numpy(np.int64)
+        bad = np.where(cell >= DETRACTOR, bad, 0) * (cell <= PROMOTER)  # weights of answers only
+        if not bad.any():
+            return table
+        offending = table[bad > 0].assign(**{CELL: WEIGHT_VALUE, N: bad[bad > 0]})
+        table[N] = n - bad
+        return pd.concat([table, offending], ignore_index=True)
 
     def offenders(self, spec: Spec, cell: int, limit: int) -> list:
         """(position, value) of the first ``limit`` rows in ``cell``, in row order."""
@@ -255,9 +329,12 @@ class Source:
         sql = (f"SELECT __nps_pos, __nps_shown FROM (SELECT __nps_pos, __nps_shown, {self._cell(spec)} AS {CELL} "
                f"FROM ({self._base(spec, positions=True, shown=shown)}) AS __nps_base) AS __nps_cells "
                f"WHERE {CELL} = {cell} ORDER BY __nps_pos LIMIT {int(limit)}")
-        if self.own:  # number the rows in file order: one thread reads the files one after the other
-            self.relation_connection.execute("SET threads = 1")
-        rows = self._run(sql).to_pylist()
+        relation = self.relation
+        if self.scan is not None:  # number the rows in file order: one thread reads the files one after the other
+            con = _duckdb().connect()
+            con.execute("SET threads = 1")
+            relation = con.sql(f"SELECT * FROM {self.scan}")
+        rows = _arrow(relation.query("__nps_src", sql)).to_pylist()
         return [(r["__nps_pos"], r["__nps_shown"]) for r in rows]
 
 
@@ -290,17 +367,26 @@ def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interfa
     path = os.fspath(data)
     files = _files(path)
     fmt = _format(files, path)
-    con = duckdb.connect()
     listed = "[" + ", ".join(lit(f) for f in files) + "]"
     union = ", union_by_name = true" if len(files) > 1 else ""
     if fmt == "parquet":
-        relation = con.sql(f"SELECT * FROM read_parquet({listed}{union})")
+        scan = f"read_parquet({listed}{union})"
     else:
-        relation = con.sql(f"SELECT * FROM read_csv({listed}{union})")
-        text = [c for c in text_columns if c in relation.columns]
+        scan = f"read_csv({listed}{union})"
+        columns = _shared().cursor().sql(f"SELECT * FROM {scan}").columns
+        text = [c for c in text_columns if c in columns]
         if text:  # dates as written, parsed like the pandas path does (not by DuckDB's own sniffer)
             types = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in text) + "}"
-            relation = con.sql(f"SELECT * FROM read_csv({listed}{union}, types = {types})")
-    source = Source(relation, own=True, files=files, fmt=fmt)
-    source.relation_connection = con
-    return source
+            scan = f"read_csv({listed}{union}, types = {types})"
+    return Source(_shared().cursor().sql(f"SELECT * FROM {scan}"), scan=scan, files=files, fmt=fmt)
+
+
+_DATABASE = None
+
+
+def _shared():
+    """The toolkit's own in-memory DuckDB database for reading files (each call counts on a cursor of it)."""
+    global _DATABASE
+    if _DATABASE is None:
+        _DATABASE = _duckdb().connect()
+    return _DATABASE

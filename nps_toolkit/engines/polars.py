@@ -56,7 +56,18 @@ def _collect(frame):
 
 
 class Source:
-    """A Polars LazyFrame to count, with the column kinds (see :mod:`nps_toolkit.engines`)."""
+    """A Polars LazyFrame to count, with the column kinds (see :mod:`nps_toolkit.engines`).
+
+    ``count(spec)`` returns the rows of every group, period and cell (the long
+    table of :func:`nps_toolkit.engines.count`); ``offenders(spec, cell, limit)``
+    the first offending rows as (position, value).
+
+    Examples
+    --------
+    >>> source = open(pl.DataFrame({"score": [10], "w": [3.5]}))  # doctest: +SKIP
+    >>> source.columns, source.kind("score"), source.kind("w")  # doctest: +SKIP
+    (['score', 'w'], 'int', 'float')
+    """
 
     def __init__(self, frame):
         self.pl = _polars()
@@ -147,7 +158,9 @@ class Source:
         keys = []
         for name, kind in zip(spec.by, spec.by_kinds):
             col = pl.col(name)
-            keys.append(col.fill_nan(None) if kind == "float" else col.cast(pl.String) if kind == "category" else col)
+            if self.schema[name].is_float():  # NaN is the missing group, as in pandas
+                col = col.fill_nan(None)
+            keys.append(col.cast(pl.String) if kind == "category" else col)
         if spec.date is not None:
             keys.append(self._period(spec).alias(PERIOD))
         return keys

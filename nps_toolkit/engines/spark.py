@@ -51,7 +51,18 @@ def _kind(T, dtype) -> str:
 
 
 class Source:
-    """A Spark DataFrame to count, with the column kinds (see :mod:`nps_toolkit.engines`)."""
+    """A Spark DataFrame to count, with the column kinds (see :mod:`nps_toolkit.engines`).
+
+    ``count(spec)`` returns the rows of every group, period and cell (the long
+    table of :func:`nps_toolkit.engines.count`); ``offenders(spec, cell, limit)``
+    the first offending rows as (position, value).
+
+    Examples
+    --------
+    >>> source = open(spark.createDataFrame([(10, 3.5)], "score long, w double"))  # doctest: +SKIP
+    >>> source.columns, source.kind("score"), source.kind("w")  # doctest: +SKIP
+    (['score', 'w'], 'int', 'float')
+    """
 
     def __init__(self, frame):
         _pyspark()
@@ -139,7 +150,9 @@ class Source:
         keys = []
         for name, kind in zip(spec.by, spec.by_kinds):
             col = F.col(name)
-            keys.append((F.when(F.isnan(col), F.lit(None)).otherwise(col) if kind == "float" else col).alias(name))
+            if isinstance(self.fields[name], (self.T.FloatType, self.T.DoubleType)):  # NaN: the missing group
+                col = F.when(F.isnan(col), F.lit(None)).otherwise(col)
+            keys.append(col.alias(name))
         if spec.date is not None:
             keys.append(self._period(spec).alias(PERIOD))
         return keys
