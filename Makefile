@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS := dev,lab
+# the tests, JupyterLab and every engine (DuckDB, Polars, Spark), so that the engine tests run too;
+# a plain `pip install .` stays small (see README, "Beyond memory")
+EXTRAS := dev,lab,scale,spark
 
 .PHONY: install demo test lab clean
 
 # The environment is (re)installed only when pyproject.toml changes.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nps_toolkit needs Python 3.11 or newer; found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

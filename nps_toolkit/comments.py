@@ -918,10 +918,13 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
         One row per respondent with a score and a comment column. Not
         modified. Rows without a score are left out (counted in
-        ``attrs["n_missing_score"]``).
+        ``attrs["n_missing_score"]``). Where an engine counts ``data``
+        (:mod:`nps_toolkit.engines`), only the commented rows are read into
+        pandas (their score, comment and language columns); the others are
+        counted where they are.
     score : str
         Column of 0-10 answers.
     comments : str
@@ -1007,12 +1010,13 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
     0  delivery         1  Logistics         3    -100.0         80.0   -67.5
     1   quality         2        NaN         2     100.0        -16.7    29.2
     """
-    check_columns(data, [score], role="score column")
-    check_columns(data, [comments], role="comments column")
     confidence = check_confidence(confidence)
     check_choice(base, ("all", "commented"), name="base")
     check_choice(kind, (None, "minus", "plus", "suggestion"), name="kind")
     check_choice(method, _COMPARE_METHODS, name="method")
+    data, rest = _commented_rows(data, score, comments, language)  # rest: counts of uncommented rows elsewhere
+    check_columns(data, [score], role="score column")
+    check_columns(data, [comments], role="comments column")
     codes = score_codes(data[score], column=str(score))
     classified = classify_comments(data[comments].reset_index(drop=True),
                                    language=_language_argument(data, language), lexicon=lexicon)
@@ -1025,7 +1029,8 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
     keep = codes >= 0
     if base == "commented":
         keep &= has_comment
-    n = int(keep.sum())
+        rest = NPSCounts(promoters=0, passives=0, detractors=0, n_missing=rest.n_missing)
+    n = int(keep.sum()) + rest.n
     if n == 0:
         raise ValueError("no respondent with a score" + (" and a comment" if base == "commented" else "")
                          + "; cannot measure the impact of themes")
@@ -1046,7 +1051,7 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
             row[f"{name}_share"] = (sum(x == name for x in spoken) / k) if k else np.nan
         if 0 < k < n:
             with_c = _counts(codes[mention])
-            without_c = _counts(codes[keep & ~mention])
+            without_c = _counts(codes[keep & ~mention]) + rest
             result = compare(with_c, without_c, confidence=confidence, method=method, n_resamples=n_resamples,
                              random_state=random_state)
             s = k / n
@@ -1055,7 +1060,7 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
         else:
             with_c = _counts(codes[mention]) if k else None
             row.update(nps_with=with_c.nps if with_c is not None else np.nan,
-                       nps_without=_counts(codes[keep & ~mention]).nps if k < n else np.nan,
+                       nps_without=(_counts(codes[keep & ~mention]) + rest).nps if k < n else np.nan,
                        impact=np.nan, impact_low=np.nan, impact_high=np.nan, p_value=np.nan)
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -1068,10 +1073,30 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
     table["priority"] = np.arange(1, len(table) + 1)
     table = table[IMPACT_COLUMNS]
     table.attrs.update({"n": n, "n_commented": int((keep & has_comment).sum()),
-                        "n_missing_score": int((codes < 0).sum()), "base": base, "confidence": confidence,
+                        "n_missing_score": int((codes < 0).sum()) + rest.n_missing, "base": base, "confidence": confidence,
                         "kind": kind, "method": method, "correction": correction, "score": score, "comments": comments,
                         "impact": "share * (nps_with - nps_without)"})
     return table
+
+
+def _commented_rows(data, score, comments, language) -> tuple[pd.DataFrame, NPSCounts]:
+    """The rows to classify as pandas, and the counts of the rows left where they are (none for pandas data).
+
+    For data an engine counts: the commented rows' score, comment (and
+    language) columns, and the counts of the uncommented rows, which
+    mention no theme and so only join the "without" groups.
+    """
+    from . import engines
+    from .scoring import counts
+
+    if engines.engine_of(data) is None:
+        return data, NPSCounts(promoters=0, passives=0, detractors=0)
+    columns = [score, comments]
+    if isinstance(language, str) and language not in LANGUAGES:
+        columns.append(language)
+    commented = engines.to_pandas(engines.rows_with_text(data, comments), columns)
+    rest = counts(engines.rows_with_text(data, comments, present=False), score=score)
+    return commented, rest
 
 
 def _counts(codes: np.ndarray) -> NPSCounts:

@@ -23,7 +23,10 @@ __all__ = ["ParameterError", "Parameter", "template_path", "list_templates", "te
 
 #: Parameters every template shares (the rest are template-specific).
 SHARED = ("data_path", "score_column", "results_path", "title", "language", "confidence", "method",
-          "weights_column", "min_n")
+          "weights_column", "min_n", "engine")
+
+#: Where a template's answers are counted (the ``engine`` parameter).
+ENGINES = ("auto", "pandas", "duckdb", "spark")
 
 #: Names IPython puts in a notebook's namespace; they are not parameters.
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -193,21 +196,85 @@ def _check_shared(p: dict) -> None:
         raise ParameterError(f"parameter 'min_n' must be at least 1, got {p['min_n']!r}")
     if not p["results_path"]:
         raise ParameterError("parameter 'results_path' must name the file for the results JSON")
+    if p["engine"] not in ENGINES:
+        raise ParameterError(f"parameter 'engine' must be one of {', '.join(ENGINES)}, got {p['engine']!r}")
 
 
-def _load(p: dict, date_column: str | None) -> pd.DataFrame:
+_PARQUET = (".parquet", ".pq", ".parq")
+
+
+def _files_of(text: str) -> list[Path]:
+    """The files ``data_path`` names: one file, the files of a folder, or those a glob pattern matches."""
+    import glob
+
+    from .engines.duckdb import list_files
+
+    path = Path(text).expanduser()
+    if not glob.has_magic(text) and not path.exists():
+        raise ParameterError(f"parameter 'data_path': file not found: {str(path)!r}")
+    try:
+        return [Path(f) for f in list_files(str(path))]
+    except FileNotFoundError as exc:
+        raise ParameterError(f"parameter 'data_path': {exc.args[0]}") from None
+
+
+def _spark_data(text: str):
+    """``data_path`` read by the active Spark session (a table name, or Parquet/CSV files Spark can reach)."""
+    from .engines import require
+
+    require("pyspark", "spark", "the engine 'spark'")
+    from pyspark.sql import SparkSession
+
+    # the session already running (a cluster job, a Databricks or EMR notebook), else one from the
+    # environment: SPARK_REMOTE=sc://host:15002 connects to a Spark Connect server, else Spark's own defaults
+    spark = SparkSession.getActiveSession() or SparkSession.builder.appName("nps_toolkit").getOrCreate()
+    suffix = Path(text.rstrip("/")).suffix.lower()
+    if "/" not in text and "\\" not in text and not suffix:
+        return spark.table(text)  # a table of the session's catalog, such as "surveys.nps_answers"
+    if suffix == ".csv":
+        return spark.read.csv(text, header=True, inferSchema=True)
+    return spark.read.parquet(text)
+
+
+def _load(p: dict, date_column: str | None):
+    """The template's data: a pandas DataFrame, or a table counted where it is (a path for DuckDB, a Spark DataFrame).
+
+    ``engine="auto"`` reads Parquet files with DuckDB when it is installed
+    (the rows are then counted in DuckDB and never loaded into pandas) and
+    everything else with :func:`read_responses`; ``"pandas"`` always loads
+    the rows; ``"duckdb"`` counts any Parquet or CSV files in DuckDB;
+    ``"spark"`` gives ``data_path`` to the active Spark session.
+    """
     from .datasets import load_sample
     from .io import read_responses
 
-    if not p["data_path"]:
+    engine, text = p["engine"], p["data_path"]
+    if not text:
+        if engine == "spark":
+            raise ParameterError("parameter 'data_path': the engine 'spark' needs a table name or files to read")
         return load_sample()
-    path = Path(p["data_path"]).expanduser()
-    if not path.exists():
-        raise ParameterError(f"parameter 'data_path': file not found: {str(path)!r}")
+    if engine == "spark":
+        return _spark_data(text)
+    files = _files_of(text)
+    parquet = all(f.suffix.lower() in _PARQUET for f in files)
+    if engine == "duckdb" or (engine == "auto" and parquet and _have("duckdb")):
+        return str(Path(text).expanduser())  # a path: counted by DuckDB, file by file, where it is
+    if len(files) > 1:
+        raise ParameterError(f"parameter 'data_path': {text!r} names {len(files)} files; reading several files "
+                             f"needs the engine 'duckdb' (pip install 'nps-toolkit[scale]')")
     try:
-        return read_responses(path, score=p["score_column"], date=date_column)
+        return read_responses(files[0], score=p["score_column"], date=date_column)
     except KeyError as exc:
         raise ParameterError(f"parameter 'score_column' or 'date_column': {exc.args[0]}") from None
+    except (TypeError, ValueError) as exc:  # answers that are not scores: named as the engines name them
+        key = "score_column" if str(exc).startswith(f"column {p['score_column']!r}") else "data_path"
+        raise ParameterError(f"parameter {key!r}: {exc}") from None
+
+
+def _have(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
@@ -216,20 +283,37 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
     Called by every template right after its ``parameters`` cell as
     ``params, data = nt.prepare_study("benchmark_study", globals())``.
     Checks names and types, the shared parameters (language, confidence,
-    method, min_n), loads ``data_path`` (the bundled sample when empty) and
-    checks that every ``*_column`` parameter names a column of the data.
-    Raises :class:`ParameterError` with a plain message otherwise.
+    method, min_n, engine), loads ``data_path`` (the bundled sample when
+    empty) and checks that every ``*_column`` parameter names a column of
+    the data. Raises :class:`ParameterError` with a plain message otherwise.
+
+    ``data`` is a pandas DataFrame, or, for Parquet files with DuckDB
+    installed (``engine="auto"``) or ``engine="duckdb"``, the path itself
+    (every function of the package counts it in DuckDB, without loading the
+    rows), or with ``engine="spark"`` a DataFrame of the active Spark
+    session.
     """
+    from . import engines
     from ._validation import check_weights
-    from .scoring import score_codes
+    from .scoring import counts, score_codes
 
     p = check_parameters(name, values)
     _check_shared(p)
     data = _load(p, p.get("date_column"))
+    counted = engines.engine_of(data) is not None
+    columns = engines.columns(data) if counted else list(data.columns)
     for key, value in p.items():
-        if key.endswith("_column") and value is not None and value not in data.columns:
+        if key.endswith("_column") and value is not None and value not in columns:
             raise ParameterError(f"parameter {key!r}: column {value!r} is not in the data; available columns: "
-                                 f"{', '.join(map(str, data.columns))}")
+                                 f"{', '.join(map(str, columns))}")
+    if counted:  # the same checks, made by the engine where the rows are
+        for key, weights in (("score_column", None), ("weights_column", p["weights_column"])):
+            if key == "score_column" or weights is not None:
+                try:
+                    counts(data, score=p["score_column"], weights=weights)
+                except (TypeError, ValueError) as exc:
+                    raise ParameterError(f"parameter {key!r}: {exc}") from None
+        return p, data
     try:
         codes = score_codes(data[p["score_column"]], column=p["score_column"])
     except (TypeError, ValueError) as exc:

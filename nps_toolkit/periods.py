@@ -475,11 +475,14 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
 
 
 # -- decomposition ---------------------------------------------------------------------------------------------
-def _counts_of(values, score, name) -> NPSCounts:
+def _counts_of(values, score, name, weights=None) -> NPSCounts:
     if isinstance(values, NPSCounts):
         return values
     if isinstance(values, pd.DataFrame):
-        check_columns(values, [score], role="score column")
+        check_columns(values, [score], role=f"score column of {name}")
+        if weights is not None:
+            check_columns(values, [weights], role=f"weights column of {name}")
+            return counts(values[score], values[weights])
         return counts(values[score])
     try:
         return counts(values)
@@ -492,7 +495,22 @@ def _segment_label(key) -> str:
     return " / ".join("(missing)" if pd.isna(v) else str(v) for v in parts)
 
 
-def decompose_change(previous, current, *, by=None, score="score") -> pd.DataFrame:
+def _is_count_table(frame, score) -> bool:
+    """A DataFrame of counts (promoters, passives, detractors columns) rather than of answers."""
+    return isinstance(frame, pd.DataFrame) and score not in frame.columns and \
+        all(c in frame.columns for c in ("promoters", "passives", "detractors"))
+
+
+def _totals_of(values, score, name, weights=None) -> tuple[float, float, float]:
+    """(n, promoters, detractors) of answers, NPSCounts or a count table (summed over its rows)."""
+    if _is_count_table(values, score):
+        pro, pas, det = (float(values[c].sum()) for c in ("promoters", "passives", "detractors"))
+        return pro + pas + det, pro, det
+    c = _counts_of(values, score, name, weights)
+    return float(c.n), float(c.promoters), float(c.detractors)
+
+
+def decompose_change(previous, current, *, by=None, score="score", weights=None) -> pd.DataFrame:
     """Split a change in NPS into its parts.
 
     Without ``by``, the change is split by category: NPS = 100 (P - D), so
@@ -516,13 +534,19 @@ def decompose_change(previous, current, *, by=None, score="score") -> pd.DataFra
     Parameters
     ----------
     previous, current : array-like, Series, NPSCounts or DataFrame
-        The two samples. Raw answers, counts (possibly weighted), or
-        DataFrames with the ``score`` column; with ``by`` both must be
-        DataFrames holding ``score`` and the ``by`` column(s).
+        The two samples. Raw answers, counts (possibly weighted), DataFrames
+        with the ``score`` column, or count tables (``promoters``,
+        ``passives``, ``detractors`` columns, as :func:`count_groups` or
+        :func:`compare_periods` give them, so that the rows can stay where
+        an engine counted them); with ``by`` both must be DataFrames holding
+        the ``by`` column(s) and either the answers or counts per segment.
     by : str or list of str, optional
         Segment column(s) for the shift-share split.
     score : str
         Column of answers in DataFrames.
+    weights : str, optional
+        Column of survey weights in DataFrames of answers: shares and NPS
+        are then weighted (the segment shares are shares of the weights).
 
     Returns
     -------
@@ -555,15 +579,15 @@ def decompose_change(previous, current, *, by=None, score="score") -> pd.DataFra
     4      current    50.0  level
     """
     if by is None:
-        before = _counts_of(previous, score, "previous")
-        after = _counts_of(current, score, "current")
-        for name, c in (("previous", before), ("current", after)):
-            if not c.n > 0:
+        (n0, pro0, det0), (n1, pro1, det1) = (_totals_of(frame, score, name, weights) for frame, name in
+                                              ((previous, "previous"), (current, "current")))
+        for name, n in (("previous", n0), ("current", n1)):
+            if not n > 0:
                 raise ValueError(f"{name} has no answers (n = 0); its NPS is undefined")
         return pd.DataFrame({
             "component": ["previous", "promoters", "detractors", "current"],
-            "points": [before.nps, 100.0 * (after.promoter_share - before.promoter_share) + 0.0,
-                       -100.0 * (after.detractor_share - before.detractor_share) + 0.0, after.nps],
+            "points": [100.0 * (pro0 - det0) / n0, 100.0 * (pro1 / n1 - pro0 / n0) + 0.0,
+                       -100.0 * (det1 / n1 - det0 / n0) + 0.0, 100.0 * (pro1 - det1) / n1],
             "kind": ["level", "change", "change", "level"],
         })
 
@@ -572,10 +596,17 @@ def decompose_change(previous, current, *, by=None, score="score") -> pd.DataFra
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"with by=, {name} must be a DataFrame holding {score!r} and the by column(s), "
                             f"got {type(frame).__name__}")
-        check_columns(frame, [score], role=f"score column of {name}")
         check_columns(frame, by_cols, role=f"by column of {name}")
-    tables = [summarize(frame, score=score, by=by_cols) for frame in (previous, current)]
-    tables = [t.set_index(by_cols)[["n", "promoters", "detractors"]] for t in tables]
+        if not _is_count_table(frame, score):
+            check_columns(frame, [score], role=f"score column of {name}")
+    tables = []
+    for frame in (previous, current):
+        if _is_count_table(frame, score):
+            table = frame.groupby(by_cols, dropna=False, observed=True)[["promoters", "passives", "detractors"]].sum()
+            table["n"] = table["promoters"] + table["passives"] + table["detractors"]
+        else:
+            table = summarize(frame, score=score, by=by_cols, weights=weights).set_index(by_cols)
+        tables.append(table[["n", "promoters", "detractors"]])
     both = tables[0].add_suffix("_0").join(tables[1].add_suffix("_1"), how="outer", sort=True).fillna(0)
     n0, n1 = both["n_0"].to_numpy(float), both["n_1"].to_numpy(float)
     keep = (n0 > 0) | (n1 > 0)

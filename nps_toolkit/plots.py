@@ -39,7 +39,7 @@ from matplotlib.transforms import blended_transform_factory
 from . import _i18n
 from ._validation import as_column_list, check_columns, check_confidence, check_weights, describe_offenders
 from .interpretation import BANDS, interpret
-from .scoring import CATEGORIES, DEFAULT_SCALE, counts, score_codes
+from .scoring import CATEGORIES, DEFAULT_SCALE, NPSCounts, counts, score_codes
 from .summary import summarize
 
 __all__ = ["PALETTE", "NEUTRAL", "MUTED", "plot_distribution", "plot_nps", "plot_trend", "plot_comparison",
@@ -183,15 +183,73 @@ def _check_benchmark(benchmark) -> float | None:
 
 
 # -- distribution ---------------------------------------------------------------------------------------------
+def _value_sums(data, score, weights, scale):
+    """In-memory answers: (answers or weights per scale value, their NPSCounts, number of answers)."""
+    weight_name = "weights"
+    if isinstance(data, pd.DataFrame):
+        check_columns(data, [score], role="score column")
+        scores, column = data[score], str(score)
+        if isinstance(weights, str):
+            check_columns(data, [weights], role="weights column")
+            weight_name, weights = weights, data[weights]
+    else:
+        if isinstance(weights, str):
+            raise TypeError(f"weights={weights!r} names a column, so data must be a DataFrame holding it, "
+                            f"got {type(data).__name__}")
+        scores = data
+        column = str(data.name) if isinstance(data, pd.Series) and data.name is not None else "score"
+    codes = score_codes(scores, scale=scale, column=column)  # validates answers and scale
+    scale = DEFAULT_SCALE if scale is None else scale
+    present = codes >= 0
+    values = pd.to_numeric(pd.Series(list(np.asarray(scores, dtype=object))), errors="coerce")
+    values = values.to_numpy(dtype=float, na_value=np.nan)
+    index = (values[present] - scale.minimum).astype(np.int64)
+    if weights is None:
+        w = None
+        sums = np.bincount(index, minlength=len(scale.values)).astype(float)
+    else:
+        w = check_weights(weights, len(codes), column=weight_name, mask=present)
+        sums = np.bincount(index, weights=w[present], minlength=len(scale.values))
+    c = counts(scores, None if w is None else np.where(present, w, 0.0), scale=scale)
+    return sums, c, int(present.sum())
+
+
+def _counted_values(data, score, weights, scale):
+    """A table an engine counts: the same three things, counted per answer value where the rows are."""
+    from .engines import ROWS
+    from .engines import count as engine_count
+    from .summary import combine_counts
+
+    if weights is not None and not isinstance(weights, str):
+        raise TypeError(f"weights of a table counted where it is must be the name of its weights column, got "
+                        f"{type(weights).__name__}")
+    table = combine_counts(engine_count(data, score=score, by=[score], weights=weights, scale=scale), [score])
+    scale = DEFAULT_SCALE if scale is None else scale
+    values = pd.to_numeric(table[score], errors="coerce").to_numpy(float)
+    answered = ~np.isnan(values)  # the missing answers are the group without a value
+    cats = ["promoters", "passives", "detractors"]
+    per_value = table[cats].sum(axis=1).to_numpy(float)
+    sums = np.zeros(len(scale.values))
+    np.add.at(sums, (values[answered] - scale.minimum).astype(np.int64), per_value[answered])
+    kind = float if weights is not None else int
+    total = {c: kind(table[c].sum()) for c in cats}
+    sq = tuple(float(table[c + "_sq"].sum()) for c in cats) if weights is not None else None
+    c = NPSCounts(promoters=total["promoters"], passives=total["passives"], detractors=total["detractors"],
+                  n_missing=int(table["n_missing"].sum()), weights_sq=sq)
+    return sums, c, int(table.loc[answered, ROWS].sum())
+
+
 def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=None, language="en", title=None):
     """Bar chart of the answers, one bar per answer value, coloured by category.
 
     Parameters
     ----------
-    data : DataFrame, Series or array-like
-        A table with the ``score`` column, or the answers themselves.
+    data : DataFrame, Series, array-like, path, DuckDB relation, Polars or Spark DataFrame
+        A table with the ``score`` column, or the answers themselves. A
+        table that an engine counts (:mod:`nps_toolkit.engines`) is counted
+        per answer value where it is; only the eleven counts come back.
     score : str
-        Column of answers when ``data`` is a DataFrame.
+        Column of answers when ``data`` is a table.
     weights : str or array-like, optional
         Survey weights: a column of ``data`` (or one weight per answer).
         Bars and NPS are then weighted.
@@ -225,34 +283,15 @@ def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=
     _i18n.check_language(language)
     if data is None:
         raise TypeError("data is required: a DataFrame with the score column, or a Series or array of answers")
-    weight_name = "weights"
-    if isinstance(data, pd.DataFrame):
-        check_columns(data, [score], role="score column")
-        scores, column = data[score], str(score)
-        if isinstance(weights, str):
-            check_columns(data, [weights], role="weights column")
-            weight_name, weights = weights, data[weights]
+    from .engines import engine_of
+
+    if engine_of(data) is not None:
+        sums, c, n_answers = _counted_values(data, score, weights, scale)
     else:
-        if isinstance(weights, str):
-            raise TypeError(f"weights={weights!r} names a column, so data must be a DataFrame holding it, "
-                            f"got {type(data).__name__}")
-        scores = data
-        column = str(data.name) if isinstance(data, pd.Series) and data.name is not None else "score"
-    codes = score_codes(scores, scale=scale, column=column)  # validates answers and scale
+        sums, c, n_answers = _value_sums(data, score, weights, scale)
     scale = DEFAULT_SCALE if scale is None else scale
-    present = codes >= 0
-    values = pd.to_numeric(pd.Series(list(np.asarray(scores, dtype=object))), errors="coerce")
-    values = values.to_numpy(dtype=float, na_value=np.nan)
-    index = (values[present] - scale.minimum).astype(np.int64)
-    if weights is None:
-        w = None
-        sums = np.bincount(index, minlength=len(scale.values)).astype(float)
-    else:
-        w = check_weights(weights, len(codes), column=weight_name, mask=present)
-        sums = np.bincount(index, weights=w[present], minlength=len(scale.values))
     total = sums.sum()
     heights = 100.0 * sums / total if total > 0 else np.zeros(len(scale.values))
-    c = counts(scores, None if w is None else np.where(present, w, 0.0), scale=scale)
 
     ax = _axes(ax, (7.5, 4.2))
     bar_codes = score_codes(list(scale.values), scale=scale)
@@ -285,9 +324,9 @@ def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=
         handles.append(Patch(facecolor=PALETTE[cat], edgecolor="white", label=legend))
     ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
 
-    n_text = _i18n.number(present.sum(), language, decimals=0)
+    n_text = _i18n.number(n_answers, language, decimals=0)
     n_part = _i18n.text("n_eq", language, n=n_text)
-    if w is not None:
+    if c.weighted:
         n_part += f" ({_i18n.text('weighted', language)})"
     heading = _i18n.text("distribution_title", language) if title is None else str(title)
     nps_part = _i18n.text("nps_value", language, nps=_i18n.number(c.nps, language))

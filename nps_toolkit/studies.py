@@ -20,9 +20,11 @@ from .compare import compare_groups, compare_to_benchmark
 from .industry import lookup_benchmark
 from .interpretation import band, interpret
 from .intervals import confint
-from .periods import compare_periods, current_vs_previous, decompose_change, parse_dates, period_freq, trend
+from . import engines
+from .periods import compare_periods, current_vs_previous, decompose_change, trend
 from .results import write_results
-from .scoring import counts
+from .scoring import NPSCounts, counts
+from .summary import count_groups
 
 __all__ = ["Study", "benchmark_study", "competitor_comparison", "period_comparison"]
 
@@ -83,14 +85,25 @@ def _display(table: pd.DataFrame, language: str):
     return shown.style.hide(axis="index").format(formats)
 
 
-def _meta(template: str, p: dict, n_missing: int) -> dict:
+def _meta(template: str, p: dict, n_missing: int, data) -> dict:
     return {"template": template, "title": p["title"], "language": p["language"], "confidence": p["confidence"],
             "method": p["method"], "n_missing": int(n_missing), "data": p["data_path"] or "bundled sample",
+            "engine": engines.engine_of(data) or "pandas",
             "weights_column": p["weights_column"], "our_brand": p.get("our_brand"), "version": __version__}
 
 
-def _check_brand(data: pd.DataFrame, p: dict) -> list[str]:
-    brands = sorted(map(str, data[p["brand_column"]].dropna().unique()))
+def _counted_elsewhere(data) -> bool:
+    """True when an engine counts ``data`` (a path, DuckDB, Polars or Spark): the rows stay where they are."""
+    return engines.engine_of(data) is not None
+
+
+def _check_brand(data, p: dict) -> list[str]:
+    brand = p["brand_column"]
+    if _counted_elsewhere(data):  # the brands are the groups of a count by brand
+        values = count_groups(data, score=p["score_column"], by=brand, _roles={"by": "brand column"})[brand]
+    else:
+        values = data[brand]
+    brands = sorted(map(str, values.dropna().unique()))
     if p["our_brand"] not in brands:
         from .parameters import ParameterError
 
@@ -99,16 +112,22 @@ def _check_brand(data: pd.DataFrame, p: dict) -> list[str]:
     return brands
 
 
-def _our_answers(data: pd.DataFrame, p: dict) -> pd.DataFrame:
-    """The rows about our brand (all rows when brand_column or our_brand is None)."""
+def _our_answers(data, p: dict):
+    """The rows about our brand (all rows when brand_column or our_brand is None), left where they are."""
     if p.get("brand_column") is None or p.get("our_brand") is None:
         return data
     _check_brand(data, p)
+    if _counted_elsewhere(data):
+        return engines.rows_equal(data, p["brand_column"], p["our_brand"], role="brand column")
     return data[data[p["brand_column"]].astype("string") == p["our_brand"]]
 
 
-def _weights(data: pd.DataFrame, p: dict):
-    return None if p["weights_column"] is None else data[p["weights_column"]]
+def _counts(data, p: dict) -> NPSCounts:
+    """Overall counts of the study's answers (weighted when weights_column is set)."""
+    score, weights = p["score_column"], p["weights_column"]
+    if _counted_elsewhere(data):
+        return counts(data, score=score, weights=weights)
+    return counts(data[score], None if weights is None else data[weights])
 
 
 def _methods_note(p: dict, n, n_missing: int, extra: str = "") -> str:
@@ -142,7 +161,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     """
     data = _our_answers(data, p)
     lang, score = p["language"], p["score_column"]
-    c = counts(data[score], _weights(data, p))
+    c = _counts(data, p)
     ci = confint(c, confidence=p["confidence"], method=p["method"])
     overall = {"nps": ci.estimate, "n": c.n, "ci_low": ci.low, "ci_high": ci.high, "band": band(ci.estimate),
                "band_text": interpret(ci.estimate, lang), "n_missing": c.n_missing}
@@ -174,7 +193,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
         tables["segments"] = segments[[seg, "n", "nps", "ci_low", "ci_high", "difference", "p_value_adjusted",
                                        "significant", "low_n"]]
     results = {
-        "meta": _meta("benchmark_study", p, c.n_missing),
+        "meta": _meta("benchmark_study", p, c.n_missing, data),
         "overall": overall,
         "benchmark": bench,
         "segments": [{"segment": r[p["segment_column"]], "n": r["n"], "nps": r["nps"], "ci_low": r["ci_low"],
@@ -223,7 +242,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     comparisons = [{"brand": str(r[brand]), "difference": -r["difference"], "low": -r["diff_high"],
                     "high": -r["diff_low"], "p_value": r["p_value"], "p_value_adjusted": r["p_value_adjusted"],
                     "significant": bool(r["significant"])} for _, r in others.iterrows()]
-    c = counts(data[score], _weights(data, p))
+    c = _counts(data, p)
     ours_row = table[table[brand] == ours].iloc[0]
     better = [x["brand"] for x in comparisons if x["significant"] and x["difference"] > 0]
     worse = [x["brand"] for x in comparisons if x["significant"] and x["difference"] < 0]
@@ -237,7 +256,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     chance = ">99%" if best["p_best"] > 0.995 else f"{best['p_best']:.0%}"
     headline += " " + _t("brand_best", lang, brand=best[brand], p=chance)
     results = {
-        "meta": _meta("competitor_comparison", p, c.n_missing),
+        "meta": _meta("competitor_comparison", p, c.n_missing, data),
         "our_brand": ours,
         "brands": [{"brand": str(r[brand]), "n": r["n"], "nps": r["nps"], "ci_low": r["ci_low"],
                     "ci_high": r["ci_high"], "p_best": r["p_best"], "low_n": bool(r["low_n"])}
@@ -266,21 +285,23 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     latest = current_vs_previous(data, **common)
     labels = periods.loc[periods["n"] > 0, "period"].tolist()
     current, previous = labels[-1], labels[-2]
-    period_of = parse_dates(data[date], column=date).dt.to_period(period_freq(p["freq"])).astype(str)
-    now, before = data[period_of == current], data[period_of == previous]
+    seg = None
+    # the decomposition works from the periods' counts (weighted when weights are), not from the rows again
     if p["segment_column"]:  # shift-share: within-segment changes and the change in segment mix
-        decomposition = decompose_change(before, now, by=p["segment_column"], score=score)
+        seg = compare_periods(data, by=p["segment_column"], min_n=p["min_n"], **common)
+        decomposition = decompose_change(*(seg[seg["period"] == label] for label in (previous, current)),
+                                         by=p["segment_column"])
     else:  # more or fewer promoters, more or fewer detractors
-        decomposition = decompose_change(before[score], now[score])
+        decomposition = decompose_change(*(periods[periods["period"] == label] for label in (previous, current)))
     tr = trend(data, score=score, date=date, freq=p["freq"], confidence=p["confidence"],
                weights=p["weights_column"])
-    c = counts(data[score], _weights(data, p))
+    c = _counts(data, p)
     direction = "change_up" if latest.difference > 0 else "change_down"
     headline = _t(direction, lang, current=current, previous=previous, nps=_n(latest.nps_a, lang),
                   points=_n(abs(latest.difference), lang), conf=f"{p['confidence']:.0%}", low=_n(latest.low, lang),
                   high=_n(latest.high, lang), significance=_significance(latest.significant, lang))
     results = {
-        "meta": _meta("period_comparison", p, c.n_missing),
+        "meta": _meta("period_comparison", p, c.n_missing, data),
         "periods": periods[["period", "n", "nps", "ci_low", "ci_high", "change", "change_low", "change_high",
                             "p_value", "significant", "low_n"]],
         "change": {"current": current, "previous": previous, "difference": latest.difference, "low": latest.low,
@@ -290,8 +311,7 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
         "decomposition": decomposition[["component", "points", "kind"]],
     }
     tables = {"periods": periods, "decomposition": decomposition}
-    if p["segment_column"]:
-        seg = compare_periods(data, by=p["segment_column"], min_n=p["min_n"], **common)
+    if seg is not None:
         tables["segment_periods"] = seg
         results["segment_periods"] = seg.rename(columns={p["segment_column"]: "segment"})[
             ["segment", "period", "n", "nps", "ci_low", "ci_high", "change", "p_value", "significant", "low_n"]]

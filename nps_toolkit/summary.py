@@ -182,8 +182,7 @@ def count_rows(scores, keys, weights=None, *, scale=None, column="score", weight
     groups = len(first) if keys else 1
     cell = gid * 4 + (codes.astype(np.int64) + 1)  # 0 missing, 1 detractor, 2 passive, 3 promoter
     n = np.bincount(cell, minlength=groups * 4).reshape(groups, 4)
-    table = pd.DataFrame({name: values.iloc[first].reset_index(drop=True) for name, values in keys},
-                         index=pd.RangeIndex(groups))
+    table = {name: values.iloc[first].reset_index(drop=True) for name, values in keys}  # one frame at the end
     table["n_missing"] = n[:, 0].astype(np.int64)
     if weights is None:
         for i, name in enumerate(_CATS):
@@ -198,7 +197,7 @@ def count_rows(scores, keys, weights=None, *, scale=None, column="score", weight
         for i, name in enumerate(_CATS):
             table[name + "_sq"] = squares[:, i + 1]
     table[engines.ROWS] = n.sum(axis=1).astype(np.int64)
-    return table
+    return pd.DataFrame(table, index=pd.RangeIndex(groups))
 
 
 def combine_counts(table: pd.DataFrame, by=None) -> pd.DataFrame:
@@ -267,23 +266,25 @@ def summarize_counts(table: pd.DataFrame, *, by=None, confidence=0.95, method="a
     arrays = CountArrays.from_arrays(table["promoters"], table["passives"], table["detractors"], sq)
     _, low, high = interval_arrays(arrays, confidence=confidence, method=method, **options)
 
-    out = table[by_cols].copy()
+    # one dict of columns turned into a frame at once (inserting column by column costs more on small tables)
+    out = {name: table[name] for name in by_cols}  # the group columns keep their dtypes (categories, text)
+    n_values = n.to_numpy(float)
     out["n"] = n
-    out["n_missing"] = (table["n_missing"] if "n_missing" in table.columns else 0)
-    out["n_missing"] = out["n_missing"].astype(np.int64)
+    out["n_missing"] = (table["n_missing"].to_numpy() if "n_missing" in table.columns
+                        else np.zeros(len(table))).astype(np.int64)
     for name in ("promoters", "passives", "detractors"):
         out[name] = table[name]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for name, share in (("promoters", "promoter_share"), ("passives", "passive_share"),
-                            ("detractors", "detractor_share")):
-            out[share] = np.where(n > 0, table[name] / n.where(n > 0, 1), np.nan)
+    divisor = np.where(n_values > 0, n_values, 1.0)
+    for name, share in (("promoters", "promoter_share"), ("passives", "passive_share"),
+                        ("detractors", "detractor_share")):
+        out[share] = np.where(n_values > 0, table[name].to_numpy(float) / divisor, np.nan)
     # NPS from the counts themselves (weighted sums, not the effective counts behind the interval),
     # clipped so that float rounding cannot leave [-100, 100]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        raw = 100.0 * (table["promoters"] - table["detractors"]).to_numpy(float) / n.where(n > 0, 1).to_numpy(float)
-    out["nps"] = np.where(n > 0, np.clip(raw, -100.0, 100.0), np.nan)
+    raw = 100.0 * (table["promoters"] - table["detractors"]).to_numpy(float) / divisor
+    out["nps"] = np.where(n_values > 0, np.clip(raw, -100.0, 100.0), np.nan)
     out["ci_low"] = low
     out["ci_high"] = high
     if sq is not None:
-        out["n_effective"] = kish_n(n.to_numpy(float), sq[0] + sq[1] + sq[2])
+        out["n_effective"] = kish_n(n_values, sq[0] + sq[1] + sq[2])
+    out = pd.DataFrame(out, index=table.index)
     return out

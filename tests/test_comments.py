@@ -361,3 +361,19 @@ def test_theme_impact_finds_the_sample_delivery_problem():
     top = table.iloc[0]
     assert top["theme"] == "delivery" and top["owner"] == "Logistics"
     assert top["impact"] < 0 and top["impact_high"] < 0
+
+
+@pytest.mark.parametrize("base", ["all", "commented"])
+def test_theme_impact_counted_elsewhere_matches_pandas(feedback, tmp_path, base):
+    """From a Parquet file or a DuckDB relation only the commented rows reach pandas; the table is the same."""
+    pytest.importorskip("duckdb")
+    path = tmp_path / "feedback.parquet"
+    feedback.assign(region=["a", "b"] * 6).to_parquet(path)
+    want = theme_impact(feedback, base=base, random_state=1)
+    import duckdb
+
+    relation = duckdb.sql(f"SELECT * FROM read_parquet('{path}')")
+    for data in (str(path), relation):
+        got = theme_impact(data, base=base, random_state=1)
+        pd.testing.assert_frame_equal(got, want)
+        assert got.attrs == want.attrs

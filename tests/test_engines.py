@@ -10,7 +10,6 @@ local session for the module (local[1], two shuffle partitions, no UI).
 from __future__ import annotations
 
 import importlib.util
-import math
 import os
 import shutil
 import subprocess
@@ -51,59 +50,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully suppo
 
 
 # -- fixtures ------------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def spark():
-    """One local Spark session for the module (skipped without pyspark or Java)."""
-    if not HAS_SPARK:
-        pytest.skip(SPARK_REASON)
-    from pyspark.sql import SparkSession
-
-    session = (SparkSession.builder.master("local[1]").appName("nps_toolkit-tests")
-               .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-               .config("spark.sql.session.timeZone", "UTC").config("spark.driver.memory", "1g")
-               .config("spark.ui.showConsoleProgress", "false").config("spark.sql.adaptive.enabled", "false")
-               .config("spark.sql.codegen.wholeStage", "false")  # small data: compiling costs more than it saves
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
-def _spark_type(series: pd.Series) -> str:
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return "boolean"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "long"
-    if pd.api.types.is_float_dtype(dtype):
-        return "double"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "timestamp_ntz"
-    values = series.dropna()
-    if len(values) and all(isinstance(v, (bool, np.bool_)) for v in values):
-        return "boolean"
-    return "string"
-
-
-def _spark_frame(session, df: pd.DataFrame, partitions: int = 1):
-    schema = ", ".join(f"`{c}` {_spark_type(df[c])}" for c in df.columns)
-    rows = []
-    for record in df.astype(object).itertuples(index=False):
-        row = []
-        for v in record:
-            if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-                row.append(None)
-            elif isinstance(v, pd.Timestamp):
-                row.append(v.to_pydatetime())
-            elif isinstance(v, np.generic):
-                row.append(v.item())
-            else:
-                row.append(v)
-        rows.append(tuple(row))
-    rdd = session.sparkContext.parallelize(rows, partitions)
-    return session.createDataFrame(rdd, schema)
-
-
 @pytest.fixture
 def to_engine(request, tmp_path):
     """A function turning a pandas frame into the engine object of the test's ``kind``."""
@@ -133,7 +79,7 @@ def to_engine(request, tmp_path):
             frame = pl.from_pandas(df)
             return frame.lazy() if kind == "polars-lazy" else frame
         if kind == "spark":
-            return _spark_frame(request.getfixturevalue("spark"), df, partitions=2)
+            return request.getfixturevalue("spark_frame")(df, partitions=2)
         raise AssertionError(kind)
 
     return convert
@@ -374,11 +320,11 @@ def test_csv_positions_count_data_rows_across_files(tmp_path):
 
 
 @need_spark
-def test_spark_positions_follow_partition_order(spark):
+def test_spark_positions_follow_partition_order(spark_frame):
     df = pd.DataFrame({"score": [10, 11, 3, 4, 5, 6, 12, 0, 1, 2, 13]})
     for partitions in (1, 3, 5):
         with pytest.raises(ValueError, match=r"got 11\.0 \(position 1\), 12\.0 \(position 6\), 13\.0 \(position 10\)"):
-            nt.summarize(_spark_frame(spark, df, partitions))
+            nt.summarize(spark_frame(df, partitions))
 
 
 @need_duckdb

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import nps_toolkit as nt
 from nps_toolkit.compare import compare
+from nps_toolkit.summary import count_groups
 from nps_toolkit.periods import (PERIOD_COLUMNS, Trend, compare_periods, current_vs_previous, decompose_change,
                                  parse_dates, period_freq, rolling_nps, trend)
 
@@ -457,3 +458,27 @@ def test_inputs_are_left_alone(sim):
     labels = period_of(sim, "Q")
     decompose_change(sim[labels == "2024Q1"], sim[labels == "2024Q2"], by="segment")
     pd.testing.assert_frame_equal(sim, before)
+
+
+def test_decompose_change_from_count_tables_and_weights():
+    """Counts per segment (as an engine returns them) give the decomposition of the rows; weights weigh it."""
+    rng = np.random.default_rng(3)
+    frames = [pd.DataFrame({"score": rng.integers(0, 11, n), "seg": rng.choice(["a", "b", "c"], n),
+                            "w": rng.uniform(0.2, 3.0, n)}) for n in (300, 420)]
+    from_rows = decompose_change(*frames, by="seg")
+    tables = [count_groups(f, by="seg") for f in frames]
+    pd.testing.assert_frame_equal(decompose_change(*tables, by="seg"), from_rows)
+    pd.testing.assert_frame_equal(decompose_change(*tables), decompose_change(frames[0]["score"], frames[1]["score"]))
+    weighted = decompose_change(*frames, by="seg", weights="w")
+    levels = [nt.counts(f["score"], f["w"]).nps for f in frames]
+    assert weighted["points"].iloc[0] == pytest.approx(levels[0])
+    assert weighted["points"].iloc[-1] == pytest.approx(levels[1])
+    assert weighted.loc[weighted["kind"] == "change", "points"].sum() == pytest.approx(levels[1] - levels[0])
+    w_tables = [count_groups(f, by="seg", weights="w") for f in frames]
+    pd.testing.assert_frame_equal(decompose_change(*w_tables, by="seg"), weighted)
+    plain = decompose_change(frames[0], frames[1], weights="w")
+    assert plain["points"].iloc[-1] == pytest.approx(levels[1])
+    # shares of weights, not of answers
+    seg_a = weighted[weighted["segment"] == "a"].iloc[0]
+    assert seg_a["share_current"] == pytest.approx(frames[1].loc[frames[1]["seg"] == "a", "w"].sum()
+                                                   / frames[1]["w"].sum())

@@ -584,3 +584,23 @@ def test_headers_and_numbers():
     assert _i18n.percent(0.125, "en", decimals=1) == "12.5%"
     with pytest.raises(TypeError):
         _i18n.number("12")
+
+
+def test_distribution_counted_where_the_answers_are(survey, tmp_path):
+    """A Parquet file or a Polars frame is counted per value by its engine: the same bars and title."""
+    pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    path = tmp_path / "survey.parquet"
+    survey.to_parquet(path)
+    for weights in (None, "weight"):
+        want = plot_distribution(survey, weights=weights)
+        for data in (str(path), pl.from_pandas(survey)):
+            got = plot_distribution(data, weights=weights)
+            assert [b.get_height() for b in got.containers[0]] == pytest.approx(
+                [b.get_height() for b in want.containers[0]], rel=1e-12)
+            assert got.get_title() == want.get_title()
+            assert [t.get_text() for t in got.get_legend().get_texts()] == \
+                [t.get_text() for t in want.get_legend().get_texts()]
+        plt.close("all")
+    with pytest.raises(TypeError, match="must be the name of its weights column"):
+        plot_distribution(str(path), weights=[1.0] * len(survey))

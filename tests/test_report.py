@@ -126,3 +126,19 @@ def test_period_comparison(tmp_path, small_csv):
     parts = [d["points"] for d in results["decomposition"] if d["kind"] == "change"]
     levels = [d["points"] for d in results["decomposition"] if d["kind"] == "level"]
     assert sum(parts) == pytest.approx(levels[1] - levels[0])
+
+
+def test_template_counts_a_parquet_file_in_duckdb(tmp_path, small_csv, assert_close):
+    """data_path to Parquet: the template counts it in DuckDB and reports what pandas would."""
+    pytest.importorskip("duckdb")
+    _, data = small_csv
+    path = tmp_path / "answers.parquet"
+    data.to_parquet(path)
+    params = {"data_path": str(path), "segment_column": "segment", "weights_column": "weight"}
+    runs = {engine: run_template("period_comparison", {**params, "engine": engine}, tmp_path / engine)
+            for engine in ("auto", "pandas")}
+    results = {engine: json.loads(run.results.read_text(encoding="utf-8")) for engine, run in runs.items()}
+    assert results["auto"]["meta"]["engine"] == "duckdb" and results["pandas"]["meta"]["engine"] == "pandas"
+    for key in ("periods", "change", "trend", "decomposition", "segment_periods"):
+        assert_close(results["auto"][key], results["pandas"][key], key)
+    assert "NPS over time" in runs["auto"].html.read_text(encoding="utf-8")

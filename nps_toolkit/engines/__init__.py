@@ -331,12 +331,14 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
 
     Examples
     --------
-    >>> import duckdb  # doctest: +SKIP
-    >>> rel = duckdb.sql("SELECT * FROM (VALUES (10, 'a'), (3, 'a'), (NULL, 'b')) t(score, g)")  # doctest: +SKIP
-    >>> count(rel, by=["g"]).sort_values("g")[["g", "n_missing", "detractors", "promoters"]]  # doctest: +SKIP
-       g  n_missing  detractors  promoters
-    0  a          0           1          1
-    1  b          1           0          0
+    >>> import duckdb
+    >>> rel = duckdb.sql("SELECT * FROM (VALUES (10, 'a'), (3, 'a'), (NULL, 'b')) t(score, g)")
+    >>> wide = count(rel, by=["g"])  # a row per group and cell seen, totalled here
+    >>> wide.groupby("g")[["n_missing", "detractors", "promoters"]].sum()
+       n_missing  detractors  promoters
+    g
+    a          0           1          1
+    b          1           0          0
     """
     from ..scoring import _check_scale
 
@@ -414,7 +416,8 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         if totals.get(cell):
             _raise_offenders(source, spec, cell, totals[cell], scale)
 
-    wide = long[by].reset_index(drop=True)
+    # built as one dict of columns: a column at a time costs more than the count itself on small tables
+    wide = {name: long[name].reset_index(drop=True) for name in by}
     if date is not None:
         wide[period_key] = ordinals
     wide["n_missing"] = np.where(cells == MISSING, n, 0).astype(np.int64)
@@ -422,13 +425,14 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         for i, name in enumerate(_CATS):
             wide[name] = np.where(cells == i, n, 0).astype(np.int64)
     else:
-        w = pd.to_numeric(long[W], errors="coerce").to_numpy(float)
-        w2 = pd.to_numeric(long[W2], errors="coerce").to_numpy(float)
+        w = np.nan_to_num(pd.to_numeric(long[W], errors="coerce").to_numpy(float))
+        w2 = np.nan_to_num(pd.to_numeric(long[W2], errors="coerce").to_numpy(float))
         for i, name in enumerate(_CATS):
-            wide[name] = np.where(cells == i, np.nan_to_num(w), 0.0)
+            wide[name] = np.where(cells == i, w, 0.0)
         for i, name in enumerate(_CATS):
-            wide[name + "_sq"] = np.where(cells == i, np.nan_to_num(w2), 0.0)
+            wide[name + "_sq"] = np.where(cells == i, w2, 0.0)
     wide[ROWS] = n
+    wide = pd.DataFrame(wide, index=pd.RangeIndex(len(long)))
     return wide
 
 
@@ -447,3 +451,77 @@ def _raise_offenders(source, spec: Spec, cell: int, total: int, scale):
     if cell == WEIGHT_TYPE:
         raise TypeError(f"{spec.weights}: weights must be numbers, got text: {shown}")
     raise ValueError(f"{spec.weights}: weights must be finite, non-negative numbers; got {shown}")
+
+
+# -- rows: what the studies need besides counts ---------------------------------------------------------------------
+def _checked(data, columns, role: str):
+    engine = engine_of(data)
+    if engine is None:
+        raise TypeError(f"data must be a path, a DuckDB relation, a Polars or a Spark DataFrame, "
+                        f"got {type(data).__name__}")
+    module = _module(engine)
+    check_names(module.open(data).columns, list(columns), role)
+    return module
+
+
+def rows_equal(data, column, value, *, role: str = "column"):
+    """The rows of ``data`` whose ``column``, read as text, is ``value``, left where they are.
+
+    A path becomes a DuckDB relation; a Polars or Spark frame stays one. As
+    pandas' ``data[data[column].astype("string") == value]``, without
+    reading the rows.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from nps_toolkit import counts
+    >>> rel = duckdb.sql("SELECT * FROM (VALUES (10, 'Aurora'), (3, 'Borealis'), (9, 'Aurora')) t(score, brand)")
+    >>> counts(rows_equal(rel, "brand", "Aurora")).nps
+    100.0
+    """
+    return _checked(data, [column], role).rows_equal(data, column, value)
+
+
+def rows_with_text(data, column, *, present: bool = True, role: str = "comments column"):
+    """The rows whose ``column`` holds text other than blanks (``present=False``: the rest), left where they are.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> rel = duckdb.sql("SELECT * FROM (VALUES (10, 'Fast'), (3, '  '), (9, NULL)) t(score, comment)")
+    >>> to_pandas(rows_with_text(rel, "comment"), ["score"])["score"].tolist()
+    [10]
+    >>> sorted(to_pandas(rows_with_text(rel, "comment", present=False), ["score"])["score"])
+    [3, 9]
+    """
+    return _checked(data, [column], role).rows_with_text(data, column, present)
+
+
+def to_pandas(data, columns, *, role: str = "column") -> pd.DataFrame:
+    """The ``columns`` of every row of ``data`` as a pandas DataFrame (call it on few rows).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> to_pandas(pl.DataFrame({"score": [10, 3], "brand": ["a", "b"]}), ["brand"])
+      brand
+    0     a
+    1     b
+    """
+    return _checked(data, columns, role).to_pandas(data, list(columns))
+
+
+def columns(data) -> list:
+    """The column names of a table an engine counts (read from its schema, not its rows).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> columns(duckdb.sql("SELECT 10 AS score, 'a' AS brand"))
+    ['score', 'brand']
+    """
+    engine = engine_of(data)
+    if engine is None:
+        raise TypeError(f"data must be a path, a DuckDB relation, a Polars or a Spark DataFrame, "
+                        f"got {type(data).__name__}")
+    return list(_module(engine).open(data).columns)

@@ -80,8 +80,8 @@ def lit(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def _files(path: str) -> list[str]:
-    """The files of a path, glob or folder, in sorted order."""
+def list_files(path: str) -> list[str]:
+    """The files of a path, glob or folder, in sorted order (FileNotFoundError when there are none)."""
     if "://" in path:  # a remote address: DuckDB resolves it
         return [path]
     if os.path.isdir(path):
@@ -132,8 +132,9 @@ class Source:
 
     Examples
     --------
-    >>> source = open(duckdb.sql("SELECT 10 AS score, 3.5 AS w"))  # doctest: +SKIP
-    >>> source.columns, source.kind("score"), source.kind("w")  # doctest: +SKIP
+    >>> import duckdb
+    >>> source = open(duckdb.sql("SELECT 10 AS score, 3.5::DOUBLE AS w"))
+    >>> source.columns, source.kind("score"), source.kind("w")
     (['score', 'w'], 'int', 'float')
     """
 
@@ -280,8 +281,8 @@ class Source:
         # too and are told apart by count(score)
         value = f"least(greatest({whole}, {spec.low - 1}), {spec.high + 1})"
         aggregates = [f"count(*) AS {N}", f"count({s}) AS __nps_present"]
-        if spec.score_kind == "float":
-            aggregates.append(f"sum({s} - floor({s})) AS __nps_frac")  # > 0: fractions; NaN: NaN or infinity
+        if spec.score_kind == "float":  # a whole value's group holds fractions when its largest answer is above it
+            aggregates.append(f"max({s}) AS __nps_max")
         if spec.weights is not None:
             w = "CAST(__nps_wv AS DOUBLE)"
             aggregates += [f"sum({w}) AS {W}", f"sum({w} * {w}) AS {W2}",
@@ -290,9 +291,10 @@ class Source:
         table = self._run(f"SELECT {select} FROM ({self._base(spec)}) AS __nps_base GROUP BY ALL").to_pandas()
         v = pd.to_numeric(table.pop("__nps_v"), errors="coerce").to_numpy(float)
         if spec.score_kind == "float":
-            frac = pd.to_numeric(table.pop("__nps_frac"), errors="coerce").to_numpy(float)
+            largest = pd.to_numeric(table.pop("__nps_max"), errors="coerce").to_numpy(float)
             # NaN lands with the values above the scale (DuckDB orders NaN last): not certain, nor are fractions
-            if (v == spec.high + 1).any() or (np.nan_to_num(frac, nan=0.0) > 0).any():
+            inside = (v >= spec.low) & (v <= spec.high)
+            if (v == spec.high + 1).any() or (largest[inside] != v[inside]).any():
                 return None
         present = table.pop("__nps_present").to_numpy(np.int64)
         missing = table[N].to_numpy(np.int64) - present
@@ -353,9 +355,9 @@ def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interfa
 
     Examples
     --------
-    >>> import duckdb  # doctest: +SKIP
-    >>> source = open(duckdb.sql("SELECT 10 AS score, 'a' AS g"))  # doctest: +SKIP
-    >>> source.columns, source.kind("score"), source.kind("g")  # doctest: +SKIP
+    >>> import duckdb
+    >>> source = open(duckdb.sql("SELECT 10 AS score, 'a' AS g"))
+    >>> source.columns, source.kind("score"), source.kind("g")
     (['score', 'g'], 'int', 'text')
     """
     duckdb = _duckdb()
@@ -365,7 +367,7 @@ def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interfa
                             f"con.sql('SELECT ...')), got {type(data).__name__}")
         return Source(data)
     path = os.fspath(data)
-    files = _files(path)
+    files = list_files(path)
     fmt = _format(files, path)
     listed = "[" + ", ".join(lit(f) for f in files) + "]"
     union = ", union_by_name = true" if len(files) > 1 else ""
@@ -390,3 +392,25 @@ def _shared():
     if _DATABASE is None:
         _DATABASE = _duckdb().connect()
     return _DATABASE
+
+
+# -- rows (for the studies: our brand's answers, the commented answers) ------------------------------------------------
+def rows_equal(data, column, value):
+    """The rows whose ``column``, read as text, is ``value``: a DuckDB relation, still not read."""
+    return open(data).relation.filter(f"CAST({q(column)} AS VARCHAR) = {lit(str(value))}")
+
+
+def rows_with_text(data, column, present: bool = True):
+    """The rows whose ``column`` holds text other than blanks (``present=False``: the other rows)."""
+    source = open(data)
+    if source.kind(column) not in ("text", "category"):  # no text at all: no row is commented
+        return source.relation.filter("TRUE" if not present else "FALSE")
+    col = q(column)
+    condition = f"({col} IS NOT NULL AND trim(CAST({col} AS VARCHAR), {_WHITESPACE}) <> '')"
+    return source.relation.filter(condition if present else f"NOT {condition}")
+
+
+def to_pandas(data, columns) -> pd.DataFrame:
+    """The ``columns`` of every row as a pandas DataFrame (for results already made small)."""
+    relation = open(data).relation
+    return _arrow(relation.select(", ".join(q(c) for c in columns))).to_pandas()

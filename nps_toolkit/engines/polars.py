@@ -64,8 +64,9 @@ class Source:
 
     Examples
     --------
-    >>> source = open(pl.DataFrame({"score": [10], "w": [3.5]}))  # doctest: +SKIP
-    >>> source.columns, source.kind("score"), source.kind("w")  # doctest: +SKIP
+    >>> import polars as pl
+    >>> source = open(pl.DataFrame({"score": [10], "w": [3.5]}))
+    >>> source.columns, source.kind("score"), source.kind("w")
     (['score', 'w'], 'int', 'float')
     """
 
@@ -199,8 +200,8 @@ def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interfa
 
     Examples
     --------
-    >>> import polars as pl  # doctest: +SKIP
-    >>> open(pl.DataFrame({"score": [10, 3], "g": ["a", "b"]})).kind("score")  # doctest: +SKIP
+    >>> import polars as pl
+    >>> open(pl.DataFrame({"score": [10, 3], "g": ["a", "b"]})).kind("score")
     'int'
     """
     pl = _polars()
@@ -209,3 +210,27 @@ def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interfa
     if not isinstance(data, pl.LazyFrame):
         raise TypeError(f"a Polars object to count must be a DataFrame or LazyFrame, got {type(data).__name__}")
     return Source(data)
+
+
+# -- rows (for the studies: our brand's answers, the commented answers) ------------------------------------------------
+def rows_equal(data, column, value):
+    """The rows whose ``column``, read as text, is ``value``: a LazyFrame, still not collected."""
+    source = open(data)
+    pl = source.pl
+    return source.frame.filter(pl.col(column).cast(pl.String) == str(value))
+
+
+def rows_with_text(data, column, present: bool = True):
+    """The rows whose ``column`` holds text other than blanks (``present=False``: the other rows)."""
+    source = open(data)
+    pl = source.pl
+    if source.kind(column) not in ("text", "category"):  # no text at all: no row is commented
+        return source.frame.filter(pl.lit(not present))
+    text = pl.col(column).cast(pl.String)
+    condition = (text.is_not_null() & (text.str.strip_chars() != "")).fill_null(False)
+    return source.frame.filter(condition if present else ~condition)
+
+
+def to_pandas(data, columns) -> pd.DataFrame:
+    """The ``columns`` of every row as a pandas DataFrame (for results already made small)."""
+    return _collect(open(data).frame.select(list(columns))).to_pandas()

@@ -234,3 +234,29 @@ def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interfa
     if not hasattr(data, "groupBy") or not hasattr(data, "schema"):
         raise TypeError(f"a Spark object to count must be a pyspark.sql.DataFrame, got {type(data).__name__}")
     return Source(data)
+
+
+# -- rows (for the studies: our brand's answers, the commented answers) ------------------------------------------------
+def rows_equal(data, column, value):
+    """The rows whose ``column``, read as text, is ``value``: a Spark DataFrame, still not computed."""
+    source = open(data)
+    return source.frame.filter(source.F.col(column).cast("string") == str(value))
+
+
+def rows_with_text(data, column, present: bool = True):
+    """The rows whose ``column`` holds text other than blanks (``present=False``: the other rows)."""
+    source = open(data)
+    F = source.F
+    if source.kind(column) not in ("text", "category"):  # no text at all: no row is commented
+        return source.frame.filter(F.lit(not present))
+    col = F.col(column)
+    condition = F.coalesce(col.isNotNull() & (source._strip(col.cast("string")) != ""), F.lit(False))
+    return source.frame.filter(condition if present else ~condition)
+
+
+def to_pandas(data, columns) -> pd.DataFrame:
+    """The ``columns`` of every row as a pandas DataFrame (for results already made small)."""
+    frame = open(data).frame.select(*columns)
+    if hasattr(frame, "toArrow"):  # Spark 4: through Arrow, without a Python object per row
+        return frame.toArrow().to_pandas()
+    return frame.toPandas()  # pragma: no cover - older Spark
