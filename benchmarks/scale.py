@@ -24,7 +24,7 @@ child and of the processes it started, such as Spark's JVM; see :func:`peak_mb`)
 Ratios are of times measured in the same run. Run:
 
     .venv/bin/python benchmarks/scale.py                      # 20M rows in Parquet, 10M in pandas
-    .venv/bin/python benchmarks/scale.py --rows 2000000 --frame-rows 1000000 --no-spark   # quicker
+    .venv/bin/python benchmarks/scale.py --rows 2000000 --frame-rows 1000000 --sections duckdb,pandas   # quicker
 """
 
 from __future__ import annotations
@@ -182,6 +182,23 @@ def child(task: str, path: str, rows: int, repeats: int) -> dict:
     elif task == "hand-polars":
         def work():
             return _polars_hand(path)
+    elif task in ("study-auto", "study-pandas"):  # what a template does with data_path, minus the notebook
+        engine = "auto" if task == "study-auto" else "pandas"
+
+        def work():
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import ast
+
+            defaults = {k: ast.literal_eval(v.default) for k, v in nt.template_parameters("benchmark_study").items()}
+            params, data = nt.prepare_study("benchmark_study", {
+                **defaults, "data_path": path, "engine": engine, "brand_column": None, "our_brand": None,
+                "segment_column": "segment", "weights_column": "weight", "comment_column": None,
+                "benchmark": None, "benchmark_industry": "Retail"})
+            study = nt.benchmark_study(data, params)
+            nt.plot_distribution(study.data, weights="weight")
+            return study
     elif task in ("toolkit-spark", "hand-spark"):
         spark = _spark_session()
         sdf = spark.read.parquet(path)
@@ -284,8 +301,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per task after one warm-up (3)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="fresh processes per task, taking turns with the tasks it is compared with (3)")
-    parser.add_argument("--no-spark", action="store_true", help="leave Spark out")
-    parser.add_argument("--no-polars", action="store_true", help="leave Polars out")
+    parser.add_argument("--sections", type=str, default="duckdb,pandas,polars,spark,template,growth",
+                        help="what to measure, comma-separated (default: duckdb,pandas,polars,spark,template,growth)")
     parser.add_argument("--workdir", type=str, default=None, help="folder for the Parquet files (a temporary one)")
     parser.add_argument("--child", type=str, help=argparse.SUPPRESS)
     parser.add_argument("--path", type=str, help=argparse.SUPPRESS)
@@ -302,7 +319,9 @@ def main(argv=None) -> int:
 
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="nps_scale_"))
     work.mkdir(parents=True, exist_ok=True)
-    sizes = sorted({int(s) for s in args.growth.split(",") if s.strip() and int(s) < args.rows} | {args.rows})
+    sections = set(args.sections.split(","))
+    sizes = sorted({int(s) for s in args.growth.split(",") if s.strip() and int(s) < args.rows and "growth" in sections}
+                   | {args.rows})
     try:
         t0 = time.perf_counter()
         for size in sizes:  # in a child too: this process stays small
@@ -318,66 +337,102 @@ def main(argv=None) -> int:
         floor = run_child("imports", None, 0, 1)
         print(f"a child that only imports nps_toolkit (pandas, numpy, scipy, matplotlib) peaks at {floor['peak_mb']:.0f} MB")
 
-        print(f"\nDuckDB: summarize(path, by='segment') vs hand-written SQL ({args.rows:,} rows)")
-        r = run_tasks(["hand-duckdb-filter", "hand-duckdb-group", "toolkit-duckdb"], big, args.rows, args.repeats,
-                      args.rounds)
-        filt, group, toolkit = r["hand-duckdb-filter"], r["hand-duckdb-group"], r["toolkit-duckdb"]
-        ref = min(filt, group, key=lambda r: r["best"])
-        print(line("hand SQL: count(*) FILTER per category", filt))
-        print(line("hand SQL: GROUP BY segment, score", group))
-        print(line("nt.summarize(path) vs the faster hand SQL", toolkit, ref))
-        ok = toolkit["best"] <= 1.2 * ref["best"] and toolkit["peak_mb"] <= 1024
-        print(f"  goal <= 1.2x and <= 1 GB: {'met' if ok else 'NOT met'}")
-
-        print(f"\npandas: summarize(frame, by='segment') vs plain pandas counts ({args.frame_rows:,} rows)")
-        r = run_tasks(["hand-pandas-group", "hand-pandas-cut", "toolkit-pandas"], None, args.frame_rows,
-                      args.repeats, args.rounds)
-        hand_group, hand_cut, toolkit_pd = r["hand-pandas-group"], r["hand-pandas-cut"], r["toolkit-pandas"]
-        ref = min(hand_group, hand_cut, key=lambda r: r["best"])
-        print(line("groupby([segment, score]).size()", hand_group))
-        print(line("groupby([segment, pd.cut(score)]).size()", hand_cut))
-        print(line("nt.summarize(frame) vs the faster", toolkit_pd, ref))
-        print(f"  goal <= 1.2x: {'met' if toolkit_pd['best'] <= 1.2 * ref['best'] else 'NOT met'}")
-
-        if not args.no_polars and have("polars"):
-            print(f"\nPolars: summarize(pl.scan_parquet(path)) vs hand-written group_by ({args.rows:,} rows)")
-            r = run_tasks(["hand-polars", "toolkit-polars"], big, args.rows, args.repeats, args.rounds)
-            hand, toolkit_pl = r["hand-polars"], r["toolkit-polars"]
-            print(line("hand group_by(segment).agg(...) streaming", hand))
-            print(line("nt.summarize(LazyFrame)", toolkit_pl, hand))
-        if not args.no_spark and have("pyspark") and shutil.which("java"):
-            print(f"\nSpark (local[*]): summarize(spark.read.parquet(path)) vs hand-written groupBy ({args.rows:,} rows;"
-                  f" peak includes the JVM)")
-            r = run_tasks(["hand-spark", "toolkit-spark"], big, args.rows, args.repeats, args.rounds)
-            hand, toolkit_sp = r["hand-spark"], r["toolkit-spark"]
-            print(line("hand groupBy(segment).agg(sum(when ...))", hand))
-            print(line("nt.summarize(DataFrame)", toolkit_sp, hand))
-
-        print("\nGrowth of nt.summarize(path, by='segment') with the rows (DuckDB): a fixed cost per call plus a "
-              "cost per row")
-        times = {}
-        for size in sizes:
-            times[size] = toolkit if size == args.rows else run_tasks(
-                ["toolkit-duckdb"], work / f"answers_{size}.parquet", size, args.repeats, args.rounds)["toolkit-duckdb"]
-        slope, fixed = np.polyfit(np.array(sizes) / 1e6, [times[s]["best"] for s in sizes], 1)
-        previous = None
-        for size in sizes:
-            r = times[size]
-            step = ""
-            if previous is not None:
-                step = (f"  {(r['best'] - times[previous]['best']) / ((size - previous) / 1e6) * 1000:6.1f} ms per "
-                        f"million more rows")
-            print(f"  {size:>12,} rows {r['best']:8.3f} s  peak {r['peak_mb']:5.0f} MB{step}")
-            previous = size
-        fitted = np.polyval([slope, fixed], np.array(sizes) / 1e6)
-        worst = max(abs(times[s]["best"] - f) / times[s]["best"] for s, f in zip(sizes, fitted))
-        print(f"  least-squares line: {fixed * 1000:.0f} ms per call + {slope * 1000:.1f} ms per million rows; "
-              f"largest gap from the line {worst:.0%} of a time")
+        if "duckdb" in sections:
+            duckdb_section(args, big)
+        if "pandas" in sections:
+            pandas_section(args)
+        if "polars" in sections and have("polars"):
+            polars_section(args, big)
+        if "spark" in sections and have("pyspark") and shutil.which("java"):
+            spark_section(args, big)
+        if "template" in sections:
+            template_section(args, big)
+        if "growth" in sections:
+            growth_section(args, work, sizes)
         print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def duckdb_section(args, big):
+    """The toolkit on a Parquet path against hand-written DuckDB SQL (goal: 1.2x, 1 GB)."""
+    print(f"\nDuckDB: summarize(path, by='segment') vs hand-written SQL ({args.rows:,} rows)")
+    r = run_tasks(["hand-duckdb-filter", "hand-duckdb-group", "toolkit-duckdb"], big, args.rows, args.repeats,
+                  args.rounds)
+    filt, group, toolkit = r["hand-duckdb-filter"], r["hand-duckdb-group"], r["toolkit-duckdb"]
+    ref = min(filt, group, key=lambda r: r["best"])
+    print(line("hand SQL: count(*) FILTER per category", filt))
+    print(line("hand SQL: GROUP BY segment, score", group))
+    print(line("nt.summarize(path) vs the faster hand SQL", toolkit, ref))
+    ok = toolkit["best"] <= 1.2 * ref["best"] and toolkit["peak_mb"] <= 1024
+    print(f"  goal <= 1.2x and <= 1 GB: {'met' if ok else 'NOT met'}")
+
+
+def pandas_section(args):
+    """The toolkit on a pandas frame against plain pandas counts (goal: 1.2x)."""
+    print(f"\npandas: summarize(frame, by='segment') vs plain pandas counts ({args.frame_rows:,} rows)")
+    r = run_tasks(["hand-pandas-group", "hand-pandas-cut", "toolkit-pandas"], None, args.frame_rows,
+                  args.repeats, args.rounds)
+    hand_group, hand_cut, toolkit_pd = r["hand-pandas-group"], r["hand-pandas-cut"], r["toolkit-pandas"]
+    ref = min(hand_group, hand_cut, key=lambda r: r["best"])
+    print(line("groupby([segment, score]).size()", hand_group))
+    print(line("groupby([segment, pd.cut(score)]).size()", hand_cut))
+    print(line("nt.summarize(frame) vs the faster", toolkit_pd, ref))
+    print(f"  goal <= 1.2x: {'met' if toolkit_pd['best'] <= 1.2 * ref['best'] else 'NOT met'}")
+
+
+def polars_section(args, big):
+    """The toolkit on a LazyFrame against a hand-written Polars aggregation."""
+    print(f"\nPolars: summarize(pl.scan_parquet(path)) vs hand-written group_by ({args.rows:,} rows)")
+    r = run_tasks(["hand-polars", "toolkit-polars"], big, args.rows, args.repeats, args.rounds)
+    hand, toolkit_pl = r["hand-polars"], r["toolkit-polars"]
+    print(line("hand group_by(segment).agg(...) streaming", hand))
+    print(line("nt.summarize(LazyFrame)", toolkit_pl, hand))
+
+
+def spark_section(args, big):
+    """The toolkit on a Spark DataFrame against a hand-written Spark aggregation."""
+    print(f"\nSpark (local[*]): summarize(spark.read.parquet(path)) vs hand-written groupBy ({args.rows:,} rows;"
+          f" peak includes the JVM)")
+    r = run_tasks(["hand-spark", "toolkit-spark"], big, args.rows, args.repeats, args.rounds)
+    hand, toolkit_sp = r["hand-spark"], r["toolkit-spark"]
+    print(line("hand groupBy(segment).agg(sum(when ...))", hand))
+    print(line("nt.summarize(DataFrame)", toolkit_sp, hand))
+
+
+def template_section(args, big):
+    """A template's study of the big file: counted in DuckDB against loaded into pandas."""
+    print(f"\nA template's study of the Parquet file (benchmark_study: checks, overall, benchmark, segments, "
+          f"distribution; weighted): counted in DuckDB (engine 'auto') vs loaded into pandas ({args.rows:,} rows)")
+    r = run_tasks(["study-pandas", "study-auto"], big, args.rows, 1, args.rounds)
+    print(line("engine 'pandas': read_responses, then pandas", r["study-pandas"]))
+    print(line("engine 'auto': DuckDB where the file is", r["study-auto"], r["study-pandas"]))
+
+
+def growth_section(args, work, sizes):
+    """Time against rows: a fixed cost per call plus a cost per million rows."""
+    print("\nGrowth of nt.summarize(path, by='segment') with the rows (DuckDB): a fixed cost per call plus a "
+          "cost per row")
+    times = {}
+    for size in sizes:
+        times[size] = run_tasks(
+            ["toolkit-duckdb"], work / f"answers_{size}.parquet", size, args.repeats, args.rounds)["toolkit-duckdb"]
+    slope, fixed = np.polyfit(np.array(sizes) / 1e6, [times[s]["best"] for s in sizes], 1)
+    previous = None
+    for size in sizes:
+        r = times[size]
+        step = ""
+        if previous is not None:
+            step = (f"  {(r['best'] - times[previous]['best']) / ((size - previous) / 1e6) * 1000:6.1f} ms per "
+                    f"million more rows")
+        print(f"  {size:>12,} rows {r['best']:8.3f} s  peak {r['peak_mb']:5.0f} MB{step}")
+        previous = size
+    fitted = np.polyval([slope, fixed], np.array(sizes) / 1e6)
+    worst = max(abs(times[s]["best"] - f) / times[s]["best"] for s, f in zip(sizes, fitted))
+    print(f"  least-squares line: {fixed * 1000:.0f} ms per call + {slope * 1000:.1f} ms per million rows; "
+          f"largest gap from the line {worst:.0%} of a time")
 
 
 if __name__ == "__main__":
