@@ -23,7 +23,7 @@ __all__ = ["ParameterError", "Parameter", "template_path", "list_templates", "te
 
 #: Parameters every template shares (the rest are template-specific).
 SHARED = ("data_path", "score_column", "results_path", "title", "language", "confidence", "method",
-          "weights_column", "min_n", "engine")
+          "weights_column", "min_n", "engine", "seed")
 
 #: Where a template's answers are counted (the ``engine`` parameter).
 ENGINES = ("auto", "pandas", "duckdb", "spark")
@@ -196,6 +196,8 @@ def _check_shared(p: dict) -> None:
         raise ParameterError(f"parameter 'min_n' must be at least 1, got {p['min_n']!r}")
     if not p["results_path"]:
         raise ParameterError("parameter 'results_path' must name the file for the results JSON")
+    if p["seed"] is not None and p["seed"] < 0:
+        raise ParameterError(f"parameter 'seed' must be a whole number 0 or more, or None, got {p['seed']!r}")
     if p["engine"] not in ENGINES:
         raise ParameterError(f"parameter 'engine' must be one of {', '.join(ENGINES)}, got {p['engine']!r}")
 
@@ -292,6 +294,18 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
     (every function of the package counts it in DuckDB, without loading the
     rows), or with ``engine="spark"`` a DataFrame of the active Spark
     session.
+
+    Examples
+    --------
+    >>> import ast
+    >>> values = {k: ast.literal_eval(v.default) for k, v in template_parameters("competitor_comparison").items()}
+    >>> params, data = prepare_study("competitor_comparison", values)  # the bundled sample
+    >>> params["engine"], type(data).__name__, len(data)
+    ('auto', 'DataFrame', 6000)
+    >>> prepare_study("competitor_comparison", {**values, "engine": "dask"})
+    Traceback (most recent call last):
+    ...
+    nps_toolkit.parameters.ParameterError: parameter 'engine' must be one of auto, pandas, duckdb, spark, got 'dask'
     """
     from . import engines
     from ._validation import check_weights

@@ -40,7 +40,8 @@ from scipy import stats
 
 from ._validation import (as_column_list, check_choice, check_columns, check_confidence, check_positive_int,
                           describe_offenders)
-from .compare import Comparison, compare
+from ._resampling import rng_from
+from .compare import Comparison, _interval_options, compare
 from .intervals import check_method
 from .scoring import NPSCounts, counts, score_codes
 from . import engines
@@ -241,7 +242,8 @@ class _Periods:
     weighted: bool
 
 
-def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, method="adjusted-wald") -> _Periods:
+def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, method="adjusted-wald",
+                   random_state=None) -> _Periods:
     """Count answers per (group, period) in one pass (in pandas or in the engine of ``data``)."""
     by_cols = as_column_list(by)
     engine = engine_of(data)
@@ -283,7 +285,8 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
     keys = by_cols + [_PERIOD_KEY]
     counted = combine_counts(wide, keys)
     counted = counted.loc[counted[_PERIOD_KEY].notna().to_numpy()].reset_index(drop=True)
-    table = summarize_counts(counted, by=keys, confidence=confidence, method=method)
+    options = _interval_options(method, 9999, random_state, (1, 1, 1))  # seeds the resampling methods' intervals
+    table = summarize_counts(counted, by=keys, confidence=confidence, method=method, **options)
     if weights is not None:  # sums of squared weights per category, from the same counting
         sq = counted[["promoters_sq", "passives_sq", "detractors_sq"]].to_numpy(float)
         cnt = [NPSCounts(promoters=float(r.promoters), passives=float(r.passives), detractors=float(r.detractors),
@@ -300,8 +303,8 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
     return _Periods(table, cnt, labels, np.asarray(span.asi8), pfreq, groups, n_undated, weights is not None)
 
 
-def _compare(a: NPSCounts, b: NPSCounts, *, method, confidence) -> Comparison:
-    return compare(a, b, method=method, confidence=confidence)
+def _compare(a: NPSCounts, b: NPSCounts, *, method, confidence, random_state=None) -> Comparison:
+    return compare(a, b, method=method, confidence=confidence, random_state=random_state)
 
 
 def _check_min_n(min_n, name="min_n"):
@@ -318,7 +321,8 @@ def _size(p: _Periods) -> np.ndarray:
 
 # -- compare_periods -------------------------------------------------------------------------------------------
 def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None, confidence=0.95,
-                    method="adjusted-wald", compare_to="previous", min_n=30, weights=None) -> pd.DataFrame:
+                    method="adjusted-wald", compare_to="previous", min_n=30, weights=None,
+                    random_state=None) -> pd.DataFrame:
     """NPS per period (and group), each period compared with the one before.
 
     Parameters
@@ -359,6 +363,9 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     weights : str, optional
         Column of survey weights; counts become weighted sums and the table
         gains ``n_effective`` (last column).
+    random_state : None, int or numpy Generator
+        Seed of the resampling methods (``"bootstrap"``, ``"bayes"``): the
+        same seed gives the same table.
 
     Returns
     -------
@@ -392,8 +399,9 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     """
     check_choice(compare_to, COMPARE_TO, name="compare_to")
     _check_min_n(min_n)
+    rng = rng_from(random_state)  # one stream for every interval and change: reproducible with a seed
     p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, confidence=confidence,
-                       method=method)
+                       method=method, random_state=rng)
     confidence = float(confidence)
     table = p.table
     n_periods = len(p.labels)
@@ -405,7 +413,8 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
         for i in range(lag, n_periods):
             if n[g, i] > 0 and n[g, i - lag] > 0:
                 row = g * n_periods + i
-                cmp = _compare(p.counts[row], p.counts[row - lag], method=method, confidence=confidence)
+                cmp = _compare(p.counts[row], p.counts[row - lag], method=method, confidence=confidence,
+                               random_state=rng)
                 change[g, i] = (cmp.difference, cmp.low, cmp.high, cmp.p_value)
                 significant[g, i] = bool(cmp.significant)
     change = change.reshape(-1, 4)
@@ -423,12 +432,12 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
 
 
 def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq="QE", confidence=0.95,
-                        method="adjusted-wald", compare_to="previous", weights=None) -> Comparison:
+                        method="adjusted-wald", compare_to="previous", weights=None, random_state=None) -> Comparison:
     """This period against the last one: the latest period with answers against an earlier one.
 
     Parameters
     ----------
-    data, score, date, freq, confidence, method, weights
+    data, score, date, freq, confidence, method, weights, random_state
         As in :func:`compare_periods`.
     compare_to : {"previous", "year_ago"}
         ``"previous"``: the latest earlier period *with answers* (normally
@@ -471,7 +480,8 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
         earlier = current - _PER_YEAR[p.pfreq[0]]
         if earlier < 0 or p.counts[earlier].n <= 0:
             raise ValueError(f"no answers a year before {p.labels[current]} to compare with")
-    return _compare(p.counts[current], p.counts[earlier], method=method, confidence=float(confidence))
+    return _compare(p.counts[current], p.counts[earlier], method=method, confidence=float(confidence),
+                    random_state=random_state)
 
 
 # -- decomposition ---------------------------------------------------------------------------------------------

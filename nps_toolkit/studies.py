@@ -162,7 +162,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     data = _our_answers(data, p)
     lang, score = p["language"], p["score_column"]
     c = _counts(data, p)
-    ci = confint(c, confidence=p["confidence"], method=p["method"])
+    ci = confint(c, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
     overall = {"nps": ci.estimate, "n": c.n, "ci_low": ci.low, "ci_high": ci.high, "band": band(ci.estimate),
                "band_text": interpret(ci.estimate, lang), "n_missing": c.n_missing}
     headline = _t("headline_nps", lang, nps=_n(ci.estimate, lang), conf=f"{p['confidence']:.0%}",
@@ -175,7 +175,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
         else:
             found = lookup_benchmark(p["benchmark_industry"])
             value, source = found["value"], found["source"]
-        cmp = compare_to_benchmark(c, value, confidence=p["confidence"], method=p["method"])
+        cmp = compare_to_benchmark(c, value, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
         bench = {"value": value, "source": source, "difference": cmp.difference, "low": cmp.low, "high": cmp.high,
                  "p_value": cmp.p_value, "significant": bool(cmp.significant)}
         key = "headline_above" if cmp.difference >= 0 else "headline_below"
@@ -188,6 +188,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     if p["segment_column"]:
         seg = p["segment_column"]
         segments = compare_groups(data, score=score, group=seg, reference=None, correction="holm",
+                                  random_state=p["seed"],
                                   confidence=p["confidence"], method=p["method"], weights=p["weights_column"])
         segments["low_n"] = segments["n"] < p["min_n"]
         tables["segments"] = segments[[seg, "n", "nps", "ci_low", "ci_high", "difference", "p_value_adjusted",
@@ -204,7 +205,8 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     }
     results["feedback"] = []
     if p.get("comment_column"):
-        impact = theme_impact(data, score=score, comments=p["comment_column"], confidence=p["confidence"])
+        impact = theme_impact(data, score=score, comments=p["comment_column"], confidence=p["confidence"],
+                              random_state=p["seed"])
         impact = impact[impact["mentions"] > 0].reset_index(drop=True)
         results["feedback"] = impact[["theme", "priority", "mentions", "share", "nps_with", "nps_without", "impact",
                                       "impact_low", "impact_high", "p_value_adjusted", "significant",
@@ -235,6 +237,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     lang, score, brand, ours = p["language"], p["score_column"], p["brand_column"], p["our_brand"]
     _check_brand(data, p)
     table = compare_groups(data, score=score, group=brand, reference=ours, correction=p["correction"],
+                           random_state=p["seed"],
                            confidence=p["confidence"], method=p["method"], weights=p["weights_column"])
     table["low_n"] = table["n"] < p["min_n"]
     others = table[table[brand] != ours]
@@ -280,7 +283,7 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     data = _our_answers(data, p)
     lang, score, date = p["language"], p["score_column"], p["date_column"]
     common = {"score": score, "date": date, "freq": p["freq"], "confidence": p["confidence"],
-              "method": p["method"], "weights": p["weights_column"]}
+              "method": p["method"], "weights": p["weights_column"], "random_state": p["seed"]}
     periods = compare_periods(data, min_n=p["min_n"], **common)
     latest = current_vs_previous(data, **common)
     labels = periods.loc[periods["n"] > 0, "period"].tolist()

@@ -482,3 +482,14 @@ def test_decompose_change_from_count_tables_and_weights():
     seg_a = weighted[weighted["segment"] == "a"].iloc[0]
     assert seg_a["share_current"] == pytest.approx(frames[1].loc[frames[1]["seg"] == "a", "w"].sum()
                                                    / frames[1]["w"].sum())
+
+
+def test_resampled_periods_repeat_with_a_seed():
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"score": rng.integers(0, 11, 600), "date": pd.date_range("2025-01-01", periods=600)})
+    tables = [compare_periods(frame, method="bootstrap", random_state=seed) for seed in (3, 3, 4)]
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    assert not tables[0]["ci_low"].equals(tables[2]["ci_low"])
+    cmps = [current_vs_previous(frame, method="bayes", random_state=seed) for seed in (3, 3, 4)]
+    assert (cmps[0].low, cmps[0].high, cmps[0].p_value) == (cmps[1].low, cmps[1].high, cmps[1].p_value)
+    assert cmps[0].low != cmps[2].low

@@ -142,3 +142,31 @@ def test_template_counts_a_parquet_file_in_duckdb(tmp_path, small_csv, assert_cl
     for key in ("periods", "change", "trend", "decomposition", "segment_periods"):
         assert_close(results["auto"][key], results["pandas"][key], key)
     assert "NPS over time" in runs["auto"].html.read_text(encoding="utf-8")
+
+
+def test_template_reaches_spark_through_spark_connect(tmp_path, small_csv, monkeypatch, assert_close):
+    """engine 'spark' with SPARK_REMOTE set: the template's kernel counts through Spark Connect, as on a cluster.
+
+    ``SPARK_REMOTE=local[1]`` makes pyspark start a Spark Connect server on this machine and talk to it
+    over gRPC, the same client path as ``SPARK_REMOTE=sc://cluster-host:15002``.
+    """
+    import importlib.util
+    import shutil
+
+    for module in ("pyspark", "grpc", "google.rpc", "zstandard"):
+        if importlib.util.find_spec(module.split(".")[0]) is None:
+            pytest.skip(f"needs the Spark Connect client (pip install 'nps-toolkit[spark]'): {module} is missing")
+    if shutil.which("java") is None:
+        pytest.skip("needs Java 17 or newer for the local Spark Connect server")
+    _, data = small_csv
+    path = tmp_path / "answers.parquet"
+    data.drop(columns=["date"]).to_parquet(path)
+    params = {"data_path": str(path), "weights_column": "weight"}
+    want = json.loads(run_template("competitor_comparison", {**params, "engine": "pandas"},
+                                   tmp_path / "pandas").results.read_text(encoding="utf-8"))
+    monkeypatch.setenv("SPARK_REMOTE", "local[1]")
+    got = json.loads(run_template("competitor_comparison", {**params, "engine": "spark"},
+                                  tmp_path / "spark").results.read_text(encoding="utf-8"))
+    assert got["meta"]["engine"] == "spark" and want["meta"]["engine"] == "pandas"
+    for key in ("brands", "comparisons"):
+        assert_close(got[key], want[key], key)

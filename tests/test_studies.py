@@ -153,3 +153,19 @@ def test_prepare_study_gives_spark_the_data_path(answers, spark, tmp_path, asser
     got = nt.competitor_comparison(data, params).results
     assert got["meta"]["engine"] == "spark"
     assert_close(plain(got), plain(want))
+
+
+@pytest.mark.parametrize("name", sorted(STUDIES))
+def test_a_seed_makes_resampled_reports_repeat(answers, name):
+    """seed: P(best), bootstrap intervals and tests are the same on a re-run; another seed draws afresh."""
+    params = defaults(name, method="bootstrap", seed=7, segment_column="segment")
+    params["comment_column"] = None if name == "benchmark_study" else params.get("comment_column")
+    first = plain(STUDIES[name](answers, params).results)
+    assert plain(STUDIES[name](answers, params).results) == first
+    other = plain(STUDIES[name](answers, {**params, "seed": 8}).results)
+    assert other != first and other.keys() == first.keys()
+
+
+def test_prepare_study_checks_the_seed():
+    with pytest.raises(ParameterError, match="parameter 'seed' must be a whole number 0 or more, or None, got -1"):
+        prepare_study("benchmark_study", defaults("benchmark_study", seed=-1))
