@@ -315,7 +315,10 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
     _check_shared(p)
     data = _load(p, p.get("date_column"))
     counted = engines.engine_of(data) is not None
-    columns = engines.columns(data) if counted else list(data.columns)
+    try:
+        columns = engines.columns(data) if counted else list(data.columns)
+    except (TypeError, ValueError) as exc:  # files DuckDB cannot count (an Excel file, Parquet mixed with CSV)
+        raise ParameterError(f"parameter 'data_path': {exc}") from None
     for key, value in p.items():
         if key.endswith("_column") and value is not None and value not in columns:
             raise ParameterError(f"parameter {key!r}: column {value!r} is not in the data; available columns: "

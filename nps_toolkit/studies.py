@@ -39,7 +39,7 @@ class Study:
     methods: str
     tables: dict = field(default_factory=dict)
     language: str = "en"
-    data: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    data: object = field(default=None, repr=False, compare=False)  # the rows: pandas, or where an engine counts
 
     def write_results(self, path):
         """Write the results JSON (schema-checked, atomically)."""

@@ -169,3 +169,13 @@ def test_a_seed_makes_resampled_reports_repeat(answers, name):
 def test_prepare_study_checks_the_seed():
     with pytest.raises(ParameterError, match="parameter 'seed' must be a whole number 0 or more, or None, got -1"):
         prepare_study("benchmark_study", defaults("benchmark_study", seed=-1))
+
+
+@need_duckdb
+def test_engine_duckdb_refuses_files_it_cannot_count(answers, tmp_path):
+    path = tmp_path / "answers.xlsx"
+    answers.head(20).to_excel(path, index=False)
+    with pytest.raises(ParameterError, match=r"parameter 'data_path': .*files must be Parquet .* or CSV"):
+        prepare_study("competitor_comparison", defaults("competitor_comparison", data_path=str(path), engine="duckdb"))
+    params, data = prepare_study("competitor_comparison", defaults("competitor_comparison", data_path=str(path)))
+    assert isinstance(data, pd.DataFrame) and len(data) == 20  # engine "auto": Excel is read by read_responses
