@@ -239,15 +239,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "feedback_note": {"en": "Comments are sorted into pluses, minuses and suggestions and their themes by a "
                             "transparent lexicon (en, ru, pl; about 87% of kinds right on held-out comments). Impact = "
                             "share mentioning × (NPS with − NPS without); intervals from the two-sample comparison, "
-                            "p-values Holm-adjusted; unweighted.",
+                            "p-values Holm-adjusted; weighted like the rest of the report.",
                       "ru": "Комментарии разобраны на плюсы, минусы и предложения и по темам прозрачным словарём "
                             "(en, ru, pl; около 87% верных типов на отложенной выборке). Влияние = доля упоминающих × "
                             "(NPS упоминающих − NPS остальных); интервалы по двухвыборочному сравнению, p-значения с "
-                            "поправкой Холма; без весов.",
+                            "поправкой Холма; веса те же, что во всём отчёте.",
                       "pl": "Komentarze podzielono na plusy, minusy i sugestie oraz tematy przejrzystym słownikiem "
                             "(en, ru, pl; ok. 87% trafnych typów na odłożonych komentarzach). Wpływ = udział "
                             "wspominających × (NPS wspominających − NPS pozostałych); przedziały z porównania dwóch "
-                            "prób, wartości p z poprawką Holma; bez wag."},
+                            "prób, wartości p z poprawką Holma; wagi jak w całym raporcie."},
 }
 
 HEADERS: dict[str, dict[str, str]] = {

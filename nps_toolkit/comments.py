@@ -119,7 +119,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_columns, check_confidence, describe_offenders
+from ._validation import check_choice, check_columns, check_confidence, check_weights, describe_offenders
 from .compare import METHODS as _COMPARE_METHODS
 from .compare import adjust_p_values, compare
 from .scoring import NPSCounts, score_codes
@@ -911,7 +911,7 @@ def _language_argument(data: pd.DataFrame, language):
     return language
 
 
-def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", themes=None, owners=None,
+def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weights=None, themes=None, owners=None,
                  confidence=0.95, language=None, lexicon=None, base="all", kind=None, method="adjusted-wald",
                  correction="holm", n_resamples=9999, random_state=None) -> pd.DataFrame:
     """What each comment theme costs (or earns) the NPS, with an interval, a priority and an owner.
@@ -929,6 +929,11 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
         Column of 0-10 answers.
     comments : str
         Column of free-text comments (missing where none was left).
+    weights : str, optional
+        Column of survey weights: shares, NPS with and without, impact and
+        intervals are then weighted (``mentions`` stays a count of
+        respondents); the weights of respondents without a score are not
+        looked at.
     themes : list of str, optional
         Themes to report (default: every theme of the lexicon).
     owners : dict, optional
@@ -966,7 +971,8 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
 
         ``theme``, ``priority`` (1 = act first), ``owner``;
         ``mentions``: respondents (in the base) whose comment mentions it;
-        ``share``: ``mentions / n``, n the respondents in the base;
+        ``share``: ``mentions / n``, n the respondents in the base (when
+        weighted: their weights' share of the base's weights);
         ``nps_with``, ``nps_without``: NPS of those who mention it and of
         the others;
         ``impact = share * (nps_with - nps_without)`` = overall NPS minus
@@ -1014,10 +1020,14 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
     check_choice(base, ("all", "commented"), name="base")
     check_choice(kind, (None, "minus", "plus", "suggestion"), name="kind")
     check_choice(method, _COMPARE_METHODS, name="method")
-    data, rest = _commented_rows(data, score, comments, language)  # rest: counts of uncommented rows elsewhere
+    data, rest = _commented_rows(data, score, comments, language, weights)  # rest: uncommented rows elsewhere
     check_columns(data, [score], role="score column")
     check_columns(data, [comments], role="comments column")
     codes = score_codes(data[score], column=str(score))
+    w = None
+    if weights is not None:
+        check_columns(data, [weights], role="weights column")
+        w = np.where(codes >= 0, check_weights(data[weights], len(codes), column=str(weights), mask=codes >= 0), 0.0)
     classified = classify_comments(data[comments].reset_index(drop=True),
                                    language=_language_argument(data, language), lexicon=lexicon)
     available = classified.attrs["themes"]
@@ -1030,8 +1040,9 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
     if base == "commented":
         keep &= has_comment
         rest = NPSCounts(promoters=0, passives=0, detractors=0, n_missing=rest.n_missing)
-    n = int(keep.sum()) + rest.n
-    if n == 0:
+    base_counts = _counts(codes[keep], None if w is None else w[keep]) + rest
+    n = base_counts.n  # respondents in the base (the sum of their weights when weighted)
+    if not int(keep.sum()) + rest.n > 0:
         raise ValueError("no respondent with a score" + (" and a comment" if base == "commented" else "")
                          + "; cannot measure the impact of themes")
     theme_lists = classified["themes"].tolist()
@@ -1045,22 +1056,22 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
             mention = np.fromiter((tk.get(theme) == kind for tk in theme_kinds), bool, len(theme_kinds))
         mention &= keep
         k = int(mention.sum())
-        row = {"theme": theme, "owner": owner_of.get(theme, np.nan), "mentions": k, "share": k / n}
+        others = keep & ~mention
+        with_c = _counts(codes[mention], None if w is None else w[mention])
+        without_c = _counts(codes[others], None if w is None else w[others]) + rest
+        s = with_c.n / n if n > 0 else np.nan
+        row = {"theme": theme, "owner": owner_of.get(theme, np.nan), "mentions": k, "share": s}
         spoken = [theme_kinds[i].get(theme) for i in np.flatnonzero(mention)]
         for name in ("minus", "plus", "suggestion"):
             row[f"{name}_share"] = (sum(x == name for x in spoken) / k) if k else np.nan
-        if 0 < k < n:
-            with_c = _counts(codes[mention])
-            without_c = _counts(codes[keep & ~mention]) + rest
+        if with_c.n > 0 and without_c.n > 0:
             result = compare(with_c, without_c, confidence=confidence, method=method, n_resamples=n_resamples,
                              random_state=random_state)
-            s = k / n
             row.update(nps_with=with_c.nps, nps_without=without_c.nps, impact=s * result.difference,
                        impact_low=s * result.low, impact_high=s * result.high, p_value=result.p_value)
         else:
-            with_c = _counts(codes[mention]) if k else None
-            row.update(nps_with=with_c.nps if with_c is not None else np.nan,
-                       nps_without=(_counts(codes[keep & ~mention]) + rest).nps if k < n else np.nan,
+            row.update(nps_with=with_c.nps if with_c.n > 0 else np.nan,
+                       nps_without=without_c.nps if without_c.n > 0 else np.nan,
                        impact=np.nan, impact_low=np.nan, impact_high=np.nan, p_value=np.nan)
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -1075,11 +1086,12 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", theme
     table.attrs.update({"n": n, "n_commented": int((keep & has_comment).sum()),
                         "n_missing_score": int((codes < 0).sum()) + rest.n_missing, "base": base, "confidence": confidence,
                         "kind": kind, "method": method, "correction": correction, "score": score, "comments": comments,
+                        "weights": weights,
                         "impact": "share * (nps_with - nps_without)"})
     return table
 
 
-def _commented_rows(data, score, comments, language) -> tuple[pd.DataFrame, NPSCounts]:
+def _commented_rows(data, score, comments, language, weights=None) -> tuple[pd.DataFrame, NPSCounts]:
     """The rows to classify as pandas, and the counts of the rows left where they are (none for pandas data).
 
     For data an engine counts: the commented rows' score, comment (and
@@ -1091,14 +1103,20 @@ def _commented_rows(data, score, comments, language) -> tuple[pd.DataFrame, NPSC
 
     if engines.engine_of(data) is None:
         return data, NPSCounts(promoters=0, passives=0, detractors=0)
-    columns = [score, comments]
+    columns = [score, comments] + ([weights] if weights is not None else [])
     if isinstance(language, str) and language not in LANGUAGES:
         columns.append(language)
     commented = engines.to_pandas(engines.rows_with_text(data, comments), columns)
-    rest = counts(engines.rows_with_text(data, comments, present=False), score=score)
+    rest = counts(engines.rows_with_text(data, comments, present=False), score=score, weights=weights)
     return commented, rest
 
 
-def _counts(codes: np.ndarray) -> NPSCounts:
-    det, pas, pro = np.bincount(codes.astype(np.int64), minlength=3)[:3]
-    return NPSCounts(promoters=int(pro), passives=int(pas), detractors=int(det))
+def _counts(codes: np.ndarray, w: np.ndarray | None = None) -> NPSCounts:
+    """Counts of answer codes (0 detractor, 1 passive, 2 promoter), weighted when ``w`` is given."""
+    if w is None:
+        det, pas, pro = np.bincount(codes.astype(np.int64), minlength=3)[:3]
+        return NPSCounts(promoters=int(pro), passives=int(pas), detractors=int(det))
+    det, pas, pro = np.bincount(codes.astype(np.int64), weights=w, minlength=3)[:3]
+    sq_det, sq_pas, sq_pro = np.bincount(codes.astype(np.int64), weights=w * w, minlength=3)[:3]
+    return NPSCounts(promoters=float(pro), passives=float(pas), detractors=float(det),
+                     weights_sq=(float(sq_pro), float(sq_pas), float(sq_det)))

@@ -205,8 +205,8 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     }
     results["feedback"] = []
     if p.get("comment_column"):
-        impact = theme_impact(data, score=score, comments=p["comment_column"], confidence=p["confidence"],
-                              random_state=p["seed"])
+        impact = theme_impact(data, score=score, comments=p["comment_column"], weights=p["weights_column"],
+                              confidence=p["confidence"], method=p["method"], random_state=p["seed"])
         impact = impact[impact["mentions"] > 0].reset_index(drop=True)
         results["feedback"] = impact[["theme", "priority", "mentions", "share", "nps_with", "nps_without", "impact",
                                       "impact_low", "impact_high", "p_value_adjusted", "significant",

@@ -377,3 +377,38 @@ def test_theme_impact_counted_elsewhere_matches_pandas(feedback, tmp_path, base)
         got = theme_impact(data, base=base, random_state=1)
         pd.testing.assert_frame_equal(got, want)
         assert got.attrs == want.attrs
+
+
+def test_weighted_theme_impact_equals_replicated_respondents(feedback):
+    """Whole-number weights: the point estimates of respondents counted w times each."""
+    w = np.array([1, 2, 3, 1, 2, 1, 3, 1, 2, 2, 1, 3])
+    weighted = theme_impact(feedback.assign(w=w), weights="w", themes=["delivery", "quality", "price"])
+    replicated = theme_impact(feedback.loc[feedback.index.repeat(w)].reset_index(drop=True),
+                              themes=["delivery", "quality", "price"])
+    cols = ["theme", "share", "nps_with", "nps_without", "impact"]
+    by_theme = [t.set_index("theme").loc[["delivery", "quality", "price"]].reset_index()[cols]
+                for t in (weighted, replicated)]
+    pd.testing.assert_frame_equal(*by_theme, check_exact=False, rtol=1e-12)
+    row = weighted.set_index("theme").loc["delivery"]
+    assert row["mentions"] == 4  # respondents, not weights
+    mention = np.array([True, True, True, False, False, False, False, False, False, False, True, True])
+    keep = feedback["score"].notna().to_numpy()
+    with_c = nt.counts(feedback["score"][mention & keep], w[mention & keep].astype(float))
+    without_c = nt.counts(feedback["score"][~mention & keep], w[~mention & keep].astype(float))
+    gap = nt.compare(with_c, without_c)
+    share = w[mention & keep].sum() / w[keep].sum()
+    assert row["share"] == pytest.approx(share)
+    assert (row["impact_low"], row["impact_high"]) == pytest.approx((share * gap.low, share * gap.high))
+    assert weighted.attrs["weights"] == "w" and weighted.attrs["n"] == pytest.approx(w[keep].sum())
+
+
+def test_weighted_theme_impact_counted_elsewhere_matches_pandas(feedback, tmp_path):
+    pytest.importorskip("duckdb")
+    data = feedback.assign(w=np.linspace(0.5, 2.0, len(feedback)))
+    path = tmp_path / "weighted.parquet"
+    data.to_parquet(path)
+    want = theme_impact(data, weights="w")
+    got = theme_impact(str(path), weights="w")
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"w: weights must be finite, non-negative numbers; got -1.0 \(position 3\)"):
+        theme_impact(data.assign(w=data["w"].where(data.index != 3, -1.0)), weights="w")
