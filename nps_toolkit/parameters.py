@@ -328,6 +328,8 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
             if key == "score_column" or weights is not None:
                 try:
                     counts(data, score=p["score_column"], weights=weights)
+                except engines.EngineReadError as exc:
+                    raise ParameterError(f"parameter 'data_path': {exc}") from None
                 except (TypeError, ValueError) as exc:
                     raise ParameterError(f"parameter {key!r}: {exc}") from None
         return p, data

@@ -179,3 +179,16 @@ def test_engine_duckdb_refuses_files_it_cannot_count(answers, tmp_path):
         prepare_study("competitor_comparison", defaults("competitor_comparison", data_path=str(path), engine="duckdb"))
     params, data = prepare_study("competitor_comparison", defaults("competitor_comparison", data_path=str(path)))
     assert isinstance(data, pd.DataFrame) and len(data) == 20  # engine "auto": Excel is read by read_responses
+
+
+@need_duckdb
+def test_engine_duckdb_names_a_csv_it_cannot_read(data_dir):
+    """A Russian Excel CSV (cp1251, ';', decimal commas) is for read_responses: DuckDB's refusal names data_path."""
+    path = data_dir / "responses_ru_cp1251.csv"
+    values = defaults("benchmark_study", data_path=str(path), engine="duckdb", brand_column=None,
+                      segment_column=None, comment_column=None)
+    with pytest.raises(ParameterError, match=r"parameter 'data_path': DuckDB could not read .*responses_ru_cp1251\.csv: "
+                                             r".*not utf-8 encoded.*engine 'pandas'"):
+        prepare_study("benchmark_study", values)
+    with pytest.raises(nt.engines.EngineReadError, match="DuckDB could not read"):
+        nt.summarize(str(path))

@@ -113,6 +113,10 @@ DAY_FIRST = ("%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
 _DATE_HELP = "dates must be dates or date text (ISO such as '2024-07-31', or day-first '31.07.2024')"
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+class EngineReadError(ValueError):
+    """An engine could not read the data (a file it cannot parse, such as a CSV in another encoding)."""
+
+
 ROLES = {"score": "score column", "date": "date column", "by": "by column", "weights": "weights column"}
 LIMIT = 5
 

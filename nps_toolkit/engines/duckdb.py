@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from . import (BAD_DATE, BAD_SCORE, BLANK_DATES, BLANK_SCORES, CELL, DAY_FIRST, DETRACTOR, MISSING, N,
-               OFFSET_PATTERN, PASSIVE, PERIOD, PROMOTER, W, W2, WEIGHT_TYPE, WEIGHT_VALUE, Spec, require)
+               OFFSET_PATTERN, PASSIVE, PERIOD, PROMOTER, W, W2, WEIGHT_TYPE, WEIGHT_VALUE, EngineReadError, Spec,
+               require)
 
 __all__ = ["open", "Source", "kind_of"]
 
@@ -239,7 +240,8 @@ class Source:
         return f"({d} - ((({dow} - {spec.period_anchor}) % 7) + 7) % 7)"
 
     def _run(self, sql: str):
-        return _arrow(self.relation.query("__nps_src", sql))
+        with _reading(", ".join(self.files) if self.files else "the DuckDB relation"):
+            return _arrow(self.relation.query("__nps_src", sql))
 
     # -- the two queries -------------------------------------------------------------------------------------------
     def count(self, spec: Spec) -> pd.DataFrame:
@@ -340,6 +342,26 @@ class Source:
         return [(r["__nps_pos"], r["__nps_shown"]) for r in rows]
 
 
+class _reading:
+    """Turn DuckDB's errors about unreadable input into :class:`EngineReadError` naming what was read."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        duckdb = _duckdb()
+        if exc is not None and isinstance(exc, (duckdb.IOException, duckdb.InvalidInputException)):
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            first = " ".join(lines[:2]) if lines else type(exc).__name__  # the error and what it found
+            raise EngineReadError(f"DuckDB could not read {self.what}: {first} (CSV files must be UTF-8 with a "
+                                  f"header row; other exports: nt.read_responses, or the template engine 'pandas')"
+                                  ) from exc
+        return False
+
+
 def _arrow(relation):
     """The result of a relation as a pyarrow Table (DuckDB 1.1 to 2.x spell this differently)."""
     for name in ("to_arrow_table", "fetch_arrow_table", "arrow"):
@@ -369,6 +391,11 @@ def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interfa
     path = os.fspath(data)
     files = list_files(path)
     fmt = _format(files, path)
+    with _reading(path):
+        return _open_files(path, files, fmt, text_columns)
+
+
+def _open_files(path: str, files: list, fmt: str, text_columns) -> Source:
     listed = "[" + ", ".join(lit(f) for f in files) + "]"
     union = ", union_by_name = true" if len(files) > 1 else ""
     if fmt == "parquet":
