@@ -53,7 +53,8 @@ from matplotlib.patches import Patch
 
 from . import _i18n
 from ._resampling import rng_from
-from ._validation import check_choice, check_columns, check_confidence, check_positive_int, describe_offenders
+from ._validation import (check_choice, check_columns, check_confidence, check_positive_int, check_weights,
+                          describe_offenders)
 from .plots import NEUTRAL, PALETTE
 
 __all__ = ["key_drivers", "plot_drivers", "DRIVER_COLUMNS", "DRIVER_METHODS", "MAX_SHAPLEY_DRIVERS"]
@@ -201,7 +202,7 @@ def _decompose(corr: np.ndarray, method: str) -> np.ndarray:
 
 
 # -- public -----------------------------------------------------------------------------------------------------
-def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, n_resamples=1000, confidence=0.95,
+def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, weights=None, n_resamples=1000, confidence=0.95,
                 random_state=None, method="shapley") -> pd.DataFrame:
     """Which rated attributes move the score: relative importance with bootstrap intervals.
 
@@ -216,6 +217,10 @@ def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, n_resamples=
         Columns of attribute ratings (e.g. 1-10 ratings of price, quality,
         support), numeric. Up to :data:`MAX_SHAPLEY_DRIVERS` for
         ``"shapley"``; any number for ``"relative-weights"``.
+    weights : str, optional
+        Column of survey weights: correlations, R² and its split are then
+        weighted (weighted least squares), and each bootstrap resample
+        carries the weights of the rows it draws.
     n_resamples : int
         Bootstrap resamples of the rows for the intervals (0: no intervals).
     confidence : float
@@ -287,6 +292,12 @@ def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, n_resamples=
                          f"(position {int(row)})")
     complete = ~np.isnan(x).any(axis=1)
     n_dropped = int((~complete).sum())
+    w = None
+    if weights is not None:
+        check_columns(data, [weights], role="weights column")
+        w = check_weights(data[weights], len(x), column=str(weights), mask=complete)[complete]
+        if not w.sum() > 0:
+            raise ValueError(f"{weights}: the complete rows' weights sum to 0; nothing to weigh")
     x = x[complete]
     n = len(x)
     need = max(10, k + 3)
@@ -298,7 +309,7 @@ def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, n_resamples=
         raise ValueError(f"column {flat[0]!r} does not vary (every complete row has the same value); it cannot "
                          f"explain or be explained")
 
-    corr = _correlations(x)
+    corr = _correlations(x) if w is None else _correlations(x, w[None, :])
     importance = _decompose(corr, method)[0]
     r2 = float(importance.sum())
     share = importance / r2 if r2 > 0 else np.full(k, np.nan)
@@ -313,7 +324,7 @@ def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, n_resamples=
         for start in range(0, n_resamples, chunk):
             size = min(chunk, n_resamples - start)
             counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
-            draws.append(_decompose(_correlations(x, counts), method))
+            draws.append(_decompose(_correlations(x, counts if w is None else counts * w[None, :]), method))
         boot = np.concatenate(draws)
         boot_r2 = boot.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -334,7 +345,8 @@ def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, n_resamples=
     table = table.iloc[order].reset_index(drop=True)
     table.attrs.update({"r_squared": r2, "r_squared_low": r2_low, "r_squared_high": r2_high, "n": n,
                         "n_dropped": n_dropped, "method": method, "confidence": confidence,
-                        "n_resamples": n_resamples, "n_failed_resamples": n_failed, "score": score})
+                        "n_resamples": n_resamples, "n_failed_resamples": n_failed, "score": score,
+                        "weights": weights})
     return table
 
 

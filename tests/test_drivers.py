@@ -211,3 +211,39 @@ def test_texts_have_every_language_and_the_same_placeholders():
         assert set(entry) == {"en", "ru", "pl"}, key
         fields = [{f for _, f, _, _ in string.Formatter().parse(v) if f} for v in entry.values()]
         assert all(f == fields[0] for f in fields), key
+
+
+def _wls_r2(x: np.ndarray, y: np.ndarray, w: np.ndarray, columns) -> float:
+    """Weighted least squares R² by np.linalg.lstsq on sqrt(w)-scaled rows (weighted mean of y as the base)."""
+    design = np.column_stack([np.ones(len(y))] + [x[:, c] for c in columns])
+    root = np.sqrt(w)
+    beta, *_ = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)
+    residual = y - design @ beta
+    centred = y - np.average(y, weights=w)
+    return 1.0 - (w * residual ** 2).sum() / (w * centred ** 2).sum()
+
+
+def test_weighted_drivers_match_weighted_least_squares_and_replicated_rows(simulated):
+    rng = np.random.default_rng(8)
+    data = simulated.head(400).assign(w=rng.integers(1, 4, 400))
+    table = key_drivers(data, drivers=DRIVERS, weights="w", n_resamples=0).set_index("driver").loc[DRIVERS]
+    x, y, w = data[DRIVERS].to_numpy(float), data["score"].to_numpy(float), data["w"].to_numpy(float)
+    k = len(DRIVERS)
+    r2 = {s: _wls_r2(x, y, w, s) for size in range(k + 1) for s in itertools.combinations(range(k), size)}
+    shapley = np.zeros(k)
+    for j in range(k):
+        for s, value in r2.items():
+            if j not in s:
+                weight = math.factorial(len(s)) * math.factorial(k - len(s) - 1) / math.factorial(k)
+                shapley[j] += weight * (r2[tuple(sorted(s + (j,)))] - value)
+    assert table["importance"].to_numpy() == pytest.approx(shapley, abs=1e-10)
+    replicated = key_drivers(data.loc[data.index.repeat(data["w"])], drivers=DRIVERS, n_resamples=0)
+    replicated = replicated.set_index("driver").loc[DRIVERS]
+    for column in ("importance", "importance_share", "correlation"):
+        assert table[column].to_numpy() == pytest.approx(replicated[column].to_numpy(), abs=1e-10)
+    unweighted = key_drivers(data, drivers=DRIVERS, n_resamples=0).set_index("driver").loc[DRIVERS]
+    assert not np.allclose(table["importance"], unweighted["importance"])  # the weights matter
+    boot = key_drivers(data, drivers=DRIVERS, weights="w", n_resamples=200, random_state=3)
+    assert boot.attrs["weights"] == "w" and (boot["low"] <= boot["importance"]).all()
+    with pytest.raises(ValueError, match=r"w: weights must be finite, non-negative numbers; got -1 \(position 2\)"):
+        key_drivers(data.assign(w=data["w"].where(data.index != 2, -1)), drivers=DRIVERS, weights="w")
