@@ -323,15 +323,14 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
         if key.endswith("_column") and value is not None and value not in columns:
             raise ParameterError(f"parameter {key!r}: column {value!r} is not in the data; available columns: "
                                  f"{', '.join(map(str, columns))}")
-    if counted:  # the same checks, made by the engine where the rows are
-        for key, weights in (("score_column", None), ("weights_column", p["weights_column"])):
-            if key == "score_column" or weights is not None:
-                try:
-                    counts(data, score=p["score_column"], weights=weights)
-                except engines.EngineReadError as exc:
-                    raise ParameterError(f"parameter 'data_path': {exc}") from None
-                except (TypeError, ValueError) as exc:
-                    raise ParameterError(f"parameter {key!r}: {exc}") from None
+    if counted:  # the same checks, made by the engine where the rows are, in one pass (answers before weights)
+        try:
+            counts(data, score=p["score_column"], weights=p["weights_column"])
+        except engines.EngineReadError as exc:
+            raise ParameterError(f"parameter 'data_path': {exc}") from None
+        except (TypeError, ValueError) as exc:
+            key = "score_column" if str(exc).startswith(f"column {p['score_column']!r}") else "weights_column"
+            raise ParameterError(f"parameter {key!r}: {exc}") from None
         return p, data
     try:
         codes = score_codes(data[p["score_column"]], column=p["score_column"])

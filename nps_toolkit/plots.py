@@ -39,7 +39,7 @@ from matplotlib.transforms import blended_transform_factory
 from . import _i18n
 from ._validation import as_column_list, check_columns, check_confidence, check_weights, describe_offenders
 from .interpretation import BANDS, interpret
-from .scoring import CATEGORIES, DEFAULT_SCALE, NPSCounts, counts, score_codes
+from .scoring import CATEGORIES, DEFAULT_SCALE, _counts_of_table, counts, score_codes
 from .summary import summarize
 
 __all__ = ["PALETTE", "NEUTRAL", "MUTED", "plot_distribution", "plot_nps", "plot_trend", "plot_comparison",
@@ -231,12 +231,7 @@ def _counted_values(data, score, weights, scale):
     per_value = table[cats].sum(axis=1).to_numpy(float)
     sums = np.zeros(len(scale.values))
     np.add.at(sums, (values[answered] - scale.minimum).astype(np.int64), per_value[answered])
-    kind = float if weights is not None else int
-    total = {c: kind(table[c].sum()) for c in cats}
-    sq = tuple(float(table[c + "_sq"].sum()) for c in cats) if weights is not None else None
-    c = NPSCounts(promoters=total["promoters"], passives=total["passives"], detractors=total["detractors"],
-                  n_missing=int(table["n_missing"].sum()), weights_sq=sq)
-    return sums, c, int(table.loc[answered, ROWS].sum())
+    return sums, _counts_of_table(table, weighted=weights is not None), int(table.loc[answered, ROWS].sum())
 
 
 def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=None, language="en", title=None):

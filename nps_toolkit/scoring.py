@@ -491,13 +491,8 @@ def counts(scores, weights=None, *, scale=None, score="score") -> NPSCounts:
                             f"{type(weights).__name__}")
         from .summary import count_groups
 
-        row = count_groups(scores, score=score, weights=weights, scale=scale).iloc[0]
-        if weights is None:
-            return NPSCounts(promoters=int(row.promoters), passives=int(row.passives), detractors=int(row.detractors),
-                             n_missing=int(row.n_missing))
-        return NPSCounts(promoters=float(row.promoters), passives=float(row.passives),
-                         detractors=float(row.detractors), n_missing=int(row.n_missing),
-                         weights_sq=(float(row.promoters_sq), float(row.passives_sq), float(row.detractors_sq)))
+        table = count_groups(scores, score=score, weights=weights, scale=scale)
+        return _counts_of_table(table, weighted=weights is not None)
     series = _to_series(scores, "score")
     column = str(series.name) if series.name is not None else "score"
     codes = score_codes(series, scale=scale, column=column)
@@ -512,6 +507,26 @@ def counts(scores, weights=None, *, scale=None, score="score") -> NPSCounts:
     sq_det, sq_pas, sq_pro = np.bincount(codes[present], weights=w[present] ** 2, minlength=3)
     return NPSCounts(promoters=float(pro), passives=float(pas), detractors=float(det), n_missing=n_missing,
                      weights_sq=(float(sq_pro), float(sq_pas), float(sq_det)))
+
+
+def _counts_of_table(table: pd.DataFrame, *, weighted: bool) -> NPSCounts:
+    """The totals of a count table (``promoters``, ``passives``, ``detractors``, ``n_missing``, and when
+    weighted the ``*_sq`` sums of squared weights, as :func:`nps_toolkit.count_groups` gives them) as one
+    :class:`NPSCounts`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"promoters": [3, 1], "passives": [1, 0], "detractors": [0, 2], "n_missing": [1, 0]})
+    >>> _counts_of_table(table, weighted=False)
+    NPSCounts(promoters=4, passives=1, detractors=2, n_missing=1, weights_sq=None)
+    """
+    total = table[["promoters", "passives", "detractors", "n_missing"]].sum()
+    if not weighted:
+        return NPSCounts(promoters=int(total["promoters"]), passives=int(total["passives"]),
+                         detractors=int(total["detractors"]), n_missing=int(total["n_missing"]))
+    return NPSCounts(promoters=float(total["promoters"]), passives=float(total["passives"]),
+                     detractors=float(total["detractors"]), n_missing=int(total["n_missing"]),
+                     weights_sq=tuple(float(table[c + "_sq"].sum()) for c in ("promoters", "passives", "detractors")))
 
 
 def nps(scores, weights=None, *, scale=None) -> float:

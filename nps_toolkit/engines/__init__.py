@@ -459,13 +459,15 @@ def _raise_offenders(source, spec: Spec, cell: int, total: int, scale):
 
 # -- rows: what the studies need besides counts ---------------------------------------------------------------------
 def _checked(data, columns, role: str):
+    """The engine module of ``data`` and its opened source, once the ``columns`` are known to be there."""
     engine = engine_of(data)
     if engine is None:
         raise TypeError(f"data must be a path, a DuckDB relation, a Polars or a Spark DataFrame, "
                         f"got {type(data).__name__}")
     module = _module(engine)
-    check_names(module.open(data).columns, list(columns), role)
-    return module
+    source = module.open(data)
+    check_names(source.columns, list(columns), role)
+    return module, source
 
 
 def rows_equal(data, column, value, *, role: str = "column"):
@@ -483,7 +485,8 @@ def rows_equal(data, column, value, *, role: str = "column"):
     >>> counts(rows_equal(rel, "brand", "Aurora")).nps
     100.0
     """
-    return _checked(data, [column], role).rows_equal(data, column, value)
+    module, source = _checked(data, [column], role)
+    return module.rows_equal(source, column, value)
 
 
 def rows_with_text(data, column, *, present: bool = True, role: str = "comments column"):
@@ -498,7 +501,8 @@ def rows_with_text(data, column, *, present: bool = True, role: str = "comments 
     >>> sorted(to_pandas(rows_with_text(rel, "comment", present=False), ["score"])["score"])
     [3, 9]
     """
-    return _checked(data, [column], role).rows_with_text(data, column, present)
+    module, source = _checked(data, [column], role)
+    return module.rows_with_text(source, column, present)
 
 
 def to_pandas(data, columns, *, role: str = "column") -> pd.DataFrame:
@@ -512,7 +516,8 @@ def to_pandas(data, columns, *, role: str = "column") -> pd.DataFrame:
     0     a
     1     b
     """
-    return _checked(data, columns, role).to_pandas(data, list(columns))
+    module, source = _checked(data, columns, role)
+    return module.to_pandas(source, list(columns))
 
 
 def columns(data) -> list:

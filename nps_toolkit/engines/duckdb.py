@@ -422,14 +422,13 @@ def _shared():
 
 
 # -- rows (for the studies: our brand's answers, the commented answers) ------------------------------------------------
-def rows_equal(data, column, value):
+def rows_equal(source: Source, column, value):
     """The rows whose ``column``, read as text, is ``value``: a DuckDB relation, still not read."""
-    return open(data).relation.filter(f"CAST({q(column)} AS VARCHAR) = {lit(str(value))}")
+    return source.relation.filter(f"CAST({q(column)} AS VARCHAR) = {lit(str(value))}")
 
 
-def rows_with_text(data, column, present: bool = True):
+def rows_with_text(source: Source, column, present: bool = True):
     """The rows whose ``column`` holds text other than blanks (``present=False``: the other rows)."""
-    source = open(data)
     if source.kind(column) not in ("text", "category"):  # no text at all: no row is commented
         return source.relation.filter("TRUE" if not present else "FALSE")
     col = q(column)
@@ -437,7 +436,6 @@ def rows_with_text(data, column, present: bool = True):
     return source.relation.filter(condition if present else f"NOT {condition}")
 
 
-def to_pandas(data, columns) -> pd.DataFrame:
+def to_pandas(source: Source, columns) -> pd.DataFrame:
     """The ``columns`` of every row as a pandas DataFrame (for results already made small)."""
-    relation = open(data).relation
-    return _arrow(relation.select(", ".join(q(c) for c in columns))).to_pandas()
+    return _arrow(source.relation.select(", ".join(q(c) for c in columns))).to_pandas()

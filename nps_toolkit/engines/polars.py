@@ -213,16 +213,14 @@ def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interfa
 
 
 # -- rows (for the studies: our brand's answers, the commented answers) ------------------------------------------------
-def rows_equal(data, column, value):
+def rows_equal(source: Source, column, value):
     """The rows whose ``column``, read as text, is ``value``: a LazyFrame, still not collected."""
-    source = open(data)
     pl = source.pl
     return source.frame.filter(pl.col(column).cast(pl.String) == str(value))
 
 
-def rows_with_text(data, column, present: bool = True):
+def rows_with_text(source: Source, column, present: bool = True):
     """The rows whose ``column`` holds text other than blanks (``present=False``: the other rows)."""
-    source = open(data)
     pl = source.pl
     if source.kind(column) not in ("text", "category"):  # no text at all: no row is commented
         return source.frame.filter(pl.lit(not present))
@@ -231,6 +229,6 @@ def rows_with_text(data, column, present: bool = True):
     return source.frame.filter(condition if present else ~condition)
 
 
-def to_pandas(data, columns) -> pd.DataFrame:
+def to_pandas(source: Source, columns) -> pd.DataFrame:
     """The ``columns`` of every row as a pandas DataFrame (for results already made small)."""
-    return _collect(open(data).frame.select(list(columns))).to_pandas()
+    return _collect(source.frame.select(list(columns))).to_pandas()

@@ -237,15 +237,13 @@ def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interfa
 
 
 # -- rows (for the studies: our brand's answers, the commented answers) ------------------------------------------------
-def rows_equal(data, column, value):
+def rows_equal(source: Source, column, value):
     """The rows whose ``column``, read as text, is ``value``: a Spark DataFrame, still not computed."""
-    source = open(data)
     return source.frame.filter(source.F.col(column).cast("string") == str(value))
 
 
-def rows_with_text(data, column, present: bool = True):
+def rows_with_text(source: Source, column, present: bool = True):
     """The rows whose ``column`` holds text other than blanks (``present=False``: the other rows)."""
-    source = open(data)
     F = source.F
     if source.kind(column) not in ("text", "category"):  # no text at all: no row is commented
         return source.frame.filter(F.lit(not present))
@@ -254,9 +252,9 @@ def rows_with_text(data, column, present: bool = True):
     return source.frame.filter(condition if present else ~condition)
 
 
-def to_pandas(data, columns) -> pd.DataFrame:
+def to_pandas(source: Source, columns) -> pd.DataFrame:
     """The ``columns`` of every row as a pandas DataFrame (for results already made small)."""
-    frame = open(data).frame.select(*columns)
+    frame = source.frame.select(*columns)
     if hasattr(frame, "toArrow"):  # Spark 4: through Arrow, without a Python object per row
         return frame.toArrow().to_pandas()
     return frame.toPandas()  # pragma: no cover - older Spark
