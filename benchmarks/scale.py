@@ -383,32 +383,37 @@ def pandas_section(args):
     print(f"  goal <= 1.2x: {'met' if toolkit_pd['best'] <= 1.2 * ref['best'] else 'NOT met'}")
 
 
+def pair_section(args, big, heading: str, baseline: tuple, toolkit: tuple, repeats: int | None = None):
+    """One toolkit task against its baseline, taking turns: ``baseline`` and ``toolkit`` are (task, label)."""
+    print(f"\n{heading}")
+    r = run_tasks([baseline[0], toolkit[0]], big, args.rows, args.repeats if repeats is None else repeats,
+                  args.rounds)
+    print(line(baseline[1], r[baseline[0]]))
+    print(line(toolkit[1], r[toolkit[0]], r[baseline[0]]))
+
+
 def polars_section(args, big):
     """The toolkit on a LazyFrame against a hand-written Polars aggregation."""
-    print(f"\nPolars: summarize(pl.scan_parquet(path)) vs hand-written group_by ({args.rows:,} rows)")
-    r = run_tasks(["hand-polars", "toolkit-polars"], big, args.rows, args.repeats, args.rounds)
-    hand, toolkit_pl = r["hand-polars"], r["toolkit-polars"]
-    print(line("hand group_by(segment).agg(...) streaming", hand))
-    print(line("nt.summarize(LazyFrame)", toolkit_pl, hand))
+    pair_section(args, big, f"Polars: summarize(pl.scan_parquet(path)) vs hand-written group_by ({args.rows:,} rows)",
+                 ("hand-polars", "hand group_by(segment).agg(...) streaming"),
+                 ("toolkit-polars", "nt.summarize(LazyFrame)"))
 
 
 def spark_section(args, big):
     """The toolkit on a Spark DataFrame against a hand-written Spark aggregation."""
-    print(f"\nSpark (local[*]): summarize(spark.read.parquet(path)) vs hand-written groupBy ({args.rows:,} rows;"
-          f" peak includes the JVM)")
-    r = run_tasks(["hand-spark", "toolkit-spark"], big, args.rows, args.repeats, args.rounds)
-    hand, toolkit_sp = r["hand-spark"], r["toolkit-spark"]
-    print(line("hand groupBy(segment).agg(sum(when ...))", hand))
-    print(line("nt.summarize(DataFrame)", toolkit_sp, hand))
+    pair_section(args, big, f"Spark (local[*]): summarize(spark.read.parquet(path)) vs hand-written groupBy "
+                            f"({args.rows:,} rows; peak includes the JVM)",
+                 ("hand-spark", "hand groupBy(segment).agg(sum(when ...))"),
+                 ("toolkit-spark", "nt.summarize(DataFrame)"))
 
 
 def template_section(args, big):
     """A template's study of the big file: counted in DuckDB against loaded into pandas."""
-    print(f"\nA template's study of the Parquet file (benchmark_study: checks, overall, benchmark, segments, "
-          f"distribution; weighted): counted in DuckDB (engine 'auto') vs loaded into pandas ({args.rows:,} rows)")
-    r = run_tasks(["study-pandas", "study-auto"], big, args.rows, 1, args.rounds)
-    print(line("engine 'pandas': read_responses, then pandas", r["study-pandas"]))
-    print(line("engine 'auto': DuckDB where the file is", r["study-auto"], r["study-pandas"]))
+    pair_section(args, big, f"A template's study of the Parquet file (benchmark_study: checks, overall, benchmark, "
+                            f"segments, distribution; weighted): counted in DuckDB (engine 'auto') vs loaded into "
+                            f"pandas ({args.rows:,} rows)",
+                 ("study-pandas", "engine 'pandas': read_responses, then pandas"),
+                 ("study-auto", "engine 'auto': DuckDB where the file is"), repeats=1)
 
 
 def growth_section(args, work, sizes):

@@ -771,12 +771,8 @@ def compare_groups(data: pd.DataFrame, *, score="score", group, reference=None, 
     Parameters
     ----------
     data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
-        One row per respondent. Not modified. Besides a pandas DataFrame:
-        a path or glob of Parquet/CSV files (``"answers/*.parquet"``) or a
-        DuckDB relation, counted by DuckDB; a Polars DataFrame or LazyFrame;
-        a Spark DataFrame. These are counted where they are and only the
-        counts reach pandas (:mod:`nps_toolkit.engines`; install
-        ``nps-toolkit[scale]`` or ``nps-toolkit[spark]``).
+        One row per respondent. Not modified. Anything :func:`summarize`
+        takes: the rows are counted where they are (:mod:`nps_toolkit.engines`).
     score : str
         Column of answers (0-10 by default).
     group : str

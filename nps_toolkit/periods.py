@@ -328,12 +328,8 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     Parameters
     ----------
     data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
-        One row per respondent. Not modified. Besides a pandas DataFrame:
-        a path or glob of Parquet/CSV files (``"answers/*.parquet"``) or a
-        DuckDB relation, counted by DuckDB; a Polars DataFrame or LazyFrame;
-        a Spark DataFrame. These are counted where they are and only the
-        counts reach pandas (:mod:`nps_toolkit.engines`; install
-        ``nps-toolkit[scale]`` or ``nps-toolkit[spark]``).
+        One row per respondent. Not modified. Anything :func:`summarize`
+        takes: the rows are counted where they are (:mod:`nps_toolkit.engines`).
         The engine buckets the dates (see the notes of
         :mod:`nps_toolkit.engines` on dates); :func:`trend` and
         :func:`current_vs_previous` take the same kinds of data.
