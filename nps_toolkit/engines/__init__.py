@@ -333,6 +333,15 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         when weighted) and the row count, in no particular order; the
         caller sorts and totals it (:func:`nps_toolkit.summary.combine_counts`).
 
+    Notes
+    -----
+    Each engine module has ``open(data, text_columns=...)`` giving a
+    ``Source``: ``columns``, ``kind(name)``, ``type_name(name)``,
+    ``count(spec)`` (the rows of every group, period and cell, with sums of
+    weights and squared weights) and ``offenders(spec, cell, limit)`` (the
+    first offending rows as (position, value)); and ``rows_equal``,
+    ``rows_with_text``, ``to_pandas`` taking a ``Source``.
+
     Examples
     --------
     >>> import duckdb

@@ -127,9 +127,8 @@ def _timezone(files: list[str], column) -> str | None:
 class Source:
     """A DuckDB relation to count, with the column kinds (see :mod:`nps_toolkit.engines`).
 
-    ``count(spec)`` returns the rows of every group, period and cell (the long
-    table of :func:`nps_toolkit.engines.count`); ``offenders(spec, cell, limit)``
-    the first offending rows as (position, value).
+    It implements the engine interface described in the notes of
+    :func:`nps_toolkit.engines.count`.
 
     Examples
     --------

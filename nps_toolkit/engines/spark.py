@@ -53,9 +53,8 @@ def _kind(T, dtype) -> str:
 class Source:
     """A Spark DataFrame to count, with the column kinds (see :mod:`nps_toolkit.engines`).
 
-    ``count(spec)`` returns the rows of every group, period and cell (the long
-    table of :func:`nps_toolkit.engines.count`); ``offenders(spec, cell, limit)``
-    the first offending rows as (position, value).
+    It implements the engine interface described in the notes of
+    :func:`nps_toolkit.engines.count`.
 
     Examples
     --------
