@@ -14,13 +14,17 @@ the first and the last date appears, with n = 0 when nobody answered in it.
 
 Dates
 -----
-The date column may hold datetimes, ISO text (``"2024-07-31"``,
-``"2024-07-31T09:15:00+02:00"``), day-first dotted text (``"31.07.2024"``,
-optionally with a time), ``datetime.date`` objects or timezone-aware values.
-Timezone-aware values (and text with a UTC offset) are read on the local
-calendar of their own timezone and the timezone is then dropped: an answer
-given at 23:30 on 31 March in Warsaw belongs to March, wherever it was
-stored. Text that is none of these (including ambiguous ``"01/02/2024"``) is
+The date column may hold datetimes, ``datetime.date`` objects,
+timezone-aware values or date text, read by :func:`nps_toolkit.dates.parse_dates`
+(the one date parser of the package): ISO text (``"2024-07-31"``,
+``"2024-07-31T09:15:00+02:00"``), and day/month/year or month/day/year text
+(``"31.07.2024"``, ``"07/31/2024 1:54:17 PM"``) whose order of day and month
+is taken from the column's own values; a column where every such date reads
+both ways (``"03/01/2024"``) is refused unless ``dayfirst=True`` or
+``dayfirst=False`` says how to read it. Timezone-aware values (and text
+with a UTC offset) are read on the local calendar of their own timezone and
+the timezone is then dropped: an answer given at 23:30 on 31 March in
+Warsaw belongs to March, wherever it was stored. Text that is not a date is
 refused with a ``ValueError`` naming the column and up to five bad values
 with their 0-based positions. Rows with a *missing* date are excluded from
 every period; how many is reported as ``attrs["n_undated"]`` of the tables
@@ -29,7 +33,6 @@ every period; how many is reported as ``attrs["n_undated"]`` of the tables
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import numbers
 from dataclasses import asdict, dataclass
@@ -42,6 +45,7 @@ from ._validation import (as_column_list, check_choice, check_columns, check_con
                           describe_offenders)
 from ._resampling import rng_from
 from .compare import Comparison, _interval_options, compare
+from .dates import parse_dates
 from .intervals import check_method
 from .scoring import NPSCounts, counts, score_codes
 from . import engines
@@ -116,116 +120,7 @@ def _unit(pfreq: str) -> str:
     return _UNIT[pfreq[0]]
 
 
-# -- dates -----------------------------------------------------------------------------------------------------
-_BLANK = ("", "nan", "nat", "none", "null", "na", "n/a")
-_OFFSET = r"(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
-_DAY_FIRST = ("%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
-_DATE_HELP = "dates must be dates or date text (ISO such as '2024-07-31', or day-first '31.07.2024')"
-
-
-def _parse_text(text: pd.Series) -> pd.Series:
-    """Parse distinct, stripped, non-blank date text; NaT where it cannot be read."""
-    text = text.astype(object)
-    try:
-        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        if isinstance(parsed.dtype, pd.DatetimeTZDtype):  # one UTC offset throughout: keep the wall time
-            parsed = parsed.dt.tz_localize(None)
-    except ValueError:  # mixed UTC offsets
-        parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    parsed = parsed.astype("datetime64[us]")
-    for fmt in _DAY_FIRST + (None,):
-        retry = parsed.isna().to_numpy()
-        if not retry.any():
-            break
-        if fmt is None:  # mixed UTC offsets: drop each offset, keeping the local wall time
-            rest = text[retry].str.replace(_OFFSET, r"\1", regex=True)
-            found = pd.to_datetime(rest, format="ISO8601", errors="coerce")
-        else:
-            found = pd.to_datetime(text[retry], format=fmt, errors="coerce")
-        parsed[retry] = found.astype("datetime64[us]").to_numpy()
-    return parsed
-
-
-def _naive(value):
-    """One date-like object as a naive Timestamp on its own local calendar; None if not date-like."""
-    if isinstance(value, pd.Timestamp):
-        return value.tz_localize(None) if value.tz is not None else value
-    if isinstance(value, _dt.datetime):
-        return pd.Timestamp(value.replace(tzinfo=None))
-    if isinstance(value, (_dt.date, np.datetime64)):
-        return pd.Timestamp(value)
-    return None
-
-
-def parse_dates(values, *, column: str = "date") -> pd.Series:
-    """Read a date column as naive datetimes (NaT where the date is missing).
-
-    See the module notes for what is accepted. Timezone-aware values are
-    converted to the local calendar of their timezone and the timezone is
-    dropped. Unreadable values raise ``ValueError`` naming the column and
-    up to five of them with their 0-based positions.
-
-    Examples
-    --------
-    >>> parse_dates(["2024-07-31", "31.12.2024", None, "2024-03-31T23:30:00+02:00"]).tolist()
-    [Timestamp('2024-07-31 00:00:00'), Timestamp('2024-12-31 00:00:00'), NaT, Timestamp('2024-03-31 23:30:00')]
-    >>> parse_dates(["2024-07-31", "yesterday", "01/02/2024"], column="when")
-    Traceback (most recent call last):
-    ...
-    ValueError: column 'when': dates must be dates or date text (ISO such as '2024-07-31', or day-first '31.07.2024'); could not read 'yesterday' (position 1), '01/02/2024' (position 2)
-    """
-    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object))
-    dtype = series.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype):
-        return series.dt.tz_localize(None)
-    if pd.api.types.is_datetime64_dtype(dtype):
-        return series
-    if isinstance(dtype, pd.CategoricalDtype):
-        return parse_dates(series.astype(object), column=column)
-    if isinstance(dtype, pd.PeriodDtype):
-        raise ValueError(f"column {column!r} holds periods, not dates; convert it with .dt.start_time first")
-    raw = series.to_numpy(dtype=object)
-    out = pd.Series(pd.NaT, index=range(len(raw)), dtype="datetime64[us]")
-    kind = pd.api.types.infer_dtype(raw, skipna=True)
-    if kind in ("string", "empty"):
-        is_text = np.fromiter((isinstance(v, str) for v in raw), bool, len(raw))
-        bad = np.zeros(len(raw), bool)
-    else:
-        is_text = np.zeros(len(raw), bool)
-        bad = np.zeros(len(raw), bool)
-        stamps = {}
-        for i, v in enumerate(raw):
-            if isinstance(v, str):
-                is_text[i] = True
-            elif v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
-                continue
-            elif isinstance(v, np.datetime64) and np.isnat(v):
-                continue
-            else:
-                ts = _naive(v)
-                if ts is None:
-                    bad[i] = True
-                else:
-                    stamps[i] = ts
-        if stamps:
-            out.iloc[list(stamps)] = pd.to_datetime(pd.Series(list(stamps.values()), dtype=object)).to_numpy()
-    if is_text.any():
-        pos = np.flatnonzero(is_text)
-        codes, distinct = pd.factorize(pd.Series(raw[pos], dtype=object))  # parse each distinct text once
-        distinct = pd.Series(distinct, dtype=object).str.strip()
-        blank = distinct.str.lower().isin(_BLANK).to_numpy()
-        parsed = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[us]")
-        parsed[~blank] = _parse_text(distinct[~blank]).to_numpy(dtype="datetime64[us]")
-        keep = ~blank[codes]
-        out.iloc[pos[keep]] = parsed[codes[keep]]
-        bad[pos[keep & np.isnat(parsed[codes])]] = True
-    if bad.any():
-        where = np.flatnonzero(bad)
-        raise ValueError(f"column {column!r}: {_DATE_HELP}; could not read "
-                         f"{describe_offenders(list(raw[where]), where)}")
-    out.index = series.index
-    return out
-
+# -- dates: one parser for the whole package (nps_toolkit.dates) -------------------------------------------------
 
 # -- shared period counting --------------------------------------------------------------------------------------
 
@@ -243,7 +138,7 @@ class _Periods:
 
 
 def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, method="adjusted-wald",
-                   random_state=None) -> _Periods:
+                   random_state=None, dayfirst=None) -> _Periods:
     """Count answers per (group, period) in one pass (in pandas or in the engine of ``data``)."""
     by_cols = as_column_list(by)
     engine = engine_of(data)
@@ -261,7 +156,7 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
 
     if engine is None:
         _check_reserved(by_cols)
-        dates = parse_dates(data[date], column=str(date))
+        dates = parse_dates(data[date], column=str(date), dayfirst=dayfirst)
         dated = dates.notna().to_numpy()
         if not dated.any():
             raise ValueError(f"date column {date!r} holds no dates; cannot form periods")
@@ -272,7 +167,7 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
                           weights_column=str(weights))
     else:  # the engine buckets the dates and returns the Period ordinal of each group
         wide = engines.count(data, score=score, by=by_cols, weights=weights, date=date, pfreq=pfreq,
-                             period_key=_PERIOD_KEY, validate=lambda: _check_reserved(by_cols))
+                             period_key=_PERIOD_KEY, validate=lambda: _check_reserved(by_cols), dayfirst=dayfirst)
     keyed = wide[_PERIOD_KEY].notna().to_numpy()
     n_undated = int(wide.loc[~keyed, engines.ROWS].sum())
     ordinals = wide.loc[keyed, _PERIOD_KEY].to_numpy(np.int64)
@@ -322,7 +217,7 @@ def _size(p: _Periods) -> np.ndarray:
 # -- compare_periods -------------------------------------------------------------------------------------------
 def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None, confidence=0.95,
                     method="adjusted-wald", compare_to="previous", min_n=30, weights=None,
-                    random_state=None) -> pd.DataFrame:
+                    random_state=None, dayfirst=None) -> pd.DataFrame:
     """NPS per period (and group), each period compared with the one before.
 
     Parameters
@@ -362,6 +257,11 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     random_state : None, int or numpy Generator
         Seed of the resampling methods (``"bootstrap"``, ``"bayes"``): the
         same seed gives the same table.
+    dayfirst : bool, optional
+        How to read text dates such as ``"03/01/2024"`` when the column's
+        values do not show it (no day above 12); by default the order comes
+        from the values and a column where every date reads both ways is
+        refused (:func:`nps_toolkit.dates.parse_dates`).
 
     Returns
     -------
@@ -397,7 +297,7 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     _check_min_n(min_n)
     rng = rng_from(random_state)  # one stream for every interval and change: reproducible with a seed
     p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, confidence=confidence,
-                       method=method, random_state=rng)
+                       method=method, random_state=rng, dayfirst=dayfirst)
     confidence = float(confidence)
     table = p.table
     n_periods = len(p.labels)
@@ -428,12 +328,13 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
 
 
 def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq="QE", confidence=0.95,
-                        method="adjusted-wald", compare_to="previous", weights=None, random_state=None) -> Comparison:
+                        method="adjusted-wald", compare_to="previous", weights=None, random_state=None,
+                        dayfirst=None) -> Comparison:
     """This period against the last one: the latest period with answers against an earlier one.
 
     Parameters
     ----------
-    data, score, date, freq, confidence, method, weights, random_state
+    data, score, date, freq, confidence, method, weights, random_state, dayfirst
         As in :func:`compare_periods`.
     compare_to : {"previous", "year_ago"}
         ``"previous"``: the latest earlier period *with answers* (normally
@@ -464,7 +365,7 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
     """
     check_choice(compare_to, COMPARE_TO, name="compare_to")
     p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=weights, confidence=confidence,
-                       method=method)
+                       method=method, dayfirst=dayfirst)
     filled = np.flatnonzero(p.table["n"].to_numpy(float) > 0)
     if len(filled) < 2:
         raise ValueError(f"need answers in at least two periods to compare; found {len(filled)} "
@@ -754,7 +655,7 @@ def _wls(x, y, se, confidence):
 
 
 def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None, confidence=0.95, weights=None,
-          min_n=1):
+          min_n=1, dayfirst=None):
     """Linear trend of NPS per period, by precision-weighted least squares.
 
     Each period's NPS ``y_k`` is regressed on its period number ``x_k``
@@ -771,7 +672,7 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
 
     Parameters
     ----------
-    data, score, date, freq, weights
+    data, score, date, freq, weights, dayfirst
         As in :func:`compare_periods`.
     by : str or list of str, optional
         One trend per group (returns a DataFrame).
@@ -808,7 +709,8 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
     """
     confidence = check_confidence(confidence)
     _check_min_n(min_n)
-    p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, confidence=confidence)
+    p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, confidence=confidence,
+                       dayfirst=dayfirst)
     n_periods = len(p.labels)
     x_all = (p.ordinals - p.ordinals[0]).astype(float)
     size = _size(p).reshape(p.groups, n_periods)
@@ -839,7 +741,8 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
 
 
 # -- rolling -------------------------------------------------------------------------------------------------------
-def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=None, min_periods=1):
+def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=None, min_periods=1,
+                dayfirst=None):
     """Rolling NPS over a window of periods or of responses.
 
     Parameters
@@ -859,6 +762,8 @@ def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=
     min_periods : int
         NPS is NaN where the window holds fewer periods *with answers* (with
         ``freq``) or fewer answers (without) than this.
+    dayfirst : bool, optional
+        As in :func:`compare_periods`.
 
     Returns
     -------
@@ -888,7 +793,7 @@ def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=
     if min_periods > window:
         raise ValueError(f"min_periods ({min_periods}) must not exceed window ({window})")
     if freq is not None:
-        p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=None)
+        p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=None, dayfirst=dayfirst)
         pro, det, n = (p.table[c].to_numpy(np.int64) for c in ("promoters", "detractors", "n"))
         sums = {}
         for name, v in (("pro", pro), ("det", det), ("n", n), ("filled", (n > 0).astype(np.int64))):
@@ -904,7 +809,7 @@ def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=
     check_columns(data, [score], role="score column")
     check_columns(data, [date], role="date column")
     codes = score_codes(data[score], column=str(score))
-    dates = parse_dates(data[date], column=str(date))
+    dates = parse_dates(data[date], column=str(date), dayfirst=dayfirst)
     dated = dates.notna().to_numpy()
     use = np.flatnonzero(dated & (codes >= 0))
     order = use[np.argsort(dates.to_numpy()[use], kind="stable")]
