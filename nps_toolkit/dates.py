@@ -238,7 +238,7 @@ def _parse_distinct(text: pd.Series, column: str, dayfirst) -> np.ndarray:
             return values[i], where[i]
 
         # only a value with one field above 12 shows the order (13/13/2024 is no date at all)
-        ambiguous = np.flatnonzero((first <= 12) & (second <= 12))
+        ambiguous = np.flatnonzero((first <= 12) & (second <= 12) & (first != second))  # 03/03: the same either way
         ambiguous = ambiguous[np.argsort(where[ambiguous], kind="stable")]
         day_first = order_from_fields(column, first_over_12=example((first > 12) & (second <= 12)),
                                       second_over_12=example((second > 12) & (first <= 12)),

@@ -9,31 +9,25 @@ regional flavours (``;`` delimiter, decimal comma, Windows-1251 encoding).
 
 :func:`clean_scores` turns such a column into nullable integers (``Int64``),
 missing answers as ``<NA>``, and refuses anything it cannot read without
-guessing. :func:`read_responses` reads CSV/TSV/TXT, Excel and Parquet files
-and cleans the score (and optionally the date) column on the way in.
+guessing. :func:`read_responses` (in :mod:`nps_toolkit.reading`) reads survey
+exports and cleans the score (and date) column on the way in.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as _dt
 import decimal
-import io as _io
-import itertools
 import math
 import numbers
-import os
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ._validation import check_columns, describe_offenders
+from ._validation import describe_offenders
 from .scoring import NPSScale, _check_scale, score_codes
 
-__all__ = ["clean_scores", "read_responses", "NO_ANSWER_TOKENS", "READ_EXTENSIONS", "DATE_FORMATS"]
+__all__ = ["clean_scores", "read_responses", "NO_ANSWER_TOKENS"]
 
 #: Answers that mean "no answer" (compared case-insensitively, after trimming
 #: whitespace, surrounding brackets and a final full stop). They become missing.
@@ -50,23 +44,6 @@ NO_ANSWER_TOKENS = frozenset({
     "nie wiem", "brak odpowiedzi", "trudno powiedzieć", "nie dotyczy", "odmowa odpowiedzi",
     "wolę nie odpowiadać",
 })
-
-#: File extensions :func:`read_responses` understands (compared case-insensitively).
-READ_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet")
-
-#: Text date formats :func:`read_responses` accepts, tried in this order.
-#: ISO 8601 (year first) and day-first with ``.``, ``/`` or ``-`` separators,
-#: each optionally followed by a time. Days and months may have one digit.
-DATE_FORMATS = tuple(
-    [f"%Y-%m-%d{t}" for t in ("", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f", "T%H:%M", "T%H:%M:%S",
-                              "T%H:%M:%S.%f")]
-    + [f"%d{sep}%m{sep}%Y{t}" for sep in (".", "/", "-") for t in ("", " %H:%M", " %H:%M:%S")]
-)
-
-_TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
-_EXCEL_EXTENSIONS = (".xlsx", ".xls")
-_DELIMITERS = ("\t", ";", ",")  # preference order when several fit equally well
-_SNIFF_ROWS = 50
 
 # One number: digits with an optional decimal part (point or comma). ASCII
 # digits only; the sign is only read at the very start of an answer.
@@ -181,10 +158,19 @@ def _originals(series: pd.Series, positions) -> list:
 
 
 def _to_numbers(series: pd.Series, column: str) -> np.ndarray:
-    """Float array of the answers, NaN where missing; refuses what cannot be read."""
+    """Float array of the answers, NaN where missing; refuses what cannot be read.
+
+    Numeric columns are converted in one vectorised step. Text, object and
+    categorical columns are read once per *distinct* value (an answer column
+    holds a few dozen of them, however many rows) and mapped back to the rows
+    with the factorize codes; refusals name the rows holding a bad value.
+    """
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        return _to_numbers(series.astype(object), column)
+        # The categories are the distinct values already; unused categories are never refused.
+        cat = series.array
+        return _from_distinct(series, cat.categories.to_numpy(dtype=object), np.asarray(cat.codes, dtype=np.intp),
+                              column)
     if pd.api.types.is_bool_dtype(dtype):
         pos = np.flatnonzero(series.notna().to_numpy())
         raise TypeError(f"column {column!r}: answers must be numbers or text, got booleans: "
@@ -192,7 +178,8 @@ def _to_numbers(series: pd.Series, column: str) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
         return series.to_numpy(dtype=float, na_value=np.nan)
     if pd.api.types.is_string_dtype(dtype) and dtype != object:
-        return _parse_text(series, column, np.arange(len(series)))
+        codes, uniques = pd.factorize(series.array)  # str / string[pyarrow]: hashed in C, missing -> -1
+        return _from_text(pd.Series(uniques), np.asarray(codes, dtype=np.intp), column)
     if dtype != object:
         raise TypeError(f"column {column!r}: answers must be numbers or text, got {dtype} values")
     raw = series.to_numpy(dtype=object)
@@ -203,27 +190,91 @@ def _to_numbers(series: pd.Series, column: str) -> np.ndarray:
         try:
             return pd.to_numeric(pd.Series(raw)).to_numpy(dtype=float, na_value=np.nan)
         except (OverflowError, TypeError, ValueError):
-            pass  # e.g. integers too large for a float: sorted out one by one below
-    if kind == "string":
-        return _parse_text(pd.Series(raw, dtype="str"), column, np.arange(len(raw)))
-    # Mixed content (e.g. Excel cells holding numbers and labelled text): sort by type.
-    missing = pd.isna(pd.Series(raw)).to_numpy()
-    is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in raw), bool, len(raw))
-    is_text = np.fromiter((isinstance(v, str) for v in raw), bool, len(raw))
-    is_number = np.fromiter((isinstance(v, (numbers.Real, decimal.Decimal)) for v in raw), bool, len(raw))
+            pass  # e.g. integers too large for a float: sorted out value by value below
+    if kind == "string":  # text and missing values only
+        codes, uniques = pd.factorize(raw)
+        return _from_text(pd.Series(uniques, dtype="str"), np.asarray(codes, dtype=np.intp), column)
+    # Mixed content (e.g. Excel cells holding numbers and labelled text): sort the distinct values by type.
+    codes, uniques = _factorize_by_type(raw)
+    return _from_distinct(series, uniques, codes, column)
+
+
+def _factorize_by_type(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 where missing) and one representative per distinct (value, type) of an object array.
+
+    Equal values of different types stay apart (``True == 1 == 1.0``, but a
+    boolean is refused and a number is not).
+    """
+    try:
+        codes, uniques = pd.factorize(raw)
+    except TypeError:  # unhashable answers (e.g. lists): every row stands for itself
+        return np.arange(len(raw), dtype=np.intp), raw
+    codes = np.asarray(codes, dtype=np.intp)
+    rows = np.flatnonzero(codes >= 0)
+    type_codes, types = pd.factorize(np.fromiter(map(type, raw[rows]), dtype=object, count=len(rows)))
+    if len(types) <= 1:
+        return codes, np.asarray(uniques, dtype=object)
+    pair_codes, _ = pd.factorize(codes[rows].astype(np.int64) * len(types) + type_codes)
+    first = np.unique(pair_codes, return_index=True)[1]  # first row of each (value, type)
+    out = np.full(len(raw), -1, dtype=np.intp)
+    out[rows] = pair_codes
+    return out, raw[rows[first]]
+
+
+def _from_distinct(series: pd.Series, uniques: np.ndarray, codes: np.ndarray, column: str) -> np.ndarray:
+    """Per-row floats from distinct values of any type (``codes``: one per row, -1 where missing)."""
+    n = len(uniques)
+    missing = np.asarray(pd.isna(uniques), dtype=bool)
+    is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in uniques), bool, n)
+    is_text = np.fromiter((isinstance(v, str) for v in uniques), bool, n)
+    is_number = np.fromiter((isinstance(v, (numbers.Real, decimal.Decimal)) for v in uniques), bool, n)
     is_number &= ~is_bool & ~missing
     other = ~(missing | is_bool | is_text | is_number)
     for mask, what in ((is_bool, "booleans"), (other, "values that are neither numbers nor text")):
-        if mask.any():
-            pos = np.flatnonzero(mask)
+        rows = _rows_with(mask, codes)
+        if rows.any():
+            pos = np.flatnonzero(rows)
             raise TypeError(f"column {column!r}: answers must be numbers or text, got {what}: "
                             f"{describe_offenders(_originals(series, pos), pos)}")
-    out = np.full(len(raw), np.nan)
-    out[is_number] = [_as_float(v) for v in raw[is_number]]
-    if is_text.any():
-        pos = np.flatnonzero(is_text)
-        out[pos] = _parse_text(pd.Series(raw[pos], dtype="str"), column, pos)
-    return out
+    out = np.full(n, np.nan)
+    out[is_number] = [_as_float(v) for v in uniques[is_number]]
+    text = np.flatnonzero(is_text)
+    if text.size:
+        shown = pd.Series(uniques[text], dtype="str")
+        values, bad = _read_text(shown)
+        if bad.any():
+            bad_all = np.zeros(n, dtype=bool)
+            bad_all[text] = bad
+            shown_all = np.full(n, None, dtype=object)
+            shown_all[text] = shown.tolist()
+            _refuse_text(shown_all, bad_all, codes, column)
+        out[text] = values
+    return np.append(out, np.nan)[codes]
+
+
+def _from_text(text: pd.Series, codes: np.ndarray, column: str) -> np.ndarray:
+    """Per-row floats from distinct strings ``text`` (``codes``: one per row, -1 where missing)."""
+    values, bad = _read_text(text)
+    if bad.any():
+        shown = np.empty(len(text), dtype=object)
+        shown[:] = text.tolist()
+        _refuse_text(shown, bad, codes, column)
+    return np.append(values, np.nan)[codes]
+
+
+def _rows_with(mask: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Row mask from a mask over the distinct values (rows with code -1 are not selected)."""
+    return np.append(mask, False)[codes]
+
+
+def _refuse_text(shown: np.ndarray, bad: np.ndarray, codes: np.ndarray, column: str) -> None:
+    """Raise for the rows holding a distinct value marked ``bad`` (if any row does)."""
+    rows = _rows_with(bad, codes)
+    if not rows.any():  # only unused categories are bad
+        return
+    where = np.flatnonzero(rows)
+    raise ValueError(f"column {column!r}: cannot read a score from {describe_offenders(shown[codes[where]], where)}; "
+                     f"allowed: {_ALLOWED_TEXT}")
 
 
 def _as_float(value) -> float:
@@ -248,11 +299,8 @@ def _text_to_float(text: pd.Series) -> pd.Series:
             .astype(float))
 
 
-def _parse_text(text: pd.Series, column: str, positions: np.ndarray) -> np.ndarray:
-    """Read a score from each string of ``text`` (NaN where missing).
-
-    ``positions`` are the rows of ``text`` in the caller's data, for messages.
-    """
+def _read_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Read a score from each string of ``text``: floats (NaN where missing) and a mask of unreadable ones."""
     text = text.reset_index(drop=True)
     norm = _normalise(text)
     missing = (text.isna() | _no_answer_key(norm).isin(NO_ANSWER_TOKENS)).to_numpy()
@@ -268,239 +316,8 @@ def _parse_text(text: pd.Series, column: str, positions: np.ndarray) -> np.ndarr
         distinct = np.zeros(len(text), dtype=int)
     readable = value.notna().to_numpy() & (distinct == 1)
     bad = ~missing & ~readable
-    if bad.any():
-        where = np.flatnonzero(bad)
-        shown = text.iloc[where].tolist()
-        raise ValueError(f"column {column!r}: cannot read a score from {describe_offenders(shown, positions[where])}; "
-                         f"allowed: {_ALLOWED_TEXT}")
-    return np.where(missing, np.nan, value.to_numpy(dtype=float, na_value=np.nan))
+    return np.where(missing | bad, np.nan, value.to_numpy(dtype=float, na_value=np.nan)), bad
 
 
-# ---------------------------------------------------------------------------
-# read_responses
-# ---------------------------------------------------------------------------
-
-def read_responses(path, *, score="score", date=None, sheet=None, encoding: str | None = None,
-                   scale: NPSScale | None = None, **read_kwargs) -> pd.DataFrame:
-    """Read a survey export and clean its score (and date) column.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        A ``.csv``, ``.tsv`` or ``.txt`` text file, an Excel workbook
-        (``.xlsx``; old binary ``.xls`` needs the optional ``python-calamine``
-        package, or ``xlrd`` with pandas < 3) or a
-        ``.parquet`` file. Extensions are matched case-insensitively.
-    score : str, default "score"
-        Column of 0-10 answers; cleaned with :func:`clean_scores` into ``Int64``.
-    date : str, optional
-        Column of response dates, parsed to datetimes. Accepted: date cells
-        and timestamps as they are, and text in ISO 8601 (``2024-12-31``,
-        ``2024-12-31 14:05``, ``2024-12-31T14:05:09``) or day first with
-        ``.``, ``/`` or ``-`` (``31.12.2024``, ``31/12/2024``, ``1.2.2024``,
-        optionally followed by ``14:05`` or ``14:05:09``), as Russian and
-        Polish exports write them; see :data:`DATE_FORMATS`. Slashed dates
-        are always read day first (``01/02/2024`` is 1 February); two-digit
-        years, month names and month-first dates are refused. Blank cells
-        become ``NaT``.
-    sheet : str or int, optional
-        Excel only: sheet name or 0-based index; the first sheet by default.
-    encoding : str, optional
-        Text files only. By default UTF-8 (with or without a byte-order
-        mark) is tried, then Windows-1251 (Russian Excel's "CSV") or Windows-1250 (Polish Excel's,
-        told apart by the letters they give); UTF-16
-        files with a byte-order mark (Excel's "Unicode text") are recognised.
-        Pass e.g. ``encoding="latin-1"`` for Western European Excel exports.
-    scale : NPSScale, optional
-        Answer scale for the score column; the standard 0-10 by default.
-    **read_kwargs
-        Passed on to :func:`pandas.read_csv`, :func:`pandas.read_excel` or
-        :func:`pandas.read_parquet`. For text files the delimiter (``,``,
-        ``;`` or tab) is taken from an Excel ``sep=;`` first line or
-        detected from the first rows unless ``sep`` is given, and ``;``
-        files are read with a decimal comma unless ``decimal`` is given.
-
-    Returns
-    -------
-    DataFrame
-        The file's columns, with the score column as ``Int64`` (missing
-        answers ``<NA>``) and the date column, if named, as datetimes.
-
-    Raises
-    ------
-    FileNotFoundError
-        ``path`` does not exist.
-    ValueError
-        Unknown extension; unknown sheet; a score :func:`clean_scores`
-        refuses; a date that does not parse (naming the column, up to five
-        bad values and their 0-based positions).
-    KeyError
-        The score or date column is missing (the message lists the columns).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "export.csv").write_text(
-    ...     "date;score;spend\\n31.12.2024;10 - Extremely likely;12,5\\n01.01.2025;не знаю;3\\n",
-    ...     encoding="utf-8-sig")
-    >>> data = read_responses(folder / "export.csv", date="date")
-    >>> data
-            date  score  spend
-    0 2024-12-31     10   12.5
-    1 2025-01-01   <NA>    3.0
-    >>> data["score"].dtype
-    Int64Dtype()
-    """
-    path = Path(os.fspath(path))
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise FileNotFoundError(f"no such file: {str(path)!r}")
-    if path.is_dir():
-        raise IsADirectoryError(f"{str(path)!r} is a folder; give the path of a response file")
-    if suffix not in READ_EXTENSIONS:
-        raise ValueError(f"cannot read {path.name!r}: unknown file extension {path.suffix!r}; "
-                         f"allowed: {' '.join(READ_EXTENSIONS)}")
-    if sheet is not None and suffix not in _EXCEL_EXTENSIONS:
-        raise ValueError(f"sheet= applies to Excel files only (.xlsx .xls), not {path.name!r}")
-    if encoding is not None and suffix not in _TEXT_EXTENSIONS:
-        raise ValueError(f"encoding= applies to text files only (.csv .tsv .txt), not {path.name!r}")
-
-    if suffix in _TEXT_EXTENSIONS:
-        data = _read_text(path, suffix, encoding, read_kwargs)
-    elif suffix in _EXCEL_EXTENSIONS:
-        data = _read_excel(path, sheet, read_kwargs)
-    else:
-        data = pd.read_parquet(path, **read_kwargs)
-
-    check_columns(data, score, role="score column")
-    if date is not None:
-        check_columns(data, date, role="date column")
-    data[score] = clean_scores(data[score], scale=scale, column=str(score))
-    if date is not None:
-        data[date] = _parse_dates(data[date], str(date))
-    return data
-
-
-_WORD = re.compile(r"[^\W\d_]+")
-_LATIN = re.compile(r"[A-Za-z]")
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-
-
-def _decode(raw: bytes, encoding: str | None) -> str:
-    if encoding is not None:
-        return raw.decode(encoding)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    # A Windows code page: Russian Excel saves cp1251, Polish Excel cp1250. Read as cp1251, Polish
-    # letters (ą ę ł ś ż ...) turn into Cyrillic ones inside Latin words ("Dziкujк"): when words mixing
-    # the two alphabets outnumber purely Cyrillic words, the file is cp1250.
-    text = raw.decode("cp1251")
-    words = _WORD.findall(text)
-    mixed = sum(1 for w in words if _LATIN.search(w) and _CYRILLIC.search(w))
-    cyrillic = sum(1 for w in words if _CYRILLIC.search(w) and not _LATIN.search(w))
-    return raw.decode("cp1250", errors="replace") if mixed > cyrillic else text
-
-
-def _detect_delimiter(text: str) -> str:
-    """The delimiter (tab, ``;`` or ``,``) that splits the first rows into equal, widest rows."""
-    best, best_key = ",", None
-    for rank, delim in enumerate(_DELIMITERS):
-        rows = [r for r in itertools.islice(csv.reader(_io.StringIO(text), delimiter=delim), _SNIFF_ROWS) if r]
-        if not rows:
-            continue
-        widths = [len(r) for r in rows]
-        header = widths[0]
-        if header < 2:
-            continue
-        consistent = min(widths) == max(widths)
-        share = sum(w == header for w in widths) / len(widths)
-        key = (consistent, share, header, -rank)
-        if best_key is None or key > best_key:
-            best, best_key = delim, key
-    return best
-
-
-def _read_text(path: Path, suffix: str, encoding: str | None, read_kwargs: dict) -> pd.DataFrame:
-    text = _decode(path.read_bytes(), encoding)
-    kwargs = dict(read_kwargs)
-    first, _, rest = text.partition("\n")
-    hint = first.strip()
-    if len(hint) == 5 and hint.lower().startswith("sep="):  # Excel's "sep=;" first line
-        text = rest
-        kwargs.setdefault("sep", hint[4])
-    if "sep" not in kwargs and "delimiter" not in kwargs:
-        kwargs["sep"] = "\t" if suffix == ".tsv" else _detect_delimiter(text)
-    delim = kwargs.get("sep", kwargs.get("delimiter"))
-    if delim == ";" and "decimal" not in kwargs:
-        kwargs["decimal"] = ","
-    return pd.read_csv(_io.StringIO(text), **kwargs)
-
-
-def _read_excel(path: Path, sheet, read_kwargs: dict) -> pd.DataFrame:
-    if isinstance(sheet, bool) or not (sheet is None or isinstance(sheet, (str, numbers.Integral))):
-        raise TypeError(f"sheet must be a sheet name or a 0-based index, got {sheet!r}")
-    try:
-        book = pd.ExcelFile(path)
-    except ImportError as exc:
-        raise ImportError(f"old binary .xls files need an optional reader package (python-calamine, or xlrd "
-                          f"with older pandas): {exc}; or save {path.name!r} as .xlsx") from exc
-    with book:
-        names = book.sheet_names
-        if sheet is None:
-            sheet = 0
-        if isinstance(sheet, str):
-            if sheet not in names:
-                raise ValueError(f"{path.name!r} has no sheet {sheet!r}; sheets: "
-                                 f"{', '.join(repr(n) for n in names)}")
-        elif not 0 <= int(sheet) < len(names):
-            raise ValueError(f"{path.name!r} has {len(names)} sheet(s), no sheet index {int(sheet)}; "
-                             f"sheets: {', '.join(repr(n) for n in names)}")
-        else:
-            sheet = int(sheet)
-        return pd.read_excel(book, sheet_name=sheet, **read_kwargs)
-
-
-def _parse_dates(series: pd.Series, column: str) -> pd.Series:
-    """Dates from date cells, timestamps and ISO or day-first text; refuses the rest."""
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return series
-    raw = series.to_numpy(dtype=object)
-    n = len(raw)
-    missing = pd.isna(pd.Series(raw)).to_numpy()
-    is_text = np.fromiter((isinstance(v, str) for v in raw), bool, n) & ~missing
-    is_date = np.fromiter((isinstance(v, (_dt.date, np.datetime64)) for v in raw), bool, n) & ~missing
-    out = pd.Series(pd.NaT, index=pd.RangeIndex(n), dtype="datetime64[us]")
-    parsed = missing.copy()
-    if is_date.any():
-        pos = np.flatnonzero(is_date)
-        out.iloc[pos] = pd.to_datetime(pd.Series(raw[pos]), errors="coerce").to_numpy()
-        parsed[pos] = True
-    if is_text.any():
-        pos = np.flatnonzero(is_text)
-        text = _normalise(pd.Series(raw[pos], dtype="str"))
-        blank = (text == "").to_numpy()
-        parsed[pos[blank]] = True
-        todo = ~blank
-        for fmt in DATE_FORMATS:
-            if not todo.any():
-                break
-            got = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-            ok = got.notna().to_numpy()
-            rows = np.flatnonzero(todo)[ok]
-            out.iloc[pos[rows]] = got.to_numpy()[ok]
-            parsed[pos[rows]] = True
-            todo[rows] = False
-    bad = ~parsed
-    if bad.any():
-        where = np.flatnonzero(bad)
-        raise ValueError(f"column {column!r}: cannot read a date from {describe_offenders(_originals(series, where), where)}; "
-                         f"allowed: ISO dates (2024-12-31, 2024-12-31 14:05) or day-first dates "
-                         f"(31.12.2024, 31/12/2024), optionally with a time, or blank")
-    out.index = series.index
-    out.name = series.name
-    return out
+# read_responses lives in nps_toolkit.reading (it imports clean_scores from here)
+from .reading import read_responses  # noqa: E402

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nps_toolkit.dates import AmbiguousDatesError
 from nps_toolkit.io import NO_ANSWER_TOKENS, clean_scores, read_responses
 from nps_toolkit.scoring import NPSScale
 
@@ -379,14 +380,18 @@ def test_russian_csv_encoding_override(data_dir):
     path = data_dir / "responses_ru_cp1251.csv"
     data = read_responses(path, score="Оценка", encoding="cp1251")
     assert as_list(data["Оценка"]) == [10, 9, 0, 7, None, 8, 9, None, 10, None, 3, 8]
-    with pytest.raises(UnicodeDecodeError):
+    with pytest.raises(ValueError, match=r"cannot read 'responses_ru_cp1251.csv' as utf-8: byte b'\\xc4' at offset 3"):
         read_responses(path, score="Оценка", encoding="utf-8")
 
 
 def test_polish_csv_utf8_bom(data_dir):
     path = data_dir / "responses_pl_utf8bom.csv"
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
-    data = read_responses(path, score="ocena", date="data")
+    # every date (2-10 January) reads both ways: refused, and read day first when told
+    with pytest.raises(AmbiguousDatesError, match=r"column 'data': .*'02.01.2025' \(position 0\) is 2 January or 1 "
+                                                  r"February; pass dayfirst=True"):
+        read_responses(path, score="ocena", date="data")
+    data = read_responses(path, score="ocena", date="data", dayfirst=True)
     assert list(data.columns) == ["id", "data", "ocena", "kwota", "komentarz"]  # no BOM in 'id'
     assert as_list(data["ocena"]) == [10, 9, 0, None, 6, 8, None, 10, 9, 7]
     assert tally(data["ocena"]) == {"n": 10, "missing": 2, "promoters": 4, "passives": 2, "detractors": 2}
@@ -444,8 +449,10 @@ def test_xlsx_second_sheet(data_dir, sheet):
 
 
 def test_xlsx_default_is_first_sheet(data_dir):
-    with pytest.raises(KeyError) as err:
+    with pytest.raises(ValueError, match=r"'responses.xlsx': no column asks about recommending.*pass score="):
         read_responses(data_dir / "responses.xlsx")
+    with pytest.raises(KeyError) as err:
+        read_responses(data_dir / "responses.xlsx", score="score")
     msg = str(err.value)
     assert "'score'" in msg and "Customer survey, March 2025" in msg
 
@@ -563,15 +570,19 @@ def test_read_kwargs_passed_on(tmp_path):
 ])
 def test_date_formats(tmp_path, text, expected):
     path = write(tmp_path, "d.csv", f"date,score\n{text},10\n,5\n")
-    data = read_responses(path, date="date")
+    data = read_responses(path, date="date", dayfirst=True)
     assert data["date"].iloc[0] == pd.Timestamp(expected)
     assert pd.isna(data["date"].iloc[1])
 
 
 def test_bad_dates_refused_with_positions(tmp_path):
     path = write(tmp_path, "d.csv", "when;score\n31.12.2024;1\n12/31/2024;2\n;3\nyesterday;4\n2024-02-30;5\n")
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(AmbiguousDatesError) as err:  # one column written day first and month first
         read_responses(path, date="when")
+    msg = str(err.value)
+    assert "'when'" in msg and "('31.12.2024', position 0)" in msg and "('12/31/2024', position 1)" in msg
+    with pytest.raises(ValueError) as err:  # read day first, the rest are not dates
+        read_responses(path, date="when", dayfirst=True)
     msg = str(err.value)
     assert "'when'" in msg
     assert "'12/31/2024' (position 1)" in msg

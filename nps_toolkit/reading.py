@@ -1,0 +1,688 @@
+"""Reading survey exports: any platform's file to one row per response, columns found, never guessed.
+
+:func:`read_responses` reads CSV/TSV/TXT, Excel, Parquet, SPSS (``.sav``,
+``.zsav``) and Stata (``.dta``) files, recognises the survey platform's
+layout from the file itself (:mod:`nps_toolkit.layouts`: Qualtrics,
+SurveyMonkey, Google Forms, Typeform), finds the score and date columns
+when they are not given, cleans the score with
+:func:`nps_toolkit.clean_scores` and parses dates with
+:func:`nps_toolkit.dates.parse_dates` (day/month order from the values).
+What it found is recorded in ``data.attrs["nps_toolkit"]``:
+:func:`describe_reading` turns that into the sentence the reports' methods
+note prints. :func:`inspect_file` is what ``nps-toolkit inspect FILE`` shows.
+"""
+
+from __future__ import annotations
+
+import io as _io
+import csv
+import numbers
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _textfiles, layouts as _layouts
+from ._validation import check_choice, check_columns
+from .dates import ISO_DATE, NUMERIC_DATE, OFFSET, AmbiguousDatesError, parse_dates
+from .io import clean_scores
+from .scoring import NPSScale, _check_scale
+
+__all__ = ["read_responses", "inspect_file", "describe_reading", "find_score_column", "READ_EXTENSIONS",
+           "ReadInfo"]
+
+#: File extensions :func:`read_responses` understands (compared case-insensitively).
+READ_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet", ".sav", ".zsav", ".dta")
+
+_TEXT = (".csv", ".tsv", ".txt")
+_EXCEL = (".xlsx", ".xls")
+_STATS = (".sav", ".zsav", ".dta")
+_HEAD_ROWS = 3
+
+#: Header words that ask about recommending (en, ru, pl), compared on lower-case text.
+RECOMMEND_WORDS = ("recommend", "net promoter", "nps", "рекоменд", "посовет", "полец", "polec", "rekomend")
+#: Column names that hold a score without asking (the bundled sample, hand-made files).
+SCORE_NAMES = ("score", "nps", "nps_score", "nps score", "ltr", "likelihood to recommend", "оценка", "ocena")
+#: Column names of respondents (for ``dedupe``), in order of preference.
+ID_NAMES = ("respondent_id", "respondent id", "customer_id", "customer id", "client_id", "user_id", "externalreference",
+            "external reference", "recipientemail", "email", "email address", "e-mail", "id")
+
+ReadInfo = dict  # the attrs["nps_toolkit"] record (a plain dict, so that it survives pandas operations)
+
+
+# ---------------------------------------------------------------------------
+# reading the table
+# ---------------------------------------------------------------------------
+
+def _suffix(path: Path) -> str:
+    return path.suffix.lower()
+
+
+def _read_text(path: Path, encoding, read_kwargs, layout):
+    name = path.name
+    raw = path.read_bytes()
+    table = _textfiles.decode(raw, name, encoding)
+    kwargs = dict(read_kwargs)
+    text = table.text
+    if "sep" in kwargs or "delimiter" in kwargs:
+        delim = kwargs.pop("sep", kwargs.pop("delimiter", None))
+    else:
+        text, delim = _textfiles.sniff(text, name, _suffix(path))
+    head = _head_rows(text, delim)
+    found = _forced(layout, head)
+    skip = _layouts.header_rows(found, head)
+    if skip > len(head):
+        raise _textfiles.FileError(f"cannot read {name!r}: the {found} layout has {skip} header rows, the file "
+                                   f"has {len(head)} rows")
+    names, labels = _layouts.column_names(found, head[:skip], f"cannot read {name!r}")
+    _textfiles.check_widths(text, delim, name)
+    if delim == ";" and "decimal" not in kwargs:
+        kwargs["decimal"] = ","
+    if delim is None:  # one column: no delimiter splits it (a decimal comma stays in the value)
+        kwargs.setdefault("sep", "\x1f")
+        if "," in text and "decimal" not in kwargs:
+            kwargs["decimal"] = ","
+    else:
+        kwargs["sep"] = delim
+    kwargs.setdefault("keep_default_na", True)
+    try:
+        data = pd.read_csv(_io.StringIO(text), header=None, skiprows=skip, names=names, **kwargs)
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise _textfiles.FileError(f"cannot read {name!r}: {exc}") from None
+    except pd.errors.EmptyDataError:
+        data = pd.DataFrame(columns=names)
+    info = {"encoding": table.encoding, "delimiter": {"\t": "tab", None: "none (one column)"}.get(delim, delim)}
+    return data, found, labels, head, info
+
+
+def _forced(layout, head):
+    """The platform layout: recognised from the first rows, or the one the caller named (None: a plain table)."""
+    if layout is None:
+        return _layouts.recognise(head)
+    return None if layout in ("csv", "excel", "parquet", "spss", "stata") else layout
+
+
+def _head_rows(text: str, delim) -> list[list[str]]:
+    head = text[:1 << 16]
+    reader = csv.reader(_io.StringIO(head), delimiter=delim or "\x1f")
+    rows = []
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+            if len(rows) >= _HEAD_ROWS:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _read_excel(path: Path, sheet, read_kwargs, layout):
+    if isinstance(sheet, bool) or not (sheet is None or isinstance(sheet, (str, numbers.Integral))):
+        raise TypeError(f"sheet must be a sheet name or a 0-based index, got {sheet!r}")
+    name = path.name
+    if _suffix(path) == ".xlsx" and not zipfile.is_zipfile(path):
+        with open(path, "rb") as fh:
+            start = fh.read(8)
+        if not start:
+            raise _textfiles.FileError(f"cannot read {name!r}: the file is empty")
+        what = "an old binary .xls workbook" if start.startswith(b"\xd0\xcf\x11\xe0") else "not an Excel workbook"
+        raise _textfiles.FileError(f"cannot read {name!r}: it is named .xlsx but is {what} (an .xlsx file is a zip "
+                                   f"archive); save it from Excel as .xlsx, or as CSV")
+    try:
+        book = pd.ExcelFile(path)
+    except ImportError as exc:
+        raise ImportError(f"old binary .xls files need an optional reader package (python-calamine, or xlrd "
+                          f"with older pandas): {exc}; or save {name!r} as .xlsx") from exc
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _textfiles.FileError(f"cannot read {name!r}: it is not a readable Excel workbook ({exc}); save it "
+                                   f"again from Excel as .xlsx, or as CSV") from None
+    with book:
+        names = book.sheet_names
+        if sheet is None:
+            sheet = 0
+        if isinstance(sheet, str):
+            if sheet not in names:
+                raise ValueError(f"{name!r} has no sheet {sheet!r}; sheets: {', '.join(repr(n) for n in names)}")
+        elif not 0 <= int(sheet) < len(names):
+            raise ValueError(f"{name!r} has {len(names)} sheet(s), no sheet index {int(sheet)}; "
+                             f"sheets: {', '.join(repr(n) for n in names)}")
+        else:
+            sheet = int(sheet)
+        raw = pd.read_excel(book, sheet_name=sheet, header=None, **read_kwargs)
+    if raw.empty:
+        raise _textfiles.FileError(f"cannot read {name!r}: sheet {sheet!r} is empty")
+    head = [[("" if pd.isna(v) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
+             for v in raw.iloc[i].tolist()] for i in range(min(_HEAD_ROWS, len(raw)))]
+    found = _forced(layout, head)
+    skip = _layouts.header_rows(found, head)
+    names, labels = _layouts.column_names(found, head[:skip], f"cannot read {name!r}")
+    data = raw.iloc[skip:].reset_index(drop=True)
+    data.columns = names
+    data = data.infer_objects()
+    return data, found, labels, head, {"sheet": sheet}
+
+
+def _read_stats(path: Path, read_kwargs, scale: NPSScale):
+    """SPSS/Stata through pyreadstat: value labels applied, user-missing codes missing, labelled scores by label."""
+    import pyreadstat
+
+    name = path.name
+    reader = pyreadstat.read_dta if _suffix(path) == ".dta" else pyreadstat.read_sav
+    try:
+        data, meta = reader(str(path), **read_kwargs)
+    except Exception as exc:  # pyreadstat raises its own ReadstatError/PyreadstatError for damaged files
+        raise _textfiles.FileError(f"cannot read {name!r}: it is not a readable "
+                                   f"{'Stata' if _suffix(path) == '.dta' else 'SPSS'} file ({exc})") from None
+    labels = {c: (meta.column_names_to_labels or {}).get(c) or c for c in data.columns}
+    value_labels = meta.variable_value_labels or {}
+    coded = {}
+    for col, mapping in value_labels.items():
+        if col not in data.columns or not mapping:
+            continue
+        as_score = _labelled_scores(data[col], mapping, scale)
+        if as_score is not None:
+            data[col] = as_score
+            coded[col] = "labels"
+            continue
+        values = data[col]
+        mapped = values.map(lambda v, m=mapping: m.get(v, m.get(int(v)) if isinstance(v, float) and
+                                                       float(v).is_integer() else None) if pd.notna(v) else None)
+        data[col] = mapped.where(mapped.notna(), values.where(values.isna(), values.astype(object)))
+        if data[col].map(lambda v: isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v))).all():
+            data[col] = data[col].astype(object)
+    info = {"variables": len(data.columns), "value_labels": sorted(value_labels),
+            "scores_from_labels": sorted(coded)}
+    return data, labels, info
+
+
+def _labelled_scores(values: pd.Series, mapping: dict, scale: NPSScale):
+    """A coded score whose labels name the answers ("0 - Not at all likely" ... "10"): the answers, else None."""
+    try:
+        read = clean_scores(pd.Series([str(v) for v in mapping.values()]), scale=scale, column="labels")
+    except (TypeError, ValueError):
+        return None
+    by_code = {k: v for k, v in zip(mapping.keys(), read.tolist()) if v is not pd.NA}
+    if len(by_code) < len(scale.values) - 1:
+        return None  # not the labels of a score (a few labelled codes such as 99 "Don't know" aside)
+    out = values.map(lambda v: by_code.get(v, by_code.get(int(v)) if isinstance(v, float) and
+                                           float(v).is_integer() else None) if pd.notna(v) else None)
+    unlabelled = values.notna() & out.isna()
+    if unlabelled.any():
+        return None
+    return pd.array(out.tolist(), dtype="Int64")
+
+
+# ---------------------------------------------------------------------------
+# finding columns
+# ---------------------------------------------------------------------------
+
+def _asks_to_recommend(text) -> bool:
+    t = str(text).lower()
+    return any(w in t for w in RECOMMEND_WORDS)
+
+
+def _is_score(values: pd.Series, scale: NPSScale) -> bool:
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return False
+    try:
+        got = clean_scores(values, scale=scale, column="x")
+    except (TypeError, ValueError):
+        return False
+    return bool(got.notna().any())
+
+
+def find_score_column(data: pd.DataFrame, labels: dict | None = None, *, prefer=(), scale=None,
+                      where: str = "the data") -> str:
+    """The column of 0-10 answers to "How likely are you to recommend ...?".
+
+    Candidates, in turn: the platform's NPS question(s) (``prefer``); columns
+    whose header or question text asks about recommending (en, ru, pl) and
+    whose values are 0-10; columns named like a score (``score``, ``nps``,
+    ``ltr``, ``оценка``, ``ocena``) with 0-10 values. The first kind that has
+    exactly one candidate wins; none, or several of one kind, is an error
+    that lists them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": [1, 2], "How likely are you to recommend us?": [10, 7], "Age": [30, 41]})
+    >>> find_score_column(df)
+    'How likely are you to recommend us?'
+    """
+    scale = _check_scale(scale)
+    labels = labels or {}
+    columns = list(data.columns)
+    kinds = [
+        ("the platform's NPS question", [c for c in prefer if c in columns]),
+        ("a question about recommending with 0-10 answers",
+         [c for c in columns if _asks_to_recommend(c) or _asks_to_recommend(labels.get(c, ""))]),
+        ("a column named like a score", [c for c in columns if str(c).strip().lower() in SCORE_NAMES]),
+    ]
+    for what, candidates in kinds:
+        scored = [c for c in candidates if not str(c).endswith("_NPS_GROUP") and _is_score(data[c], scale)]
+        if len(scored) == 1:
+            return scored[0]
+        if len(scored) > 1:
+            shown = "; ".join(f"{c!r}" + (f" ({labels[c]!r})" if labels.get(c) and labels[c] != c else "")
+                              for c in scored)
+            raise ValueError(f"{where}: several columns could be the score ({what}): {shown}; pass score= "
+                             f"(or the template parameter score_column) to say which")
+    named = list(dict.fromkeys(kinds[1][1] + kinds[2][1]))
+    if len(named) == 1:  # one column that should be the score, whose values are not: say what is wrong with them
+        clean_scores(data[named[0]], scale=scale, column=str(named[0]))
+    numeric = [c for c in columns if _is_score(data[c], scale)][:10]
+    hint = f"; columns with 0-10 values: {', '.join(map(repr, numeric))}" if numeric else ""
+    raise ValueError(f"{where}: no column asks about recommending (\"How likely are you to recommend ...?\") with "
+                     f"0-10 answers{hint}; pass score= (or the template parameter score_column) to name it")
+
+
+def _all_dates(text: pd.Series) -> bool:
+    iso = text.str.replace(OFFSET, r"\1", regex=True).str.match(ISO_DATE)
+    return bool((iso | text.str.match(NUMERIC_DATE)).all())
+
+
+def date_candidates(data: pd.DataFrame) -> list[str]:
+    """Columns that hold dates: date/datetime columns and text columns whose values all read as dates."""
+    found = []
+    for col in data.columns:
+        values = data[col]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            found.append(col)
+            continue
+        if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
+            continue
+        sample = values.dropna().astype(str).str.strip()
+        sample = sample[sample != ""].head(200)
+        if len(sample) and _all_dates(sample):
+            found.append(col)
+    return found
+
+
+def find_id_column(data: pd.DataFrame, where: str = "the data") -> str:
+    """The column identifying respondents (for ``dedupe``), by its name."""
+    lower = {str(c).strip().lower(): c for c in data.columns}
+    for key in ID_NAMES:
+        if key in lower:
+            return lower[key]
+    raise ValueError(f"{where}: no respondent id column found (one of {', '.join(ID_NAMES)}); pass id_column= to "
+                     f"name the column that identifies respondents")
+
+
+# ---------------------------------------------------------------------------
+# read_responses
+# ---------------------------------------------------------------------------
+
+def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, excluded="drop", dedupe=None,
+                   id_column=None, sheet=None, encoding: str | None = None, scale: NPSScale | None = None,
+                   **read_kwargs) -> pd.DataFrame:
+    """Read a survey export: one row per response, the score cleaned and the dates parsed.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A text export (``.csv``, ``.tsv``, ``.txt``), an Excel workbook
+        (``.xlsx``; old ``.xls`` needs ``python-calamine``), a ``.parquet``
+        file, an SPSS (``.sav``, ``.zsav``) or Stata (``.dta``) file.
+    score : str, optional
+        Column of 0-10 answers, cleaned with :func:`nps_toolkit.clean_scores`
+        into ``Int64``. By default it is found (:func:`find_score_column`):
+        the platform's NPS question, else the one column whose header (or
+        question text, or SPSS/Stata variable label) asks about recommending
+        and whose values are 0-10, else a column named like a score; none or
+        several is an error listing them.
+    date : str or False, optional
+        Column of response dates. By default the layout's completion date
+        (Qualtrics ``RecordedDate``, SurveyMonkey ``End Date``, Typeform
+        ``Submit Date (UTC)``, Google Forms ``Timestamp``), else the file's
+        one column of dates (none: no date; several: none is chosen, see
+        ``attrs``). ``False`` reads no date. Parsed with
+        :func:`nps_toolkit.dates.parse_dates`.
+    layout : str, optional
+        Force a layout: ``"qualtrics"``, ``"surveymonkey"``,
+        ``"google-forms"``, ``"typeform"``, ``"csv"`` or ``"excel"`` (plain
+        tables); recognised from the file by default.
+    dayfirst : bool, optional
+        How to read dates such as ``03/01/2024`` when the values do not show
+        the order (no day above 12); by default such a column is refused.
+    excluded : {"drop", "keep"}
+        Platform rows that are not real responses (Qualtrics previews,
+        tests and spam; Typeform partial responses) are dropped and counted
+        (``"drop"``), or kept (``"keep"``, still counted).
+    dedupe : {None, "latest"}
+        ``"latest"`` keeps each respondent's last response (by the date, else
+        the file order), respondents told by ``id_column``.
+    id_column : str, optional
+        Column identifying respondents for ``dedupe`` (found by its name
+        otherwise: ``respondent_id``, ``email``, ...).
+    sheet : str or int, optional
+        Excel only: sheet name or 0-based index; the first sheet by default.
+    encoding : str, optional
+        Text files only. By default UTF-8 (with or without a byte-order
+        mark), UTF-16 with a byte-order mark, and Russian or Polish Excel's
+        Windows-1251/1250 are recognised; other text is refused, naming the
+        encoding it reads best as (by charset-normalizer).
+    scale : NPSScale, optional
+        Answer scale; the standard 0-10 by default.
+    **read_kwargs
+        Passed on to :func:`pandas.read_csv`, :func:`pandas.read_excel`,
+        :func:`pandas.read_parquet` or pyreadstat. For text files the
+        delimiter (tab, ``;``, ``,`` or ``|``) is taken from an Excel ``sep=``
+        line or detected unless ``sep`` is given; ``;`` files are read with a
+        decimal comma unless ``decimal`` is given.
+
+    Returns
+    -------
+    DataFrame
+        The file's columns (named from the header rows of the layout), the
+        score column as ``Int64`` (missing answers ``<NA>``), the layout's
+        date columns and the date column as datetimes. ``attrs["nps_toolkit"]``
+        records the file, layout, encoding, score and date columns (with
+        their question texts), the order of day and month, time zones, rows
+        read, rows excluded and why, duplicates dropped.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
+    ValueError
+        A file that cannot be read as it is (empty, binary, another
+        encoding, mixed delimiters, duplicate column names, ...; the message
+        names the file and the way out); a score :func:`clean_scores`
+        refuses; dates that do not parse or whose order is ambiguous.
+    KeyError
+        A named column is missing (the message lists the columns).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "export.csv").write_text(
+    ...     "date;score;spend\\n31.12.2024;10 - Extremely likely;12,5\\n01.01.2025;не знаю;3\\n",
+    ...     encoding="utf-8-sig")
+    >>> data = read_responses(folder / "export.csv")
+    >>> data
+            date  score  spend
+    0 2024-12-31     10   12.5
+    1 2025-01-01   <NA>    3.0
+    >>> info = data.attrs["nps_toolkit"]
+    >>> info["layout"], info["score"], info["date"], info["date_order"]
+    ('csv', 'score', 'date', 'day first')
+    """
+    path = Path(os.fspath(path))
+    suffix = _suffix(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {str(path)!r}")
+    if path.is_dir():
+        raise IsADirectoryError(f"{str(path)!r} is a folder; give the path of a response file")
+    if suffix not in READ_EXTENSIONS:
+        raise ValueError(f"cannot read {path.name!r}: unknown file extension {path.suffix!r}; "
+                         f"allowed: {' '.join(READ_EXTENSIONS)}")
+    if layout is not None:
+        check_choice(layout, _layouts.LAYOUTS, name="layout")
+    check_choice(excluded, ("drop", "keep"), name="excluded")
+    check_choice(dedupe, (None, "latest"), name="dedupe")
+    if sheet is not None and suffix not in _EXCEL:
+        raise ValueError(f"sheet= applies to Excel files only (.xlsx .xls), not {path.name!r}")
+    if encoding is not None and suffix not in _TEXT:
+        raise ValueError(f"encoding= applies to text files only (.csv .tsv .txt), not {path.name!r}")
+    scale = _check_scale(scale)
+    where = f"{path.name!r}"
+    info: dict = {"file": path.name}
+
+    if suffix in _TEXT:
+        data, found, labels, head, extra = _read_text(path, encoding, read_kwargs, layout)
+        lay = _layouts.apply(found, data, labels, head)
+    elif suffix in _EXCEL:
+        data, found, labels, head, extra = _read_excel(path, sheet, read_kwargs, layout)
+        lay = _layouts.apply(found, data, labels, head)
+        if found is None:
+            lay.name = "excel"
+    elif suffix == ".parquet":
+        try:
+            data = pd.read_parquet(path, **read_kwargs)
+        except Exception as exc:  # pyarrow's ArrowInvalid for a damaged file
+            if isinstance(exc, (KeyError, TypeError)):
+                raise
+            raise _textfiles.FileError(f"cannot read {path.name!r}: it is not a readable Parquet file ({exc})") \
+                from None
+        lay, extra = _layouts.Layout("parquet", labels={c: c for c in data.columns}), {}
+    else:
+        data, labels, extra = _read_stats(path, read_kwargs, scale)
+        lay = _layouts.Layout("stata" if suffix == ".dta" else "spss", labels=labels)
+        lay.date_columns = [c for c in data.columns if pd.api.types.is_datetime64_any_dtype(data[c].dtype)]
+    data = _drop_blank_columns(data)
+    _check_unique(data, where)
+    info.update(layout=lay.name, **extra)
+    info["rows"] = int(len(data))
+
+    # rows that are not responses: counted, dropped unless kept
+    info["excluded"] = {reason: int(mask.sum()) for reason, mask in lay.excluded.items() if mask.any()}
+    info["excluded_kept"] = excluded == "keep"
+    if lay.excluded and excluded == "drop":
+        drop = np.zeros(len(data), bool)
+        for mask in lay.excluded.values():
+            drop |= mask
+        data = data.loc[~drop].reset_index(drop=True)
+
+    # the score
+    if score is None:
+        for col in data.columns:  # an SPSS/Stata 11-point code without labels: refused with the fix
+            if _asks_to_recommend(col) or _asks_to_recommend(lay.labels.get(col, "")):
+                _refuse_eleven_point_code(data[col], col, lay, where)
+        score = find_score_column(data, lay.labels, prefer=lay.nps_questions, scale=scale, where=where)
+        info["score_found"] = True
+    else:
+        check_columns(data, score, role="score column")
+        info["score_found"] = False
+    _refuse_eleven_point_code(data[score], score, lay, where)
+    data[score] = clean_scores(data[score], scale=scale, column=str(score))
+    info["score"] = str(score)
+    label = lay.labels.get(score)
+    info["score_label"] = str(label) if label is not None and str(label) != str(score) else None
+    for score_col, group_col in lay.checks:
+        if score_col == score:
+            _layouts.check_groups(data, data[score], group_col, str(score), where)
+
+    # dates: the layout's date columns, and the date column
+    info["date_order"] = None
+    if date is False:
+        date = None
+    elif date is None:
+        date = lay.completion_date
+        if date is None:
+            candidates = [c for c in date_candidates(data) if c != score]
+            info["date_candidates"] = [str(c) for c in candidates]
+            date = candidates[0] if len(candidates) == 1 else None
+        info["date_found"] = date is not None
+    else:
+        check_columns(data, date, role="date column")
+        info["date_found"] = False
+    to_parse = list(dict.fromkeys(lay.date_columns + ([date] if date is not None else [])))
+    for col in to_parse:
+        order = dayfirst
+        try:
+            parsed = parse_dates(data[col], column=str(col), dayfirst=order)
+        except AmbiguousDatesError:
+            if dayfirst is not None or lay.dayfirst is None:
+                raise
+            order = lay.dayfirst  # every value reads both ways: the platform's documented format decides
+            parsed = parse_dates(data[col], column=str(col), dayfirst=order)
+        if col == date:
+            info["date_order"] = _order_of(data[col], order, lay)
+        data[col] = parsed
+    info["date"] = None if date is None else str(date)
+    info["timezone"] = lay.timezones.get(date) if date is not None else None
+
+    # repeat respondents
+    info["duplicates"] = 0
+    if dedupe == "latest":
+        ident = id_column if id_column is not None else find_id_column(data, where)
+        check_columns(data, ident, role="id column")
+        data, dropped = _latest(data, ident, date)
+        info["duplicates"] = dropped
+        info["id_column"] = str(ident)
+    elif id_column is not None:
+        check_columns(data, id_column, role="id column")
+        info["id_column"] = str(id_column)
+    info["n_rows"] = int(len(data))
+    data.attrs["nps_toolkit"] = info
+    return data
+
+
+def _drop_blank_columns(data: pd.DataFrame) -> pd.DataFrame:
+    """Columns with no name and no value (a trailing delimiter on every line) are dropped."""
+    blank = [c for c in data.columns if (c is None or str(c).strip() == "" or str(c).startswith("Unnamed: "))
+             and data[c].isna().all()]
+    return data.drop(columns=blank) if blank else data
+
+
+def _check_unique(data: pd.DataFrame, where: str) -> None:
+    names = [str(c) for c in data.columns]
+    seen = {}
+    for i, n in enumerate(names):
+        if n in seen:
+            raise ValueError(f"{where}: column {n!r} appears twice (columns {seen[n] + 1} and {i + 1}); give the "
+                             f"columns distinct names")
+        seen[n] = i
+
+
+def _refuse_eleven_point_code(values: pd.Series, column, lay, where: str) -> None:
+    """An SPSS/Stata score coded 1-11 with no labels saying which code is which answer."""
+    if lay.name not in ("spss", "stata") or not pd.api.types.is_numeric_dtype(values.dtype):
+        return
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if len(v) and v.max() == 11 and v.min() >= 1 and (v % 1 == 0).all():
+        raise ValueError(f"{where}: variable {column!r} is coded 1-11, an 11-point code of the 0-10 scale, but "
+                         f"has no value labels (\"0 - Not at all likely\" ... \"10 - Extremely likely\") saying "
+                         f"which code is which answer; add the labels in SPSS/Stata, or recode it (answer = code "
+                         f"- 1) and read it again")
+
+
+def _order_of(values: pd.Series, dayfirst, lay) -> str | None:
+    """How the date column's day/month dates were read, in words (None when it has none)."""
+    if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
+        return None  # date cells: no order to read
+    text = values.dropna()
+    text = text[text.map(lambda v: isinstance(v, str))].astype(str).str.strip()
+    numeric = text.str.extract(NUMERIC_DATE)
+    if numeric[0].notna().sum() == 0:
+        return None
+    if dayfirst is not None:
+        words = "day first" if dayfirst else "month first"
+        if dayfirst == lay.dayfirst:
+            words += f" ({_LAYOUT_NAMES.get(lay.name, lay.name)}'s export format)"
+        return words
+    first = pd.to_numeric(numeric[0], errors="coerce")
+    second = pd.to_numeric(numeric[2], errors="coerce")
+    return "day first" if ((first > 12) & (second <= 12)).any() else "month first"
+
+
+def _latest(data: pd.DataFrame, ident, date) -> tuple[pd.DataFrame, int]:
+    """Each respondent's last response (by date, then file order); rows without an id are kept."""
+    keyed = data[ident].notna().to_numpy()
+    order = np.arange(len(data))
+    frame = pd.DataFrame({"key": data[ident].astype("string"), "row": order})
+    if date is not None:
+        frame["when"] = data[date].to_numpy()
+        frame = frame.sort_values(["when", "row"], na_position="first", kind="stable")
+    last = frame[keyed[frame["row"].to_numpy()]].drop_duplicates("key", keep="last")["row"].to_numpy()
+    keep = np.zeros(len(data), bool)
+    keep[last] = True
+    keep |= ~keyed
+    return data.loc[keep].reset_index(drop=True), int((~keep).sum())
+
+
+# ---------------------------------------------------------------------------
+# what was found, in words
+# ---------------------------------------------------------------------------
+
+_LAYOUT_NAMES = {"qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "google-forms": "Google Forms",
+                 "typeform": "Typeform", "spss": "SPSS", "stata": "Stata", "excel": "Excel", "csv": "CSV",
+                 "parquet": "Parquet"}
+
+
+def describe_reading(info: dict | None) -> str:
+    """One English sentence of what :func:`read_responses` found (for notes and ``inspect``).
+
+    Examples
+    --------
+    >>> describe_reading({"file": "x.csv", "layout": "qualtrics", "score": "Q2", "score_label": "How likely?",
+    ...                   "date": "RecordedDate", "date_order": None, "excluded": {"preview": 2}, "duplicates": 0})
+    "Read x.csv as a Qualtrics export: score column 'Q2' ('How likely?'), date column 'RecordedDate'; excluded 2 preview responses."
+    """
+    if not info:
+        return ""
+    layout = _LAYOUT_NAMES.get(info.get("layout"), info.get("layout"))
+    article = "an" if layout in ("SPSS", "Excel") else "a"
+    text = f"Read {info.get('file')} as {article} {layout} {'file' if layout in ('CSV', 'Excel', 'Parquet') else 'export'}"
+    text += f": score column {info['score']!r}"
+    if info.get("score_label"):
+        text += f" ({info['score_label']!r})"
+    if info.get("date"):
+        text += f", date column {info['date']!r}"
+        if info.get("date_order"):
+            text += f" ({info['date_order']})"
+        if info.get("timezone"):
+            text += f" in {info['timezone']} time"
+    excluded = info.get("excluded") or {}
+    if excluded:
+        parts = ", ".join(f"{n} {reason}" for reason, n in excluded.items())
+        verb = "kept" if info.get("excluded_kept") else "excluded"
+        text += f"; {verb} {parts} responses"
+    if info.get("duplicates"):
+        text += f"; dropped {info['duplicates']} earlier responses of repeat respondents (by {info.get('id_column')!r})"
+    return text + "."
+
+
+# ---------------------------------------------------------------------------
+# inspect
+# ---------------------------------------------------------------------------
+
+def inspect_file(path, **read_kwargs) -> dict:
+    """What :func:`read_responses` makes of a file, and the command to make a report of it.
+
+    Returns a dict: ``info`` (the ``attrs`` record), ``score_candidates``,
+    ``date_candidates``, ``segment_candidates`` (text columns with 2 to 20
+    distinct values), ``comment_candidates`` (free-text columns), ``rows``,
+    ``commands`` (``nps-toolkit run ...`` lines).
+    """
+    data = read_responses(path, **read_kwargs)
+    info = data.attrs["nps_toolkit"]
+    score = info["score"]
+    others = [c for c in data.columns if c != score]
+    segments, comments = [], []
+    for c in others:
+        values = data[c]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype) or pd.api.types.is_float_dtype(values.dtype):
+            continue
+        distinct = values.dropna().astype(str).str.strip()
+        distinct = distinct[distinct != ""]
+        k = distinct.nunique()
+        if 2 <= k <= 20 and len(distinct) >= 2 * k and not str(c).endswith("_NPS_GROUP") and \
+                str(c).lower() not in ("status", "finished", "progress"):
+            segments.append(str(c))
+        elif values.dtype == object and k > 20 and distinct.str.len().mean() > 15:
+            comments.append(str(c))
+    path_text = str(path)
+    base = f"nps-toolkit run {{template}} -p data_path {_quote(path_text)}"
+    if not info.get("score_found"):
+        base += f" -p score_column {_quote(score)}"
+    commands = {"benchmark_study": base.format(template="benchmark_study")
+                + (f" -p segment_column {_quote(segments[0])}" if segments else "")
+                + (f" -p comment_column {_quote(comments[0])}" if comments else "")}
+    if info.get("date"):
+        commands["period_comparison"] = base.format(template="period_comparison") + (
+            "" if info.get("date_found") else f" -p date_column {_quote(info['date'])}")
+    return {"info": info, "rows": len(data), "segment_candidates": segments, "comment_candidates": comments,
+            "date_candidates": info.get("date_candidates", [info["date"]] if info.get("date") else []),
+            "commands": commands}
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(str(text))
