@@ -189,6 +189,20 @@ TEXTS: dict[str, dict[str, str]] = {
                            "({missing}) исключены. Интервалы и тесты: метод {method}, уровень доверия {confidence}.",
                      "pl": "NPS = % promotorów (9–10) − % krytyków (0–6), z {n} odpowiedzi; brakujące odpowiedzi "
                            "({missing}) pominięto. Przedziały i testy: metoda {method}, poziom ufności {confidence}."},
+    "methods_reading": {"en": "Data: {file}, read as {layout}; score column {score}{date}.",
+                        "ru": "Данные: {file}, прочитаны как {layout}; столбец оценок {score}{date}.",
+                        "pl": "Dane: {file}, odczytane jako {layout}; kolumna ocen {score}{date}."},
+    "methods_reading_date": {"en": ", date column {date}", "ru": ", столбец дат {date}", "pl": ", kolumna dat {date}"},
+    "methods_excluded": {"en": "Rows left out before the analysis: {excluded}.",
+                         "ru": "До анализа исключены строки: {excluded}.",
+                         "pl": "Przed analizą pominięto wiersze: {excluded}."},
+    "reason_preview": {"en": "survey previews", "ru": "предпросмотры опроса", "pl": "podglądy ankiety"},
+    "reason_test": {"en": "test responses", "ru": "тестовые ответы", "pl": "odpowiedzi testowe"},
+    "reason_spam": {"en": "spam", "ru": "спам", "pl": "spam"},
+    "reason_partial": {"en": "partial (not submitted) responses", "ru": "неполные (не отправленные) ответы",
+                       "pl": "niepełne (niewysłane) odpowiedzi"},
+    "reason_duplicate": {"en": "earlier answers of repeat respondents", "ru": "ранние ответы повторных респондентов",
+                         "pl": "wcześniejsze odpowiedzi powracających respondentów"},
     "methods_weighted": {"en": "Estimates are weighted by column {column} (intervals use the Kish effective "
                                "sample size).",
                          "ru": "Оценки взвешены по столбцу {column} (интервалы — по эффективному размеру выборки "

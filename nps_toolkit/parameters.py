@@ -264,13 +264,66 @@ def _load(p: dict, date_column: str | None):
     if len(files) > 1:
         raise ParameterError(f"parameter 'data_path': {text!r} names {len(files)} files; reading several files "
                              f"needs the engine 'duckdb' (pip install 'nps-toolkit[scale]')")
+    score = None if p["score_column"] == AUTO else p["score_column"]
+    date = None if date_column in (AUTO, None) else date_column
     try:
-        return read_responses(files[0], score=p["score_column"], date=date_column)
+        return read_responses(files[0], score=score, date=date if date_column is not None else False,
+                              dayfirst=p.get("dayfirst"))
     except KeyError as exc:
         raise ParameterError(f"parameter 'score_column' or 'date_column': {exc.args[0]}") from None
     except (TypeError, ValueError) as exc:  # answers that are not scores: named as the engines name them
-        key = "score_column" if str(exc).startswith(f"column {p['score_column']!r}") else "data_path"
-        raise ParameterError(f"parameter {key!r}: {exc}") from None
+        text = str(exc)
+        if score is not None and text.startswith(f"column {score!r}"):
+            key = "score_column"
+        elif "pass score=" in text:
+            key = "score_column"
+        elif "dayfirst" in text or (date is not None and text.startswith(f"column {date!r}")):
+            key = "date_column" if "dayfirst" not in text else "dayfirst"
+        else:
+            key = "data_path"
+        raise ParameterError(f"parameter {key!r}: {text}") from None
+
+
+#: A parameter value that means "find it" (score and date columns) or "the bundled sample's" (the rest).
+AUTO = "auto"
+
+#: What "auto" means for the bundled sample survey (data_path empty).
+SAMPLE_COLUMNS = {"score_column": "score", "date_column": "date", "brand_column": "brand", "our_brand": "Aurora",
+                  "segment_column": "segment", "comment_column": "comment"}
+
+
+def _resolve_auto(name: str, p: dict, data, columns: list) -> dict:
+    """Give "auto" parameters their values: the sample's columns, or what was found in the user's data.
+
+    On the user's data, ``score_column`` and ``date_column`` are the columns
+    :func:`nps_toolkit.read_responses` found (a column named ``score`` /
+    ``date`` for data an engine counts); ``brand_column``, ``our_brand``,
+    ``segment_column`` and ``comment_column`` describe the bundled sample
+    only, and are unset (None) on other data unless given.
+    """
+    p = dict(p)
+    sample = not p["data_path"]
+    info = getattr(data, "attrs", {}).get("nps_toolkit", {}) if isinstance(data, pd.DataFrame) else {}
+    for key in ("score_column", "date_column"):
+        if p.get(key) != AUTO:
+            continue
+        if sample:
+            p[key] = SAMPLE_COLUMNS[key]
+        elif info:
+            p[key] = info.get("score" if key == "score_column" else "date")
+        else:  # counted by an engine: a column of that name
+            p[key] = SAMPLE_COLUMNS[key] if SAMPLE_COLUMNS[key] in columns else None
+        if p[key] is None:
+            what = "the 0-10 answers" if key == "score_column" else "the answer dates"
+            found = info.get("date_candidates") if key == "date_column" else None
+            hint = f"; columns of dates: {', '.join(map(repr, found))}" if found else \
+                f"; available columns: {', '.join(map(str, columns))}"
+            raise ParameterError(f"parameter {key!r}: no column of {what} was found in {p['data_path']!r}{hint}; "
+                                 f"name it with -p {key} COLUMN")
+    for key in ("brand_column", "our_brand", "segment_column", "comment_column"):
+        if p.get(key) == AUTO:
+            p[key] = SAMPLE_COLUMNS[key] if sample else None
+    return p
 
 
 def _have(module: str) -> bool:
@@ -319,6 +372,11 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
         columns = engines.columns(data) if counted else list(data.columns)
     except (TypeError, ValueError) as exc:  # files DuckDB cannot count (an Excel file, Parquet mixed with CSV)
         raise ParameterError(f"parameter 'data_path': {exc}") from None
+    p = _resolve_auto(name, p, data, columns)
+    if name == "competitor_comparison" and (p["brand_column"] is None or p["our_brand"] is None):
+        raise ParameterError("parameters 'brand_column' and 'our_brand': a competitor comparison needs the column "
+                             "naming the brand of each answer and our brand, e.g. -p brand_column brand -p our_brand "
+                             "Aurora (nps-toolkit inspect FILE lists the columns)")
     for key, value in p.items():
         if key.endswith("_column") and value is not None and value not in columns:
             raise ParameterError(f"parameter {key!r}: column {value!r} is not in the data; available columns: "

@@ -505,12 +505,18 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
     for col in to_parse:
         order = dayfirst
         try:
-            parsed = parse_dates(data[col], column=str(col), dayfirst=order)
-        except AmbiguousDatesError:
-            if dayfirst is not None or lay.dayfirst is None:
+            try:
+                parsed = parse_dates(data[col], column=str(col), dayfirst=order)
+            except AmbiguousDatesError:
+                if dayfirst is not None or lay.dayfirst is None:
+                    raise
+                order = lay.dayfirst  # every value reads both ways: the platform's documented format decides
+                parsed = parse_dates(data[col], column=str(col), dayfirst=order)
+        except ValueError:
+            if col == date:
                 raise
-            order = lay.dayfirst  # every value reads both ways: the platform's documented format decides
-            parsed = parse_dates(data[col], column=str(col), dayfirst=order)
+            continue  # another of the layout's date columns: left as text when it does not read
+
         if col == date:
             info["date_order"] = _order_of(data[col], order, lay)
         data[col] = parsed

@@ -130,13 +130,37 @@ def _counts(data, p: dict) -> NPSCounts:
     return counts(data[score], None if weights is None else data[weights])
 
 
-def _methods_note(p: dict, n, n_missing: int, extra: str = "") -> str:
+_LAYOUT_NAMES = {"qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "google-forms": "Google Forms",
+                 "typeform": "Typeform", "spss": "SPSS", "stata": "Stata", "excel": "Excel", "csv": "CSV",
+                 "parquet": "Parquet"}
+
+
+def _reading_note(info: dict | None, lang: str) -> str:
+    """What read_responses found in the user's file (layout, columns, rows left out), in the report language."""
+    if not info:
+        return ""
+    date = _t("methods_reading_date", lang, date=repr(info["date"])) if info.get("date") else ""
+    label = f" ({info['score_label']!r})" if info.get("score_label") else ""
+    note = _t("methods_reading", lang, file=info.get("file"), layout=_LAYOUT_NAMES.get(info.get("layout"), "?"),
+              score=repr(info.get("score")) + label, date=date)
+    left = dict(info.get("excluded") or {}) if not info.get("excluded_kept") else {}
+    if info.get("duplicates"):
+        left["duplicate"] = info["duplicates"]
+    if left:
+        parts = ", ".join(f"{_n(k, lang)} {_t('reason_' + reason, lang)}" for reason, k in left.items())
+        note += " " + _t("methods_excluded", lang, excluded=parts)
+    return note
+
+
+def _methods_note(p: dict, n, n_missing: int, extra: str = "", data=None) -> str:
     lang = p["language"]
     note = _t("methods_note", lang, method=p["method"], confidence=f"{p['confidence']:.0%}", n=_n(n, lang),
               missing=n_missing)
     if p["weights_column"]:
         note += " " + _t("methods_weighted", lang, column=p["weights_column"])
-    return note + (" " + extra if extra else "")
+    info = data.attrs.get("nps_toolkit") if isinstance(data, pd.DataFrame) and p.get("data_path") else None
+    reading = _reading_note(info, lang)
+    return note + (" " + extra if extra else "") + (" " + reading if reading else "")
 
 
 def _n(value, language: str, decimals: int = 0) -> str:
@@ -223,8 +247,8 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
                                  nps_with=_n(top["nps_with"], lang), nps_without=_n(top["nps_without"], lang),
                                  points=_n(top["impact"], lang, 1))
     extra = _t("methods_segments", lang) if p["segment_column"] else ""
-    return Study("benchmark_study", results, headline, _methods_note(p, c.n, c.n_missing, extra), tables, lang,
-                 data)
+    return Study("benchmark_study", results, headline, _methods_note(p, c.n, c.n_missing, extra, data), tables,
+                 lang, data)
 
 
 def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
@@ -272,7 +296,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
                                       diff_high=-others["diff_low"])}
     extra = _t("methods_brands", lang, correction=p["correction"] or "none")
     return Study("competitor_comparison", results, " ".join(headline.split()),
-                 _methods_note(p, c.n, c.n_missing, extra), tables, lang, data)
+                 _methods_note(p, c.n, c.n_missing, extra, data), tables, lang, data)
 
 
 def period_comparison(data: pd.DataFrame, p: dict) -> Study:
@@ -283,7 +307,8 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     data = _our_answers(data, p)
     lang, score, date = p["language"], p["score_column"], p["date_column"]
     common = {"score": score, "date": date, "freq": p["freq"], "confidence": p["confidence"],
-              "method": p["method"], "weights": p["weights_column"], "random_state": p["seed"]}
+              "method": p["method"], "weights": p["weights_column"], "random_state": p["seed"],
+              "dayfirst": p.get("dayfirst")}
     periods = compare_periods(data, min_n=p["min_n"], **common)
     latest = current_vs_previous(data, **common)
     labels = periods.loc[periods["n"] > 0, "period"].tolist()
@@ -297,7 +322,7 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     else:  # more or fewer promoters, more or fewer detractors
         decomposition = decompose_change(*(periods[periods["period"] == label] for label in (previous, current)))
     tr = trend(data, score=score, date=date, freq=p["freq"], confidence=p["confidence"],
-               weights=p["weights_column"])
+               weights=p["weights_column"], dayfirst=p.get("dayfirst"))
     c = _counts(data, p)
     direction = "change_up" if latest.difference > 0 else "change_down"
     headline = _t(direction, lang, current=current, previous=previous, nps=_n(latest.nps_a, lang),
@@ -318,4 +343,5 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
         tables["segment_periods"] = seg
         results["segment_periods"] = seg.rename(columns={p["segment_column"]: "segment"})[
             ["segment", "period", "n", "nps", "ci_low", "ci_high", "change", "p_value", "significant", "low_n"]]
-    return Study("period_comparison", results, headline, _methods_note(p, c.n, c.n_missing), tables, lang, data)
+    return Study("period_comparison", results, headline, _methods_note(p, c.n, c.n_missing, data=data), tables, lang,
+                 data)
