@@ -96,6 +96,42 @@ def _demo(args) -> int:
     return _report(run_batch(jobs, max_workers=args.jobs), [stem for _, stem, _ in DEMO_RUNS])
 
 
+def _inspect(args) -> int:
+    from .reading import describe_reading, inspect_file
+
+    kwargs = {}
+    if args.score:
+        kwargs["score"] = args.score
+    if args.date:
+        kwargs["date"] = args.date
+    if args.dayfirst is not None:
+        kwargs["dayfirst"] = args.dayfirst == "true"
+    if args.layout:
+        kwargs["layout"] = args.layout
+    if args.sheet is not None:
+        kwargs["sheet"] = int(args.sheet) if args.sheet.isdigit() else args.sheet
+    found = inspect_file(args.file, **kwargs)
+    info = found["info"]
+    lines = [describe_reading(info),
+             f"layout:        {info['layout']}" + (f" (encoding {info['encoding']}, delimiter {info['delimiter']})"
+                                                  if info.get("encoding") else ""),
+             f"rows:          {info['rows']} read, {found['rows']} analysed",
+             f"excluded:      " + (", ".join(f"{n} {reason}" for reason, n in info["excluded"].items())
+                                   + (" (kept: excluded='keep')" if info.get("excluded_kept") else "")
+                                   if info["excluded"] else "none"),
+             f"score column:  {info['score']!r}" + (f"  {info['score_label']!r}" if info.get("score_label") else ""),
+             f"date column:   {info['date']!r}" + (f" ({info['date_order']})" if info.get("date_order") else "")
+             if info.get("date") else "date column:   none found"
+             + (f" (columns of dates: {', '.join(map(repr, found['date_candidates']))}; name one with -p "
+                f"date_column)" if found["date_candidates"] else ""),
+             f"segments:      " + (", ".join(map(repr, found["segment_candidates"])) or "none found"),
+             f"comments:      " + (", ".join(map(repr, found["comment_candidates"])) or "none found"),
+             "", "to make a report:"]
+    lines += [f"  {command}" for command in found["commands"].values()]
+    print("\n".join(lines))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nps-toolkit", description="Net Promoter Score research toolkit.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -113,6 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=1, help="reports run at a time in a batch (default 1)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)
+
+    inspect = sub.add_parser("inspect", help="what a survey export holds: layout, rows, excluded rows, score, date "
+                                             "and segment columns, and the command that makes a report of it")
+    inspect.add_argument("file", help="the export: CSV/TSV, Excel, Parquet, SPSS .sav/.zsav or Stata .dta")
+    inspect.add_argument("--score", help="the score column (found by default)")
+    inspect.add_argument("--date", help="the date column (found by default)")
+    inspect.add_argument("--dayfirst", choices=("true", "false"), help="how to read dates such as 03/01/2024")
+    inspect.add_argument("--layout", help="force a layout (qualtrics, surveymonkey, google-forms, typeform, csv, excel)")
+    inspect.add_argument("--sheet", help="Excel sheet name or 0-based index")
+    inspect.set_defaults(func=_inspect)
 
     demo = sub.add_parser("demo", help="render every template on the bundled sample data")
     demo.add_argument("--output-dir", default="reports", help="folder for the reports (default: reports)")

@@ -536,6 +536,8 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
         info["id_column"] = str(id_column)
     info["n_rows"] = int(len(data))
     data.attrs["nps_toolkit"] = info
+    data.attrs["nps_toolkit_labels"] = {str(k): str(v) for k, v in lay.labels.items()
+                                        if v is not None and str(v) != str(k)}
     return data
 
 
@@ -648,6 +650,22 @@ def describe_reading(info: dict | None) -> str:
 # inspect
 # ---------------------------------------------------------------------------
 
+#: Platform metadata and personal fields: never offered as segments or comments.
+_NOT_SEGMENTS = {c.lower() for c in (
+    "Status", "Finished", "Progress", "Duration (in seconds)", "ResponseId", "ResponseID", "ResponseSet", "IPAddress",
+    "RecipientLastName", "RecipientFirstName", "RecipientEmail", "ExternalReference", "ExternalDataReference",
+    "LocationLatitude", "LocationLongitude", "LocationAccuracy", "DistributionChannel", "UserLanguage", "Name",
+    "EmailAddress", "Respondent ID", "Collector ID", "IP Address", "Email Address", "First Name", "Last Name",
+    "Custom Data 1", "#", "Network ID", "Tags", "Response Type", "Adres e-mail", "id", "respondent_id")}
+#: Words of open questions (en, ru, pl): "What is the main reason for your score?", "Комментарий", "Dlaczego?".
+_COMMENT_WORDS = ("comment", "reason", "why", "feedback", "open-ended", "suggest", "комментар", "почему", "причин",
+                  "отзыв", "komentarz", "dlaczego", "powód", "powod", "uwagi", "opinia")
+
+
+def _is_text(values: pd.Series) -> bool:
+    return values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+
+
 def inspect_file(path, **read_kwargs) -> dict:
     """What :func:`read_responses` makes of a file, and the command to make a report of it.
 
@@ -659,7 +677,9 @@ def inspect_file(path, **read_kwargs) -> dict:
     data = read_responses(path, **read_kwargs)
     info = data.attrs["nps_toolkit"]
     score = info["score"]
-    others = [c for c in data.columns if c != score]
+    others = [c for c in data.columns if c != score and str(c).strip().lower() not in _NOT_SEGMENTS
+              and not str(c).endswith("_NPS_GROUP") and c != info.get("date")]
+    labels = data.attrs.get("nps_toolkit_labels", {})
     segments, comments = [], []
     for c in others:
         values = data[c]
@@ -668,11 +688,11 @@ def inspect_file(path, **read_kwargs) -> dict:
         distinct = values.dropna().astype(str).str.strip()
         distinct = distinct[distinct != ""]
         k = distinct.nunique()
-        if 2 <= k <= 20 and len(distinct) >= 2 * k and not str(c).endswith("_NPS_GROUP") and \
-                str(c).lower() not in ("status", "finished", "progress"):
-            segments.append(str(c))
-        elif values.dtype == object and k > 20 and distinct.str.len().mean() > 15:
+        asks_why = any(w in f"{c} {labels.get(c, '')}".lower() for w in _COMMENT_WORDS)
+        if _is_text(values) and len(distinct) and (asks_why or (k > 20 and distinct.str.len().mean() > 15)):
             comments.append(str(c))
+        elif 2 <= k <= 20 and len(distinct) >= 2 * k:
+            segments.append(str(c))
     path_text = str(path)
     base = f"nps-toolkit run {{template}} -p data_path {_quote(path_text)}"
     if not info.get("score_found"):
