@@ -129,7 +129,8 @@ def header_rows(name: str | None, rows) -> int:
     return 1
 
 
-def _unique(names: list[str], where: str) -> list[str]:
+def unique_names(names: list[str], where: str) -> list[str]:
+    """``names`` when no name repeats; a ValueError naming the repeated column and its positions otherwise."""
     seen = {}
     for i, n in enumerate(names):
         if n in seen:
@@ -151,7 +152,7 @@ def column_names(name: str | None, rows: list[list], where: str) -> tuple[list[s
         else:
             names = first
             labels = dict(zip(names, second))
-        return _unique(names, where), labels
+        return unique_names(names, where), labels
     if name == "surveymonkey":
         second = [_cell(rows[1], i) for i in range(len(first))] if len(rows) > 1 else [""] * len(first)
         names, question = [], ""
@@ -166,9 +167,9 @@ def column_names(name: str | None, rows: list[list], where: str) -> tuple[list[s
             else:
                 names.append(f"{question} - {sub}" if question else sub)
             labels[names[-1]] = question if top or question else sub
-        return _unique(names, where), labels
+        return unique_names(names, where), labels
     names = first
-    return _unique(names, where), {n: n for n in names}
+    return unique_names(names, where), {n: n for n in names}
 
 
 def apply(name: str | None, data: pd.DataFrame, labels: dict, rows: list[list]) -> Layout:

@@ -455,7 +455,7 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
         lay = _layouts.Layout("stata" if suffix == ".dta" else "spss", labels=labels)
         lay.date_columns = [c for c in data.columns if pd.api.types.is_datetime64_any_dtype(data[c].dtype)]
     data = _drop_blank_columns(data)
-    _check_unique(data, where)
+    _layouts.unique_names([str(c) for c in data.columns], where)
     info.update(layout=lay.name, **extra)
     info["rows"] = int(len(data))
 
@@ -546,16 +546,6 @@ def _drop_blank_columns(data: pd.DataFrame) -> pd.DataFrame:
     blank = [c for c in data.columns if (c is None or str(c).strip() == "" or str(c).startswith("Unnamed: "))
              and data[c].isna().all()]
     return data.drop(columns=blank) if blank else data
-
-
-def _check_unique(data: pd.DataFrame, where: str) -> None:
-    names = [str(c) for c in data.columns]
-    seen = {}
-    for i, n in enumerate(names):
-        if n in seen:
-            raise ValueError(f"{where}: column {n!r} appears twice (columns {seen[n] + 1} and {i + 1}); give the "
-                             f"columns distinct names")
-        seen[n] = i
 
 
 def _refuse_eleven_point_code(values: pd.Series, column, lay, where: str) -> None:
