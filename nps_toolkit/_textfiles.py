@@ -53,6 +53,19 @@ def _cyrillic_code_page(raw: bytes) -> str:
     return "cp1250" if mixed > cyrillic else "cp1251"
 
 
+# Polish letters of cp1250 that Western European text in cp1252 does not give (ą ł ś ź ż are ¹ ³ œ Ÿ ¿ there,
+# while ń ć ę are ñ æ ê), and the other letters of cp1250 (Czech, Slovak, Hungarian, Romanian) that a
+# Western European cp1252 text turns into (à -> ŕ, è -> č, ì -> ě, ò -> ň, ù -> ů ...).
+_POLISH = set("ąłśźżĄŁŚŹŻ")
+_NOT_POLISH = set("ŕčěňůűăőĺřťďľşţŔČĚŇŮŰĂŐĹŘŤĎĽŞŢ")
+
+
+def _polish(raw: bytes) -> bool:
+    """cp1250 text that is Polish: Polish letters, and none of the letters only other languages use."""
+    letters = set(raw.decode("cp1250", errors="replace"))
+    return bool(letters & _POLISH) and not letters & _NOT_POLISH
+
+
 def _looks_binary(raw: bytes) -> bool:
     sample = raw[:4096]
     if not sample:
@@ -114,9 +127,14 @@ def _code_page(raw: bytes, name: str) -> TextTable:
     found = best.encoding if best is not None else None
     aliases = {"windows_1251": "cp1251", "cp1251": "cp1251", "windows_1250": "cp1250", "cp1250": "cp1250"}
     ours = _cyrillic_code_page(raw)
-    if found is not None and aliases.get(found.replace("-", "_").lower()) in ("cp1251", "cp1250"):
+    if ours == "cp1250" and not _polish(raw):
+        ours = None  # Western European text (cp1252) reads as cp1250 too, with wrong letters: ñ as ń, è as č
+    if ours is not None and found is not None and aliases.get(found.replace("-", "_").lower()) in ("cp1251",
+                                                                                                    "cp1250"):
         encoding = ours
-    elif found is None or _CYRILLIC.search(raw.decode("cp1251", errors="replace")) is None:
+    elif ours is None or found is None or _CYRILLIC.search(raw.decode("cp1251", errors="replace")) is None:
+        if found is not None and aliases.get(found.replace("-", "_").lower()) in ("cp1250", "cp1251"):
+            found = "cp1252"
         shown = {"cp1252": "cp1252 (Western European)", "latin_1": "latin-1 (Western European)",
                  "iso8859_1": "latin-1 (Western European)", "iso8859_2": "iso8859-2 (Central European)",
                  "mac_roman": "mac-roman"}.get((found or "").lower(), found)

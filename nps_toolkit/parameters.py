@@ -272,13 +272,13 @@ def _load(p: dict, date_column: str | None):
     except KeyError as exc:
         raise ParameterError(f"parameter 'score_column' or 'date_column': {exc.args[0]}") from None
     except (TypeError, ValueError) as exc:  # answers that are not scores: named as the engines name them
-        text = str(exc)
-        if score is not None and text.startswith(f"column {score!r}"):
+        text = str(exc).removeprefix(f"{files[0].name!r}: ")  # the parameter names the file
+        if (score is not None and f"column {score!r}" in text) or "pass score=" in text:
             key = "score_column"
-        elif "pass score=" in text:
-            key = "score_column"
-        elif "dayfirst" in text or (date is not None and text.startswith(f"column {date!r}")):
-            key = "date_column" if "dayfirst" not in text else "dayfirst"
+        elif "dayfirst" in text:
+            key = "dayfirst"
+        elif date is not None and f"column {date!r}" in text:
+            key = "date_column"
         else:
             key = "data_path"
         raise ParameterError(f"parameter {key!r}: {text}") from None

@@ -83,6 +83,9 @@ def _read_text(path: Path, encoding, read_kwargs, layout):
         kwargs["decimal"] = ","
     if delim is None:  # one column: no delimiter splits it (a decimal comma stays in the value)
         kwargs.setdefault("sep", "\x1f")
+        kwargs.setdefault("skip_blank_lines", False)  # Excel writes an empty cell of a one-column sheet as a blank line
+        if text.endswith("\n"):
+            text = text[:-1]
         if "," in text and "decimal" not in kwargs:
             kwargs["decimal"] = ","
     else:
@@ -236,7 +239,7 @@ def _is_score(values: pd.Series, scale: NPSScale) -> bool:
 
 
 def find_score_column(data: pd.DataFrame, labels: dict | None = None, *, prefer=(), scale=None,
-                      where: str = "the data") -> str:
+                      where: str = "the data", rows=None) -> str:
     """The column of 0-10 answers to "How likely are you to recommend ...?".
 
     Candidates, in turn: the platform's NPS question(s) (``prefer``); columns
@@ -256,6 +259,8 @@ def find_score_column(data: pd.DataFrame, labels: dict | None = None, *, prefer=
     scale = _check_scale(scale)
     labels = labels or {}
     columns = list(data.columns)
+    if rows is not None:  # only these rows count (the others are blank, keeping the rows' positions)
+        data = data.where(pd.Series(np.asarray(rows, bool), index=data.index), axis=0)
     kinds = [
         ("the platform's NPS question", [c for c in prefer if c in columns]),
         ("a question about recommending with 0-10 answers",
@@ -271,9 +276,12 @@ def find_score_column(data: pd.DataFrame, labels: dict | None = None, *, prefer=
                               for c in scored)
             raise ValueError(f"{where}: several columns could be the score ({what}): {shown}; pass score= "
                              f"(or the template parameter score_column) to say which")
-    named = list(dict.fromkeys(kinds[1][1] + kinds[2][1]))
+    named = [c for c in dict.fromkeys(kinds[0][1] or (kinds[1][1] + kinds[2][1]))
+             if not str(c).endswith("_NPS_GROUP")]
     if len(named) == 1:  # one column that should be the score, whose values are not: say what is wrong with them
         clean_scores(data[named[0]], scale=scale, column=str(named[0]))
+        raise ValueError(f"{where}: column {named[0]!r} would be the score but holds no answers; pass score= "
+                         f"(or the template parameter score_column) to name the column of 0-10 answers")
     numeric = [c for c in columns if _is_score(data[c], scale)][:10]
     hint = f"; columns with 0-10 values: {', '.join(map(repr, numeric))}" if numeric else ""
     raise ValueError(f"{where}: no column asks about recommending (\"How likely are you to recommend ...?\") with "
@@ -423,6 +431,11 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
                          f"allowed: {' '.join(READ_EXTENSIONS)}")
     if layout is not None:
         check_choice(layout, _layouts.LAYOUTS, name="layout")
+        fits = {".sav": ("spss",), ".zsav": ("spss",), ".dta": ("stata",), ".parquet": ("parquet",)}.get(
+            suffix, tuple(x for x in _layouts.LAYOUTS if x not in ("spss", "stata", "parquet")))
+        if layout not in fits:
+            raise ValueError(f"cannot read {path.name!r} with layout={layout!r}: a {suffix} file is read as "
+                             f"{' or '.join(fits)}")
     check_choice(excluded, ("drop", "keep"), name="excluded")
     check_choice(dedupe, (None, "latest"), name="dedupe")
     if sheet is not None and suffix not in _EXCEL:
@@ -462,66 +475,19 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
     # rows that are not responses: counted, dropped unless kept
     info["excluded"] = {reason: int(mask.sum()) for reason, mask in lay.excluded.items() if mask.any()}
     info["excluded_kept"] = excluded == "keep"
-    if lay.excluded and excluded == "drop":
-        drop = np.zeros(len(data), bool)
+    drop = np.zeros(len(data), bool)
+    if excluded == "drop":
         for mask in lay.excluded.values():
             drop |= mask
-        data = data.loc[~drop].reset_index(drop=True)
+    # until they are dropped at the end, excluded rows are blank in the columns read here, so that every
+    # message names the file's own row positions
+    blank = (lambda col: data[col].where(~drop)) if drop.any() else (lambda col: data[col])
 
-    # the score
-    if score is None:
-        for col in data.columns:  # an SPSS/Stata 11-point code without labels: refused with the fix
-            if _asks_to_recommend(col) or _asks_to_recommend(lay.labels.get(col, "")):
-                _refuse_eleven_point_code(data[col], col, lay, where)
-        score = find_score_column(data, lay.labels, prefer=lay.nps_questions, scale=scale, where=where)
-        info["score_found"] = True
-    else:
-        check_columns(data, score, role="score column")
-        info["score_found"] = False
-    _refuse_eleven_point_code(data[score], score, lay, where)
-    data[score] = clean_scores(data[score], scale=scale, column=str(score))
-    info["score"] = str(score)
-    label = lay.labels.get(score)
-    info["score_label"] = str(label) if label is not None and str(label) != str(score) else None
-    for score_col, group_col in lay.checks:
-        if score_col == score:
-            _layouts.check_groups(data, data[score], group_col, str(score), where)
-
-    # dates: the layout's date columns, and the date column
-    info["date_order"] = None
-    if date is False:
-        date = None
-    elif date is None:
-        date = lay.completion_date
-        if date is None:
-            candidates = [c for c in date_candidates(data) if c != score]
-            info["date_candidates"] = [str(c) for c in candidates]
-            date = candidates[0] if len(candidates) == 1 else None
-        info["date_found"] = date is not None
-    else:
-        check_columns(data, date, role="date column")
-        info["date_found"] = False
-    to_parse = list(dict.fromkeys(lay.date_columns + ([date] if date is not None else [])))
-    for col in to_parse:
-        order = dayfirst
-        try:
-            try:
-                parsed = parse_dates(data[col], column=str(col), dayfirst=order)
-            except AmbiguousDatesError:
-                if dayfirst is not None or lay.dayfirst is None:
-                    raise
-                order = lay.dayfirst  # every value reads both ways: the platform's documented format decides
-                parsed = parse_dates(data[col], column=str(col), dayfirst=order)
-        except ValueError:
-            if col == date:
-                raise
-            continue  # another of the layout's date columns: left as text when it does not read
-
-        if col == date:
-            info["date_order"] = _order_of(data[col], order, lay)
-        data[col] = parsed
-    info["date"] = None if date is None else str(date)
-    info["timezone"] = lay.timezones.get(date) if date is not None else None
+    try:
+        data, info = _columns(data, info, lay, score, date, dayfirst, drop, blank, scale, where)
+    except (TypeError, ValueError) as exc:  # every message names the file
+        raise _in_file(exc, where) from None
+    score, date = info["score"], info["date"]
 
     # repeat respondents
     info["duplicates"] = 0
@@ -577,6 +543,82 @@ def _order_of(values: pd.Series, dayfirst, lay) -> str | None:
     first = pd.to_numeric(numeric[0], errors="coerce")
     second = pd.to_numeric(numeric[2], errors="coerce")
     return "day first" if ((first > 12) & (second <= 12)).any() else "month first"
+
+
+def _in_file(exc: Exception, where: str) -> Exception:
+    """The same error, its message starting with the file's name."""
+    text = str(exc)
+    if text.startswith(where):
+        return exc
+    if isinstance(exc, AmbiguousDatesError):
+        return AmbiguousDatesError(f"{where}: {text}", column=exc.column, examples=exc.examples)
+    try:
+        return type(exc)(f"{where}: {text}")
+    except TypeError:  # pragma: no cover - an exception type with another signature
+        return ValueError(f"{where}: {text}")
+
+
+def _columns(data, info, lay, score, date, dayfirst, drop, blank, scale, where):
+    """Find, clean and check the score column; find and parse the date columns."""
+    if score is None:
+        for col in data.columns:  # an SPSS/Stata 11-point code without labels: refused with the fix
+            if _asks_to_recommend(col) or _asks_to_recommend(lay.labels.get(col, "")):
+                _refuse_eleven_point_code(data[col], col, lay, where)
+        score = find_score_column(data, lay.labels, prefer=lay.nps_questions, scale=scale, where=where,
+                                  rows=~drop if drop.any() else None)
+        info["score_found"] = True
+    else:
+        check_columns(data, score, role="score column")
+        info["score_found"] = False
+    _refuse_eleven_point_code(data[score], score, lay, where)
+    data[score] = clean_scores(blank(score), scale=scale, column=str(score))
+    info["score"] = str(score)
+    label = lay.labels.get(score)
+    info["score_label"] = str(label) if label is not None and str(label) != str(score) else None
+    for score_col, group_col in lay.checks:
+        if score_col == score:
+            _layouts.check_groups(data.assign(**{group_col: blank(group_col)}), data[score], group_col, str(score),
+                                  where)
+
+    # dates: the layout's date columns, and the date column
+    info["date_order"] = None
+    if date is False:
+        date = None
+    elif date is None:
+        date = lay.completion_date
+        if date is None:
+            candidates = [c for c in date_candidates(data.loc[~drop]) if c != score]
+            info["date_candidates"] = [str(c) for c in candidates]
+            date = candidates[0] if len(candidates) == 1 else None
+        info["date_found"] = date is not None
+    else:
+        check_columns(data, date, role="date column")
+        info["date_found"] = False
+    to_parse = list(dict.fromkeys(lay.date_columns + ([date] if date is not None else [])))
+    for col in to_parse:
+        order = dayfirst
+        values = blank(col)
+        try:
+            try:
+                parsed = parse_dates(values, column=str(col), dayfirst=order)
+            except AmbiguousDatesError:
+                if dayfirst is not None or lay.dayfirst is None:
+                    raise
+                order = lay.dayfirst  # every value reads both ways: the platform's documented format decides
+                parsed = parse_dates(values, column=str(col), dayfirst=order)
+        except ValueError:
+            if col == date:
+                raise
+            continue  # another of the layout's date columns: left as text when it does not read
+        if col == date:
+            info["date_order"] = _order_of(values, order, lay)
+        data[col] = parsed
+    info["date"] = None if date is None else str(date)
+    info["timezone"] = lay.timezones.get(date) if date is not None else None
+
+    if drop.any():
+        data = data.loc[~drop].reset_index(drop=True)
+    return data, info
 
 
 def _latest(data: pd.DataFrame, ident, date) -> tuple[pd.DataFrame, int]:

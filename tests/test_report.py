@@ -8,7 +8,14 @@ import pytest
 import nps_toolkit as nt
 from nps_toolkit.parameters import ParameterError
 from nps_toolkit.results import load_schema
-from nps_toolkit.report import TemplateError, run_template
+from nps_toolkit.report import TemplateError, run_template as _run_template
+
+from conftest import sample_columns
+
+
+def run_template(name, params, output_dir, **kwargs):
+    """The templates on files of the sample's rows: brand, segment and comment columns named as in the sample."""
+    return _run_template(name, sample_columns(name, params), output_dir, **kwargs)
 
 
 @pytest.fixture(scope="module")

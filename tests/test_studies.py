@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 
 import nps_toolkit as nt
+
+from conftest import sample_columns
 from nps_toolkit.parameters import ParameterError, prepare_study
 from nps_toolkit.results import to_jsonable
 
@@ -39,7 +41,7 @@ def answers() -> pd.DataFrame:
 def defaults(name: str, **changes) -> dict:
     values = {k: (None if v.default == "None" else json.loads(v.default)) for k, v in
               nt.template_parameters(name).items()}
-    return {**values, **changes}
+    return {**values, **sample_columns(name, {}), **changes}  # the files hold the sample's rows and columns
 
 
 def plain(results: dict) -> dict:
