@@ -16,6 +16,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 __all__ = ["TextTable", "decode", "sniff", "check_widths", "FileError"]
 
 #: Delimiters recognised, in preference order when several fit equally well.
@@ -211,48 +213,59 @@ def sniff(text: str, name: str, suffix: str) -> tuple[str, str | None]:
     return text, best
 
 
-def check_widths(text: str, delimiter: str | None, name: str) -> None:
+def check_widths(text: str, delimiter: str | None, name: str, encoded: bytes | None = None) -> None:
     """Refuse rows whose number of fields differs from the header's (another delimiter, a lost quote).
 
     With ``delimiter`` None the file has one column: rows holding a
     delimiter are refused unless every one of them is a number with a
-    decimal comma (``9,0``).
+    decimal comma (``9,0``). Fields are counted on the bytes at once: a
+    delimiter or line end counts only outside quotes (an even number of
+    ``"`` before it, as CSV doubles the quotes inside a quoted field).
     """
     if delimiter is None:
         _check_one_column(text, name)
         return
-    if '"' in text:
-        widths = _widths_quoted(text, delimiter, name)
-    else:
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        widths = [line.count(delimiter) + 1 if line else 0 for line in lines]
-    if not widths:
+    widths, lines = _widths(text, delimiter, name, encoded)
+    if not len(widths):
         return
     header = widths[0]
-    bad = [(i + 1, w) for i, w in enumerate(widths) if w != header and w != 0]
-    if bad:
-        shown = ", ".join(f"line {line} ({w} field{'s' if w != 1 else ''})" for line, w in bad[:5])
-        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    bad = np.flatnonzero((widths != header) & (widths != 0))
+    if len(bad):
+        shown = ", ".join(f"line {int(lines[i])} has {int(widths[i])}" for i in bad[:5])
+        more = f" and {len(bad) - 5} more lines differ" if len(bad) > 5 else ""
         others = [d for d in DELIMITERS if d != delimiter]
         raise FileError(f"cannot read {name!r}: the header has {header} fields separated by {_NAMES[delimiter]}, but "
-                        f"{shown}{more} do not; such rows are written with another delimiter "
+                        f"{shown}{more}; such rows are written with another delimiter "
                         f"({' or '.join(_NAMES[d] for d in others)}) or have a lost quote. Fix those rows, or pass "
                         f"sep= if the delimiter is another one")
 
 
-def _widths_quoted(text: str, delimiter: str, name: str) -> list[int]:
-    """Field counts per record with quoted fields (which may hold delimiters and line ends); 0 for blank lines."""
-    reader = csv.reader(_io.StringIO(text), delimiter=delimiter, strict=True)
-    widths = []
-    try:
-        for row in reader:
-            widths.append(len(row))
-    except csv.Error as exc:
-        raise FileError(f"cannot read {name!r}: line {reader.line_num}: {exc} (a quote that is not closed: "
-                        f"is the file cut short?)") from None
-    return widths
+def _widths(text: str, delimiter: str, name: str, encoded: bytes | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(fields per record, 0 for a blank line; the line number where each record starts).
+
+    ``encoded`` is ``text`` as UTF-8, when the caller has it already.
+    """
+    raw = np.frombuffer(text.encode("utf-8") if encoded is None else encoded, dtype=np.uint8)
+    if not len(raw):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    newlines = np.flatnonzero(raw == 10)
+    delims = np.flatnonzero(raw == ord(delimiter))
+    ends = newlines
+    if text.find('"') >= 0:  # keep the delimiters and line ends outside quotes: an even number of quotes before
+        quotes = np.flatnonzero(raw == 34)
+        if len(quotes) % 2:
+            line = int(np.searchsorted(newlines, quotes[-1])) + 1
+            raise FileError(f"cannot read {name!r}: a quote opened on line {line} or before is never closed; "
+                            f"the file looks cut short or has a stray quote")
+        ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+        delims = delims[np.searchsorted(quotes, delims) % 2 == 0]
+    if not len(ends) or ends[-1] != len(raw) - 1:
+        ends = np.append(ends, len(raw))  # the last record has no line end
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    # delimiters up to each record's end, less those up to the end before (no delimiter sits on a line end)
+    fields = np.diff(np.concatenate([[0], np.searchsorted(delims, ends)])) + 1
+    fields[ends == starts] = 0  # blank lines
+    return fields, np.searchsorted(newlines, starts) + 1
 
 
 _DECIMAL = re.compile(r"^\s*[+-]?\d+,\d+\s*$")

@@ -304,10 +304,12 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
         return parse_dates(series.astype(object), column=column, dayfirst=dayfirst)
     if isinstance(dtype, pd.PeriodDtype):
         raise ValueError(f"column {column!r} holds periods, not dates; convert it with .dt.start_time first")
-    raw = series.to_numpy(dtype=object)
-    out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[us]")
-    kind = pd.api.types.infer_dtype(raw, skipna=True)
-    bad = np.zeros(len(raw), bool)
+    text_dtype = pd.api.types.is_string_dtype(dtype) and dtype != object
+    raw = None if text_dtype else series.to_numpy(dtype=object)  # a string column is factorised as it is
+    n = len(series)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    kind = "string" if text_dtype else pd.api.types.infer_dtype(raw, skipna=True)
+    bad = np.zeros(n, bool)
     if kind in ("string", "empty"):
         is_text = ~pd.isna(series).to_numpy()
     else:
@@ -330,8 +332,10 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
                 dtype="datetime64[us]")
     if is_text.any():
         pos = np.flatnonzero(is_text)
-        codes, distinct = pd.factorize(pd.Series(raw[pos], dtype=object))  # parse each distinct text once
-        first_pos = np.full(len(distinct), len(raw), np.int64)
+        texts = series.iloc[pos] if text_dtype else pd.Series(raw[pos], dtype=object)
+        codes, distinct = pd.factorize(texts)  # parse each distinct text once
+        distinct = np.asarray(distinct, dtype=object)
+        first_pos = np.full(len(distinct), n, np.int64)
         np.minimum.at(first_pos, codes, pos)
         distinct = pd.Series(distinct, dtype=object, index=first_pos).str.strip()
         blank = distinct.str.lower().isin(BLANK_DATES).to_numpy()
@@ -343,6 +347,6 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
         bad[pos[keep & np.isnat(parsed[codes])]] = True
     if bad.any():
         where = np.flatnonzero(bad)
-        raise ValueError(f"column {column!r}: {DATE_HELP}; could not read "
-                         f"{describe_offenders(list(raw[where]), where)}")
+        shown = series.iloc[where].tolist() if raw is None else list(raw[where])
+        raise ValueError(f"column {column!r}: {DATE_HELP}; could not read {describe_offenders(shown, where)}")
     return pd.Series(out, index=series.index, name=series.name)

@@ -20,6 +20,8 @@ import numbers
 import os
 import re
 import zipfile
+import zlib
+from xml.etree import ElementTree
 from pathlib import Path
 
 import numpy as np
@@ -78,7 +80,6 @@ def _read_text(path: Path, encoding, read_kwargs, layout):
         raise _textfiles.FileError(f"cannot read {name!r}: the {found} layout has {skip} header rows, the file "
                                    f"has {len(head)} rows")
     names, labels = _layouts.column_names(found, head[:skip], f"cannot read {name!r}")
-    _textfiles.check_widths(text, delim, name)
     if delim == ";" and "decimal" not in kwargs:
         kwargs["decimal"] = ","
     if delim is None:  # one column: no delimiter splits it (a decimal comma stays in the value)
@@ -91,8 +92,13 @@ def _read_text(path: Path, encoding, read_kwargs, layout):
     else:
         kwargs["sep"] = delim
     kwargs.setdefault("keep_default_na", True)
+    encoded = text.encode("utf-8")  # once, for the field count and for the C parser
+    if delim is None or len(delim) == 1:  # (a regular expression given as sep= is pandas' business)
+        _textfiles.check_widths(text, delim, name, encoded)
     try:
-        data = pd.read_csv(_io.StringIO(text), header=None, skiprows=skip, names=names, **kwargs)
+        # the C parser reads bytes fastest: the decoded text (line ends made one kind) as UTF-8 again
+        data = pd.read_csv(_io.BytesIO(encoded), header=None, skiprows=skip, names=names,
+                           encoding="utf-8", **kwargs)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise _textfiles.FileError(f"cannot read {name!r}: {exc}") from None
     except pd.errors.EmptyDataError:
@@ -140,9 +146,8 @@ def _read_excel(path: Path, sheet, read_kwargs, layout):
     except ImportError as exc:
         raise ImportError(f"old binary .xls files need an optional reader package (python-calamine, or xlrd "
                           f"with older pandas): {exc}; or save {name!r} as .xlsx") from exc
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _textfiles.FileError(f"cannot read {name!r}: it is not a readable Excel workbook ({exc}); save it "
-                                   f"again from Excel as .xlsx, or as CSV") from None
+    except _DAMAGED as exc:
+        raise _damaged_workbook(name, exc) from None
     with book:
         names = book.sheet_names
         if sheet is None:
@@ -155,7 +160,10 @@ def _read_excel(path: Path, sheet, read_kwargs, layout):
                              f"sheets: {', '.join(repr(n) for n in names)}")
         else:
             sheet = int(sheet)
-        raw = pd.read_excel(book, sheet_name=sheet, header=None, **read_kwargs)
+        try:
+            raw = pd.read_excel(book, sheet_name=sheet, header=None, **read_kwargs)
+        except _DAMAGED as exc:
+            raise _damaged_workbook(name, exc) from None
     if raw.empty:
         raise _textfiles.FileError(f"cannot read {name!r}: sheet {sheet!r} is empty")
     head = [[("" if pd.isna(v) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
@@ -167,6 +175,17 @@ def _read_excel(path: Path, sheet, read_kwargs, layout):
     data.columns = names
     data = data.infer_objects()
     return data, found, labels, head, {"sheet": sheet}
+
+
+# What a damaged workbook raises inside pandas and openpyxl: a broken zip, compressed data or XML.
+_DAMAGED = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, NotImplementedError, zlib.error,
+            ElementTree.ParseError)
+
+
+def _damaged_workbook(name: str, exc: Exception) -> Exception:
+    what = "a zip archive that holds no workbook" if isinstance(exc, KeyError) else f"damaged ({exc})"
+    return _textfiles.FileError(f"cannot read {name!r}: it is not a readable Excel workbook: {what}; save it again "
+                                f"from Excel as .xlsx, or as CSV")
 
 
 def _read_stats(path: Path, read_kwargs, scale: NPSScale):
@@ -530,7 +549,7 @@ def _order_of(values: pd.Series, dayfirst, lay) -> str | None:
     """How the date column's day/month dates were read, in words (None when it has none)."""
     if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
         return None  # date cells: no order to read
-    text = values.dropna()
+    text = pd.Series(pd.unique(values.dropna()), dtype=object)  # each distinct date once
     text = text[text.map(lambda v: isinstance(v, str))].astype(str).str.strip()
     numeric = text.str.extract(NUMERIC_DATE)
     if numeric[0].notna().sum() == 0:
