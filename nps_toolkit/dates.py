@@ -336,7 +336,7 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
         codes, distinct = pd.factorize(texts)  # parse each distinct text once
         distinct = np.asarray(distinct, dtype=object)
         first_pos = np.full(len(distinct), n, np.int64)
-        np.minimum.at(first_pos, codes, pos)
+        first_pos[codes[::-1]] = pos[::-1]  # the last assignment wins: each distinct text's first row
         distinct = pd.Series(distinct, dtype=object, index=first_pos).str.strip()
         blank = distinct.str.lower().isin(BLANK_DATES).to_numpy()
         parsed = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[us]")

@@ -69,10 +69,13 @@ def _read_text(path: Path, encoding, read_kwargs, layout):
     table = _textfiles.decode(raw, name, encoding)
     kwargs = dict(read_kwargs)
     text = table.text
+    hinted = 0
     if "sep" in kwargs or "delimiter" in kwargs:
         delim = kwargs.pop("sep", kwargs.pop("delimiter", None))
     else:
+        before = len(text)
         text, delim = _textfiles.sniff(text, name, _suffix(path))
+        hinted = int(len(text) != before)  # Excel's "sep=;" line, taken off
     head = _head_rows(text, delim)
     found = _forced(layout, head)
     skip = _layouts.header_rows(found, head)
@@ -92,15 +95,20 @@ def _read_text(path: Path, encoding, read_kwargs, layout):
     else:
         kwargs["sep"] = delim
     kwargs.setdefault("keep_default_na", True)
-    encoded = text.encode("utf-8")  # once, for the field count and for the C parser
+    # UTF-8 with LF or CR LF line ends: the C parser reads the file itself (fastest); other text is read
+    # as decoded (line ends made one kind), encoded as UTF-8 once more
+    carriage = b"\r" in raw
+    as_is = table.encoding == "utf-8" and delim is not None and (
+        not carriage or raw.count(b"\r") == raw.count(b"\r\n"))
+    encoded = raw if as_is and not hinted and not carriage else text.encode("utf-8")
     if delim is None or len(delim) == 1:  # (a regular expression given as sep= is pandas' business)
         _textfiles.check_widths(text, delim, name, encoded)
+    source = path if as_is else _io.BytesIO(encoded)
     try:
-        # the C parser reads bytes fastest: the decoded text (line ends made one kind) as UTF-8 again
-        data = pd.read_csv(_io.BytesIO(encoded), header=None, skiprows=skip, names=names,
-                           encoding="utf-8", **kwargs)
+        data = pd.read_csv(source, header=None, skiprows=skip + (hinted if as_is else 0), names=names,
+                           encoding="utf-8-sig" if as_is else "utf-8", **kwargs)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise _textfiles.FileError(f"cannot read {name!r}: {exc}") from None
+        raise _textfiles.parser_error(exc, name) from None
     except pd.errors.EmptyDataError:
         data = pd.DataFrame(columns=names)
     info = {"encoding": table.encoding, "delimiter": {"\t": "tab", None: "none (one column)"}.get(delim, delim)}
