@@ -24,7 +24,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ._validation import describe_offenders
+from ._validation import MAX_SHOWN, describe_offenders
 from .scoring import NPSScale, _check_scale, score_codes
 
 __all__ = ["clean_scores", "read_responses", "NO_ANSWER_TOKENS"]
@@ -118,20 +118,21 @@ def clean_scores(values, *, scale: NPSScale | None = None, column: str = "score"
     """
     scale = _check_scale(scale)
     series = _as_series(values, column)
-    numeric = _to_numbers(series, column)
-    try:
-        score_codes(numeric, scale=scale, column=column)  # the toolkit's one range check
-    except ValueError:
-        bad = ~np.isnan(numeric) & ~np.isin(numeric, scale.values)
-        if not bad.any():  # pragma: no cover - score_codes refused something else
-            raise
-        pos = np.flatnonzero(bad)
-        raise ValueError(f"column {column!r}: answers must be {scale.describe()} (missing answers may be blank "
-                         f"or a no-answer token such as 'n/a'); got "
-                         f"{describe_offenders(_originals(series, pos), pos)}") from None
-    missing = np.isnan(numeric)
-    data = np.where(missing, 0, numeric).astype(np.int64)
-    return pd.Series(pd.arrays.IntegerArray(data, missing), index=series.index, name=series.name)
+    fast = _on_scale_integers(series, scale)
+    if fast is not None:
+        data, missing = fast
+    else:
+        numbers_, codes = _to_numbers(series, column)
+        _check_on_scale(series, numbers_, codes, scale, column)
+        missing = np.isnan(numbers_)
+        with np.errstate(invalid="ignore"):  # NaN has no integer: whatever the cast gives is zeroed below
+            data = numbers_.astype(np.int64)
+        data[missing] = 0
+        if codes is not None:  # one number per distinct answer: back to the rows
+            data = np.append(data, 0)[codes]
+            missing = np.append(missing, True)[codes]
+    # data and missing are fresh arrays (never the input's memory): no need for the Series to copy them
+    return pd.Series(pd.arrays.IntegerArray(data, missing), index=series.index, name=series.name, copy=False)
 
 
 def _as_series(values, column: str) -> pd.Series:
@@ -151,85 +152,177 @@ def _as_series(values, column: str) -> pd.Series:
     return pd.Series(list(values), dtype=object)
 
 
-def _originals(series: pd.Series, positions) -> list:
-    """The caller's values at ``positions``, as plain Python objects for messages."""
-    raw = series.iloc[np.asarray(positions)].to_numpy(dtype=object)
-    return [v.item() if isinstance(v, np.generic) else v for v in raw]
+def _originals(series: pd.Series, positions) -> np.ndarray:
+    """The caller's values at ``positions``, as plain Python objects for messages.
+
+    One entry per position; only the first few (those a message shows) are
+    fetched, the others are ``None``, so a column of a million bad values is
+    refused as quickly as one.
+    """
+    positions = np.asarray(positions)
+    out = np.full(len(positions), None, dtype=object)
+    for i, v in enumerate(series.iloc[positions[:MAX_SHOWN]].to_numpy(dtype=object)):
+        out[i] = v.item() if isinstance(v, np.generic) else v
+    return out
 
 
-def _to_numbers(series: pd.Series, column: str) -> np.ndarray:
-    """Float array of the answers, NaN where missing; refuses what cannot be read.
+def _on_scale_integers(series: pd.Series, scale: NPSScale):
+    """Integer columns (numpy, nullable, pyarrow) wholly on the scale: ``(data, missing)``, else None.
 
-    Numeric columns are converted in one vectorised step. Text, object and
-    categorical columns are read once per *distinct* value (an answer column
-    holds a few dozen of them, however many rows) and mapped back to the rows
-    with the factorize codes; refusals name the rows holding a bad value.
+    A shortcut without float conversion; whatever it cannot vouch for (an
+    answer off the scale, unsigned 64-bit values) takes the general way.
+    """
+    dtype = series.dtype
+    if not pd.api.types.is_integer_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+        return None
+    native = np.dtype(getattr(dtype, "numpy_dtype", dtype))
+    if native.kind == "u" and native.itemsize >= 8:  # may not fit an int64
+        return None
+    if isinstance(dtype, np.dtype):
+        data = series.to_numpy().astype(np.int64)  # always a copy: the input is never shared
+        missing = np.zeros(len(data), dtype=bool)
+    else:
+        missing = np.array(series.isna().to_numpy(dtype=bool))  # a writable copy
+        data = np.array(series.to_numpy(dtype=np.int64, na_value=scale.minimum))  # a writable copy
+    if len(data) and (data.min() < scale.minimum or data.max() > scale.maximum):
+        return None
+    data[missing] = 0
+    return data, missing
+
+
+def _check_on_scale(series: pd.Series, numbers_: np.ndarray, codes, scale: NPSScale, column: str) -> None:
+    """Refuse answers off the scale (fractions, 11, -1, inf), naming the caller's rows.
+
+    ``numbers_`` are floats per row, or per distinct answer when ``codes``
+    (one per row, -1 where missing) maps them back to the rows.
+    """
+    if codes is None and _surely_on_scale(numbers_, scale):
+        return
+    try:
+        score_codes(numbers_, scale=scale, column=column)  # the toolkit's one range check
+        return
+    except ValueError:
+        bad = ~np.isnan(numbers_) & ~np.isin(numbers_, scale.values)
+        if codes is not None:
+            bad = _rows_with(bad, codes)
+            if not bad.any():  # only unused categories are off the scale
+                return
+        if not bad.any():  # pragma: no cover - score_codes refused something else
+            raise
+    pos = np.flatnonzero(bad)
+    raise ValueError(f"column {column!r}: answers must be {scale.describe()} (missing answers may be blank "
+                     f"or a no-answer token such as 'n/a'); got "
+                     f"{describe_offenders(_originals(series, pos), pos)}")
+
+
+def _surely_on_scale(numbers_: np.ndarray, scale: NPSScale) -> bool:
+    """True when every number (NaN aside) is a whole number on the scale; vectorised, for long columns.
+
+    False means "not sure" (the full check then runs), never a refusal.
+    """
+    if not len(numbers_):
+        return True
+    low, high = np.fmin.reduce(numbers_), np.fmax.reduce(numbers_)  # NaN ignored (NaN if all are)
+    if np.isnan(low):
+        return True  # all missing
+    if not (low >= scale.minimum and high <= scale.maximum):
+        return False
+    return not np.greater(numbers_, np.floor(numbers_)).any()  # no fractions (above their floor; NaN never is)
+
+
+def _to_numbers(series: pd.Series, column: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Floats of the answers (NaN where missing) and None, or floats per distinct answer and their codes.
+
+    Numeric columns are converted in one vectorised step (one float per row,
+    codes None). Text, object and categorical columns are read once per
+    *distinct* value (an answer column holds a few dozen of them, however
+    many rows): the floats are per distinct value and ``codes`` (one per row,
+    -1 where missing) maps them to the rows. Refuses what cannot be read,
+    naming the rows holding a bad value.
     """
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         # The categories are the distinct values already; unused categories are never refused.
         cat = series.array
-        return _from_distinct(series, cat.categories.to_numpy(dtype=object), np.asarray(cat.codes, dtype=np.intp),
-                              column)
+        codes = np.asarray(cat.codes, dtype=np.intp)
+        return _from_distinct(series, cat.categories.to_numpy(dtype=object), codes, column), codes
     if pd.api.types.is_bool_dtype(dtype):
         pos = np.flatnonzero(series.notna().to_numpy())
         raise TypeError(f"column {column!r}: answers must be numbers or text, got booleans: "
                         f"{describe_offenders(_originals(series, pos), pos)}")
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
-        return series.to_numpy(dtype=float, na_value=np.nan)
+        return series.to_numpy(dtype=float, na_value=np.nan), None
     if pd.api.types.is_string_dtype(dtype) and dtype != object:
         codes, uniques = pd.factorize(series.array)  # str / string[pyarrow]: hashed in C, missing -> -1
-        return _from_text(pd.Series(uniques), np.asarray(codes, dtype=np.intp), column)
+        codes = np.asarray(codes, dtype=np.intp)
+        return _from_text(pd.Series(uniques), codes, column), codes
     if dtype != object:
         raise TypeError(f"column {column!r}: answers must be numbers or text, got {dtype} values")
     raw = series.to_numpy(dtype=object)
     kind = pd.api.types.infer_dtype(raw, skipna=True)
     if kind == "empty":
-        return np.full(len(raw), np.nan)
+        return np.full(len(raw), np.nan), None
     if kind in ("integer", "floating", "mixed-integer-float"):
         try:
-            return pd.to_numeric(pd.Series(raw)).to_numpy(dtype=float, na_value=np.nan)
+            return pd.to_numeric(pd.Series(raw)).to_numpy(dtype=float, na_value=np.nan), None
         except (OverflowError, TypeError, ValueError):
             pass  # e.g. integers too large for a float: sorted out value by value below
     if kind == "string":  # text and missing values only
         codes, uniques = pd.factorize(raw)
-        return _from_text(pd.Series(uniques, dtype="str"), np.asarray(codes, dtype=np.intp), column)
+        codes = np.asarray(codes, dtype=np.intp)
+        return _from_text(pd.Series(uniques, dtype="str"), codes, column), codes
     # Mixed content (e.g. Excel cells holding numbers and labelled text): sort the distinct values by type.
     codes, uniques = _factorize_by_type(raw)
-    return _from_distinct(series, uniques, codes, column)
+    return _from_distinct(series, uniques, codes, column), codes
 
 
 def _factorize_by_type(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (-1 where missing) and one representative per distinct (value, type) of an object array.
+    """Codes (-1 where missing) and one representative per distinct (value, kind) of an object array.
 
-    Equal values of different types stay apart (``True == 1 == 1.0``, but a
-    boolean is refused and a number is not).
+    Equal values of different kinds stay apart (``True == 1 == 1.0``, but a
+    boolean is refused and a number is not); within a kind they are read
+    alike (``1`` and ``1.0``, ``"7"`` and ``np.str_("7")``).
     """
     try:
-        codes, uniques = pd.factorize(raw)
+        with np.errstate(all="ignore"):  # hashing compares e.g. np.float32(4.0) with 1e69: no warning for that
+            codes, uniques = pd.factorize(raw)
     except TypeError:  # unhashable answers (e.g. lists): every row stands for itself
         return np.arange(len(raw), dtype=np.intp), raw
     codes = np.asarray(codes, dtype=np.intp)
     rows = np.flatnonzero(codes >= 0)
     type_codes, types = pd.factorize(np.fromiter(map(type, raw[rows]), dtype=object, count=len(rows)))
-    if len(types) <= 1:
+    kinds = {_kind(t) for t in types}
+    # Only a boolean and a number, or an object of another kind (its own ==), can be equal yet read differently;
+    # text never equals a non-text value, and equal numbers (1, 1.0) read alike.
+    if not ({"bool", "number"} <= kinds or "other" in kinds):
         return codes, np.asarray(uniques, dtype=object)
     pair_codes, _ = pd.factorize(codes[rows].astype(np.int64) * len(types) + type_codes)
-    first = np.unique(pair_codes, return_index=True)[1]  # first row of each (value, type)
+    # factorize numbers the pairs in order of appearance: a row is the first of its pair when its code tops all before
+    first = np.flatnonzero(np.concatenate(([True], pair_codes[1:] > np.maximum.accumulate(pair_codes)[:-1])))
     out = np.full(len(raw), -1, dtype=np.intp)
     out[rows] = pair_codes
     return out, raw[rows[first]]
 
 
+def _kind(cls: type) -> str:
+    """How clean_scores treats values of type ``cls``: "bool" (refused), "text", "number" or "other" (refused)."""
+    if issubclass(cls, (bool, np.bool_)):
+        return "bool"
+    if issubclass(cls, str):
+        return "text"
+    if issubclass(cls, (numbers.Real, decimal.Decimal)):
+        return "number"
+    return "other"
+
+
 def _from_distinct(series: pd.Series, uniques: np.ndarray, codes: np.ndarray, column: str) -> np.ndarray:
-    """Per-row floats from distinct values of any type (``codes``: one per row, -1 where missing)."""
+    """Floats for distinct values of any type (``codes``: one per row of ``series``, -1 where missing)."""
     n = len(uniques)
     missing = np.asarray(pd.isna(uniques), dtype=bool)
-    is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in uniques), bool, n)
-    is_text = np.fromiter((isinstance(v, str) for v in uniques), bool, n)
-    is_number = np.fromiter((isinstance(v, (numbers.Real, decimal.Decimal)) for v in uniques), bool, n)
-    is_number &= ~is_bool & ~missing
-    other = ~(missing | is_bool | is_text | is_number)
+    kind = np.array([_kind(type(v)) for v in uniques], dtype=object)
+    is_bool, is_text = kind == "bool", kind == "text"
+    is_number = (kind == "number") & ~missing
+    other = (kind == "other") & ~missing
     for mask, what in ((is_bool, "booleans"), (other, "values that are neither numbers nor text")):
         rows = _rows_with(mask, codes)
         if rows.any():
@@ -249,17 +342,17 @@ def _from_distinct(series: pd.Series, uniques: np.ndarray, codes: np.ndarray, co
             shown_all[text] = shown.tolist()
             _refuse_text(shown_all, bad_all, codes, column)
         out[text] = values
-    return np.append(out, np.nan)[codes]
+    return out
 
 
 def _from_text(text: pd.Series, codes: np.ndarray, column: str) -> np.ndarray:
-    """Per-row floats from distinct strings ``text`` (``codes``: one per row, -1 where missing)."""
+    """Floats for distinct strings ``text`` (``codes``: one per row, -1 where missing)."""
     values, bad = _read_text(text)
     if bad.any():
-        shown = np.empty(len(text), dtype=object)
+        shown = np.full(len(text), None, dtype=object)
         shown[:] = text.tolist()
         _refuse_text(shown, bad, codes, column)
-    return np.append(values, np.nan)[codes]
+    return values
 
 
 def _rows_with(mask: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -268,7 +361,7 @@ def _rows_with(mask: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _refuse_text(shown: np.ndarray, bad: np.ndarray, codes: np.ndarray, column: str) -> None:
-    """Raise for the rows holding a distinct value marked ``bad`` (if any row does)."""
+    """Raise for the rows holding a distinct text marked ``bad`` (if any row does)."""
     rows = _rows_with(bad, codes)
     if not rows.any():  # only unused categories are bad
         return

@@ -699,3 +699,122 @@ def test_russian_excel_csv_in_cp1251_stays_cp1251(tmp_path):
     path.write_bytes(text.encode("cp1251"))
     data = read_responses(path, score="оценка")
     assert data["комментарий"].tolist() == ["Отличный сервис, спасибо", "Доставка опоздала"]
+
+
+# ---------------------------------------------------------------------------
+# clean_scores: the whole column against a plain reading of each answer
+# ---------------------------------------------------------------------------
+
+import math  # noqa: E402
+import re  # noqa: E402
+
+REFERENCE_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+REFERENCE_LABELS = ["Extremely likely", "Not at all likely", "Точно порекомендую", "zdecydowanie polecę", "great"]
+
+
+def reference_answer(value, low=0, high=10):
+    """One answer read the plain way: ("ok", n), ("missing", None) or the kind of refusal.
+
+    Refusals: "type" (booleans), "text" (no number, two different numbers, a
+    number in the middle only) and "range" (fractions, off the scale).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "missing", None
+    if isinstance(value, (bool, np.bool_)):
+        return "type", None
+    if not isinstance(value, str):
+        number = float(value)
+    else:
+        text = " ".join(value.split())
+        if text.lower().replace("’", "'").strip(" .()[]") in NO_ANSWER_TOKENS:
+            return "missing", None
+        found = REFERENCE_NUMBER.findall(text)
+        if len({float(f.replace(",", ".")) for f in found}) != 1:
+            return "text", None
+        core = text.strip("()[] ")
+        signed = core[:1] in ("+", "-", "−") and core[1:].startswith(found[0])
+        if not (core.startswith(found[0]) or signed or core.endswith(found[-1])):
+            return "text", None
+        number = float(found[0].replace(",", "."))
+        if signed and core[0] != "+":
+            number = -number
+    if number.is_integer() and low <= number <= high:
+        return "ok", int(number)
+    return "range", None
+
+
+ACCEPTED_STYLES = ["int", "npint", "float", "nan", "none", "text", "padded", "point", "comma", "plus", "label_after",
+                   "label_before", "brackets_after", "brackets_before", "token", "token_upper", "token_padded"]
+REFUSED_STYLES = ["fraction", "bool", "text_fraction", "two_numbers", "middle", "no_number"]
+
+
+@st.composite
+def any_answer(draw, accepted_only=False):
+    """An answer in one of many formats; with ``accepted_only``, one that clean_scores reads."""
+    n = draw(st.integers(0, 10) if accepted_only else st.integers(-2, 12))
+    label = draw(st.sampled_from(REFERENCE_LABELS))
+    sep = draw(st.sampled_from([" - ", " – ", " — ", ": ", " ", "-", ". "]))
+    token = draw(st.sampled_from(sorted(NO_ANSWER_TOKENS)))
+    style = draw(st.sampled_from(ACCEPTED_STYLES if accepted_only else ACCEPTED_STYLES + REFUSED_STYLES))
+    m = draw(st.integers(0, 10))
+    return {
+        "int": n, "npint": np.int64(n), "float": float(n), "fraction": n + 0.5, "nan": float("nan"),
+        "none": None, "bool": draw(st.sampled_from([True, False, np.True_])), "text": str(n),
+        "padded": f"  {n}\t", "point": f"{n}.0", "comma": f"{n},0", "text_fraction": f"{n},5",
+        "plus": f"+{abs(n)}", "label_after": f"{abs(n)}{sep}{label}", "label_before": f"{label}{sep}{abs(n)}",
+        "brackets_after": f"{label} ({abs(n)})", "brackets_before": f"({abs(n)}) {label}",
+        "two_numbers": f"{abs(n)} - {label} {m}", "middle": f"{label} {abs(n)} {label}", "no_number": label,
+        "token": token, "token_upper": token.upper(), "token_padded": f"  {token} ",
+    }[style]
+
+
+@st.composite
+def answer_column(draw):
+    """A column of answers drawn from a few distinct ones (as survey columns are), in one of the containers."""
+    pool = draw(st.lists(any_answer(accepted_only=draw(st.booleans())), min_size=1, max_size=8))
+    size = draw(st.integers(0, 60))
+    rows = draw(st.lists(st.integers(0, len(pool) - 1), min_size=size, max_size=size))
+    values = [pool[i] for i in rows]
+    containers = ["list", "object"]
+    if all(v is None or isinstance(v, str) for v in values):
+        containers.append("str")
+    if not any(isinstance(v, (bool, np.bool_)) for v in values):  # a categorical merges True with 1
+        containers.append("category")
+    container = draw(st.sampled_from(containers))
+    index = [f"r{i}" for i in range(len(values))][::-1]
+    if container == "list":
+        return values, values
+    dtype = {"object": object, "str": "str", "category": "category"}[container]
+    return values, pd.Series(values, index=index, dtype=dtype, name="q")
+
+
+@settings(max_examples=300, deadline=None)
+@given(answer_column())
+def test_property_column_equals_reading_each_answer(case):
+    """Read as a column (each distinct answer once), the answers are what a plain loop over them reads; the
+    refusal is the first kind found (booleans, unreadable text, off the scale) and names its rows in order."""
+    values, column = case
+    expected = [reference_answer(v) for v in values]
+    before = column.copy() if isinstance(column, pd.Series) else list(column)
+    refused = {kind: [i for i, (k, _) in enumerate(expected) if k == kind] for kind in ("type", "text", "range")}
+    first = next((kind for kind in ("type", "text", "range") if refused[kind]), None)
+    if first is None:
+        out = clean_scores(column)
+        assert out.dtype == "Int64"
+        assert as_list(out) == [n for _, n in expected]
+        if isinstance(column, pd.Series):
+            assert out.index.equals(column.index) and out.name == "q"
+    else:
+        error = TypeError if first == "type" else ValueError
+        with pytest.raises(error) as err:
+            clean_scores(column, column="q")
+        msg = str(err.value)
+        what = {"type": "got booleans", "text": "cannot read a score from", "range": "whole numbers 0 to 10"}[first]
+        assert what in msg
+        positions = refused[first]
+        assert [int(p) for p in re.findall(r"\(position (\d+)\)", msg)] == positions[:5]
+        assert (f"and {len(positions) - 5} more" in msg) == (len(positions) > 5)
+    if isinstance(column, pd.Series):
+        pd.testing.assert_series_equal(column, before)
+    else:
+        assert column == before
