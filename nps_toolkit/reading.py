@@ -417,7 +417,9 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
         date columns and the date column as datetimes. ``attrs["nps_toolkit"]``
         records the file, layout, encoding, score and date columns (with
         their question texts), the order of day and month, time zones, rows
-        read, rows excluded and why, duplicates dropped.
+        read, rows excluded and why, duplicates dropped, and ``labels``: the
+        question texts (SPSS/Stata variable labels) of columns named by
+        export tags (``Q5``).
 
     Raises
     ------
@@ -528,9 +530,9 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
         check_columns(data, id_column, role="id column")
         info["id_column"] = str(id_column)
     info["n_rows"] = int(len(data))
+    # question texts (or variable labels) of the columns whose names are not the questions
+    info["labels"] = {str(k): str(v) for k, v in lay.labels.items() if v is not None and str(v) != str(k)}
     data.attrs["nps_toolkit"] = info
-    data.attrs["nps_toolkit_labels"] = {str(k): str(v) for k, v in lay.labels.items()
-                                        if v is not None and str(v) != str(k)}
     return data
 
 
@@ -738,7 +740,7 @@ def inspect_file(path, **read_kwargs) -> dict:
     score = info["score"]
     others = [c for c in data.columns if c != score and str(c).strip().lower() not in _NOT_SEGMENTS
               and not str(c).endswith("_NPS_GROUP") and c != info.get("date")]
-    labels = data.attrs.get("nps_toolkit_labels", {})
+    labels = info.get("labels", {})
     segments, comments = [], []
     for c in others:
         values = data[c]
