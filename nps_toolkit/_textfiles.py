@@ -243,6 +243,23 @@ def check_widths(text: str, delimiter: str | None, name: str, encoded: bytes | N
                         f"sep= if the delimiter is another one")
 
 
+def first_rows_agree(text: str, delimiter: str) -> bool:
+    """Whether the first rows of the file (quotes respected) have the header's number of fields."""
+    head = text[:_SNIFF_CHARS]
+    rows = []
+    try:
+        for row in csv.reader(_io.StringIO(head), delimiter=delimiter):
+            if row:
+                rows.append(len(row))
+            if len(rows) > 6:
+                break
+    except csv.Error:
+        return False
+    if len(head) == _SNIFF_CHARS and len(rows) <= 6:
+        rows = rows[:-1]  # the last row may be cut by the sample
+    return len(set(rows)) <= 1
+
+
 def _widths_agree(text: str, delimiter: str, encoded: bytes | None) -> bool:
     """A quick sufficient check for files without quotes: every line has the header's number of fields.
 

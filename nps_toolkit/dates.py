@@ -212,8 +212,11 @@ def _assemble(parts: pd.DataFrame, year, month, day) -> np.ndarray:
     return out
 
 
-def _parse_distinct(text: pd.Series, column: str, dayfirst) -> np.ndarray:
-    """Parse distinct, stripped, non-blank texts (positions are in ``text.index``); NaT where unreadable."""
+def _parse_distinct(text: pd.Series, column: str, dayfirst) -> tuple[np.ndarray, bool | None]:
+    """Parse distinct, stripped, non-blank texts (positions are in ``text.index``); NaT where unreadable.
+
+    Also returns the order the day/month/year texts were read in (True: day first), None when there are none.
+    """
     local = text.str.replace(OFFSET, r"\1", regex=True)
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
     iso = local.str.extract(ISO_DATE)
@@ -224,6 +227,7 @@ def _parse_distinct(text: pd.Series, column: str, dayfirst) -> np.ndarray:
                                 parts[3].astype(int).to_numpy())
     numeric = text.str.extract(NUMERIC_DATE)
     is_numeric = numeric[0].notna().to_numpy()
+    day_first = None
     if is_numeric.any():
         parts = numeric[is_numeric]
         first = parts[0].astype(int).to_numpy()
@@ -245,7 +249,9 @@ def _parse_distinct(text: pd.Series, column: str, dayfirst) -> np.ndarray:
                                       examples=[(values[i], where[i]) for i in ambiguous[:5]], dayfirst=dayfirst)
         day, month = (second, first) if day_first is False else (first, second)
         out[is_numeric] = _assemble(parts, parts[3].astype(int).to_numpy(), month, day)
-    return out
+        if day_first is None:  # no date reads two ways (03/03/2024, 13/13/2024): either order is the same
+            day_first = True
+    return out, day_first
 
 
 def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -> pd.Series:
@@ -330,23 +336,35 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
             where = np.fromiter(stamps, np.int64, len(stamps))
             out[where] = pd.to_datetime(pd.Series(list(stamps.values()), dtype=object)).to_numpy(
                 dtype="datetime64[us]")
+    order = None
     if is_text.any():
-        pos = np.flatnonzero(is_text)
-        texts = series.iloc[pos] if text_dtype else pd.Series(raw[pos], dtype=object)
+        every = bool(is_text.all())  # (then the column is factorised as it is, without a copy)
+        rows = np.arange(n) if every else np.flatnonzero(is_text)
+        if text_dtype:
+            texts = series if every else series.iloc[rows]
+        else:
+            texts = pd.Series(raw if every else raw[rows], dtype=object)
         codes, distinct = pd.factorize(texts)  # parse each distinct text once
         distinct = np.asarray(distinct, dtype=object)
         first_pos = np.full(len(distinct), n, np.int64)
-        first_pos[codes[::-1]] = pos[::-1]  # the last assignment wins: each distinct text's first row
+        first_pos[codes[::-1]] = rows[::-1]  # the last assignment wins: each distinct text's first row
         distinct = pd.Series(distinct, dtype=object, index=first_pos).str.strip()
         blank = distinct.str.lower().isin(BLANK_DATES).to_numpy()
         parsed = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[us]")
         if (~blank).any():
-            parsed[~blank] = _parse_distinct(distinct[~blank], column, dayfirst)
-        keep = ~blank[codes]
-        out[pos[keep]] = parsed[codes[keep]]
-        bad[pos[keep & np.isnat(parsed[codes])]] = True
+            parsed[~blank], order = _parse_distinct(distinct[~blank], column, dayfirst)
+        got = parsed[codes]  # NaT for blanks
+        unreadable = ~blank[codes] & np.isnat(got)
+        if every:
+            out, bad = got, unreadable
+        else:
+            out[rows] = got
+            bad[rows] |= unreadable
     if bad.any():
         where = np.flatnonzero(bad)
         shown = series.iloc[where].tolist() if raw is None else list(raw[where])
         raise ValueError(f"column {column!r}: {DATE_HELP}; could not read {describe_offenders(shown, where)}")
-    return pd.Series(out, index=series.index, name=series.name)
+    result = pd.Series(out, index=series.index, name=series.name)
+    # how day/month/year text was read: "day first", "month first", or None when the column has none
+    result.attrs["date_order"] = None if order is None else ("day first" if order else "month first")
+    return result

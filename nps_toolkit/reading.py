@@ -100,17 +100,28 @@ def _read_text(path: Path, encoding, read_kwargs, layout):
     carriage = b"\r" in raw
     as_is = table.encoding == "utf-8" and delim is not None and (
         not carriage or raw.count(b"\r") == raw.count(b"\r\n"))
-    encoded = raw if as_is and not hinted and not carriage else text.encode("utf-8")
-    if delim is None or len(delim) == 1:  # (a regular expression given as sep= is pandas' business)
+    encoded = None if as_is else text.encode("utf-8")
+    if as_is and not hinted and not carriage:
+        encoded = raw
+
+    # Rows with another number of fields than the header: the C parser refuses a wider row (but for the first
+    # data row, which it would take as an index: checked first), and a narrower one leaves the last column
+    # empty (checked after, only then). check_widths names the rows.
+    checked = delim is None or len(delim) == 1  # (a regular expression given as sep= is pandas' business)
+    if delim is None or (checked and not _textfiles.first_rows_agree(text, delim)):
         _textfiles.check_widths(text, delim, name, encoded)
     source = path if as_is else _io.BytesIO(encoded)
     try:
         data = pd.read_csv(source, header=None, skiprows=skip + (hinted if as_is else 0), names=names,
                            encoding="utf-8-sig" if as_is else "utf-8", **kwargs)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        if checked and delim is not None:
+            _textfiles.check_widths(text, delim, name, encoded)
         raise _textfiles.parser_error(exc, name) from None
     except pd.errors.EmptyDataError:
         data = pd.DataFrame(columns=names)
+    if checked and delim is not None and len(data.columns) > 1 and data.iloc[:, -1].isna().any():
+        _textfiles.check_widths(text, delim, name, encoded)
     info = {"encoding": table.encoding, "delimiter": {"\t": "tab", None: "none (one column)"}.get(delim, delim)}
     return data, found, labels, head, info
 
@@ -555,23 +566,12 @@ def _refuse_eleven_point_code(values: pd.Series, column, lay, where: str) -> Non
                          f"- 1) and read it again")
 
 
-def _order_of(values: pd.Series, dayfirst, lay) -> str | None:
+def _order_of(parsed: pd.Series, dayfirst, lay) -> str | None:
     """How the date column's day/month dates were read, in words (None when it has none)."""
-    if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
-        return None  # date cells: no order to read
-    text = pd.Series(pd.unique(values.dropna()), dtype=object)  # each distinct date once
-    text = text[text.map(lambda v: isinstance(v, str))].astype(str).str.strip()
-    numeric = text.str.extract(NUMERIC_DATE)
-    if numeric[0].notna().sum() == 0:
-        return None
-    if dayfirst is not None:
-        words = "day first" if dayfirst else "month first"
-        if dayfirst == lay.dayfirst:
-            words += f" ({_LAYOUT_NAMES.get(lay.name, lay.name)}'s export format)"
-        return words
-    first = pd.to_numeric(numeric[0], errors="coerce")
-    second = pd.to_numeric(numeric[2], errors="coerce")
-    return "day first" if ((first > 12) & (second <= 12)).any() else "month first"
+    words = parsed.attrs.get("date_order")
+    if words is not None and dayfirst is not None and dayfirst == lay.dayfirst:
+        words += f" ({_LAYOUT_NAMES.get(lay.name, lay.name)}'s export format)"
+    return words
 
 
 def _in_file(exc: Exception, where: str) -> Exception:
@@ -640,7 +640,7 @@ def _columns(data, info, lay, score, date, dayfirst, drop, blank, scale, where):
                 raise
             continue  # another of the layout's date columns: left as text when it does not read
         if col == date:
-            info["date_order"] = _order_of(values, order, lay)
+            info["date_order"] = _order_of(parsed, order, lay)
         data[col] = parsed
     info["date"] = None if date is None else str(date)
     info["timezone"] = lay.timezones.get(date) if date is not None else None
