@@ -19,7 +19,9 @@ from .datasets import OUR_BRAND, load_sample, simulate_scores, simulate_survey, 
 from .industry import industry_benchmarks, lookup_benchmark
 from .interpretation import interpret
 from .intervals import Interval, confint, margin_of_error, sample_size
+from .dates import AmbiguousDatesError, parse_dates
 from .io import clean_scores, read_responses
+from .reading import inspect_file
 from .parameters import ParameterError, list_templates, prepare_study, template_parameters
 from .periods import Trend, compare_periods, current_vs_previous, decompose_change, rolling_nps, trend
 from .plots import PALETTE, plot_comparison, plot_decomposition, plot_distribution, plot_nps, plot_trend
@@ -40,7 +42,7 @@ __all__ = [
     # plots
     "PALETTE", "plot_distribution", "plot_nps", "plot_trend", "plot_comparison", "plot_decomposition",
     # data
-    "read_responses", "clean_scores", "load_sample", "simulate_survey", "simulate_scores", "true_shares",
+    "read_responses", "inspect_file", "clean_scores", "parse_dates", "AmbiguousDatesError", "load_sample", "simulate_survey", "simulate_scores", "true_shares",
     "OUR_BRAND", "industry_benchmarks", "lookup_benchmark",
     # comments and drivers
     "classify_comments", "theme_impact", "key_drivers", "plot_drivers",

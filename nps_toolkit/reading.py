@@ -570,7 +570,7 @@ def _order_of(parsed: pd.Series, dayfirst, lay) -> str | None:
     """How the date column's day/month dates were read, in words (None when it has none)."""
     words = parsed.attrs.get("date_order")
     if words is not None and dayfirst is not None and dayfirst == lay.dayfirst:
-        words += f" ({_LAYOUT_NAMES.get(lay.name, lay.name)}'s export format)"
+        words += f" ({LAYOUT_NAMES.get(lay.name, lay.name)}'s export format)"
     return words
 
 
@@ -669,9 +669,10 @@ def _latest(data: pd.DataFrame, ident, date) -> tuple[pd.DataFrame, int]:
 # what was found, in words
 # ---------------------------------------------------------------------------
 
-_LAYOUT_NAMES = {"qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "google-forms": "Google Forms",
-                 "typeform": "Typeform", "spss": "SPSS", "stata": "Stata", "excel": "Excel", "csv": "CSV",
-                 "parquet": "Parquet"}
+#: The layouts' names as people write them (methods notes, ``inspect``).
+LAYOUT_NAMES = {"qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "google-forms": "Google Forms",
+                "typeform": "Typeform", "spss": "SPSS", "stata": "Stata", "excel": "Excel", "csv": "CSV",
+                "parquet": "Parquet"}
 
 
 def describe_reading(info: dict | None) -> str:
@@ -685,7 +686,7 @@ def describe_reading(info: dict | None) -> str:
     """
     if not info:
         return ""
-    layout = _LAYOUT_NAMES.get(info.get("layout"), info.get("layout"))
+    layout = LAYOUT_NAMES.get(info.get("layout"), info.get("layout"))
     article = "an" if layout in ("SPSS", "Excel") else "a"
     text = f"Read {info.get('file')} as {article} {layout} {'file' if layout in ('CSV', 'Excel', 'Parquet') else 'export'}"
     text += f": score column {info['score']!r}"
@@ -730,10 +731,34 @@ def _is_text(values: pd.Series) -> bool:
 def inspect_file(path, **read_kwargs) -> dict:
     """What :func:`read_responses` makes of a file, and the command to make a report of it.
 
-    Returns a dict: ``info`` (the ``attrs`` record), ``score_candidates``,
-    ``date_candidates``, ``segment_candidates`` (text columns with 2 to 20
-    distinct values), ``comment_candidates`` (free-text columns), ``rows``,
-    ``commands`` (``nps-toolkit run ...`` lines).
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The export.
+    **read_kwargs
+        Passed on to :func:`read_responses` (``score``, ``date``,
+        ``dayfirst``, ``layout``, ``sheet``, ...).
+
+    Returns
+    -------
+    dict
+        ``info`` (the ``attrs["nps_toolkit"]`` record), ``rows`` (rows
+        analysed), ``date_candidates``, ``segment_candidates`` (columns with
+        2 to 20 distinct values, platform metadata and personal fields left
+        out), ``comment_candidates`` (open questions), ``commands``
+        (``nps-toolkit run ...`` lines, one per template that applies).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+    >>> _ = path.write_text("How likely are you to recommend us?,Channel,When\\n"
+    ...                     "10,web,2024-03-15\\n6,store,2024-03-16\\n9,web,2024-04-02\\n8,store,2024-04-20\\n")
+    >>> found = inspect_file(path)
+    >>> found["info"]["score"], found["info"]["date"], found["segment_candidates"]
+    ('How likely are you to recommend us?', 'When', ['Channel'])
+    >>> found["commands"]["period_comparison"].endswith("export.csv")
+    True
     """
     data = read_responses(path, **read_kwargs)
     info = data.attrs["nps_toolkit"]

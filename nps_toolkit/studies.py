@@ -22,6 +22,7 @@ from .interpretation import band, interpret
 from .intervals import confint
 from . import engines
 from .periods import compare_periods, current_vs_previous, decompose_change, trend
+from .reading import LAYOUT_NAMES
 from .results import write_results
 from .scoring import NPSCounts, counts
 from .summary import count_groups
@@ -130,18 +131,13 @@ def _counts(data, p: dict) -> NPSCounts:
     return counts(data[score], None if weights is None else data[weights])
 
 
-_LAYOUT_NAMES = {"qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "google-forms": "Google Forms",
-                 "typeform": "Typeform", "spss": "SPSS", "stata": "Stata", "excel": "Excel", "csv": "CSV",
-                 "parquet": "Parquet"}
-
-
 def _reading_note(info: dict | None, lang: str) -> str:
     """What read_responses found in the user's file (layout, columns, rows left out), in the report language."""
     if not info:
         return ""
     date = _t("methods_reading_date", lang, date=repr(info["date"])) if info.get("date") else ""
     label = f" ({info['score_label']!r})" if info.get("score_label") else ""
-    note = _t("methods_reading", lang, file=info.get("file"), layout=_LAYOUT_NAMES.get(info.get("layout"), "?"),
+    note = _t("methods_reading", lang, file=info.get("file"), layout=LAYOUT_NAMES.get(info.get("layout"), "?"),
               score=repr(info.get("score")) + label, date=date)
     left = dict(info.get("excluded") or {}) if not info.get("excluded_kept") else {}
     if info.get("duplicates"):
