@@ -117,6 +117,13 @@ def raised(func, *args, **kwargs):
     return info.type, str(info.value)
 
 
+def ambiguity(func, *args, **kwargs):
+    """Message, column and examples (value, position) of the AmbiguousDatesError raised."""
+    with pytest.raises(nt.dates.AmbiguousDatesError) as info:
+        func(*args, **kwargs)
+    return str(info.value), info.value.column, [(str(v), int(p)) for v, p in info.value.examples]
+
+
 # -- same tables ---------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", KINDS)
 def test_summaries_are_identical(kind, to_engine):
@@ -213,6 +220,88 @@ def test_text_dates_are_read_like_pandas(kind, to_engine):
         assert_same(nt.compare_periods(data, freq=freq), nt.compare_periods(df, freq=freq), False)
 
 
+def date_forms() -> pd.DataFrame:
+    """Text dates as survey exports write them, one form per column (blank and missing ones too)."""
+    return pd.DataFrame({
+        "score": [10, 3, 8, 9, 0, 7, 10, 6],
+        # SurveyMonkey: month first, 12-hour clock (12 AM is midnight, 12 PM noon)
+        "us": ["03/15/2024 01:54:17 PM", "03/01/2024 12:00:00 AM", "04/30/2024 11:59 p.m.", "", "12/31/2024 12:05 pm",
+               None, "1/2/2025 9:15 am", "06/13/2024"],
+        # Google Forms in a European sheet: day first with slashes
+        "eu": ["15/03/2024 14:05", "01/04/2024", "30/06/2024 09:00:00", None, "1/7/2024 0:00", " 31/12/2024 ",
+               "02/01/2025 23:59:59.123", "13/06/2024"],
+        # Russian or Polish Excel: day first with dots (and dashes)
+        "dotted": ["31.03.2024", "1.4.2024 09:15", "15.07.2024 23:59:59", "29.02.2024", "n/a", "01-10-2024",
+                   "30.09.2024 7:05", "13.06.2024"],
+        # ISO, with UTC offsets dropped (the wall time kept), slashes and dots
+        "iso": ["2024-03-31T23:30:00+02:00", "2024-04-01 00:30Z", "2024-06-30T12:00:00.123456-05:00",
+                "2024/07/01 10:00 UTC", "2024.12.31", "2024-1-5T7:05", "", "2025-01-01 00:00:00 GMT"],
+    })
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_text_dates_of_every_form_are_read_like_pandas(kind, to_engine):
+    df = date_forms()
+    data = to_engine(df, kind)
+    for column in ("us", "eu", "dotted", "iso"):
+        for freq in (("ME", "W") if kind != "spark" else ("ME",)):
+            want = nt.compare_periods(df, date=column, freq=freq, min_n=1)
+            assert want.attrs["n_undated"] > 0 or column == "dotted"
+            assert_same(nt.compare_periods(data, date=column, freq=freq, min_n=1), want, False)
+    assert nt.compare_periods(df, date="us", freq="QE", min_n=1)["n"].tolist() == [2, 2, 0, 1, 1]  # month first
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_order_of_day_and_month_is_decided_like_pandas(kind, to_engine):
+    # ISO, blank and 03/03 (the same either way) come first; one ambiguous date is repeated; more than five of them
+    ambiguous = ["2024-01-15", "", "03/03/2024", "05/06/2024 10:00", "04/02/2024", "05/06/2024 10:00", None,
+                 "1.2.2024", " 07/08/2024", "09/10/2024 1:30 PM", "11/12/2024", "02/01/2024"]
+    mixed = ["2024-01-15", "", "03/03/2024", "05/06/2024 10:00", "04/02/2024", "28/02/2024", None,
+             "1.2.2024", " 07/08/2024", "09/10/2024 1:30 PM", "02/29/2024", "02/01/2024"]
+    df = pd.DataFrame({"score": [10, 3, 8, 9, 0, 7, 10, 6, 9, 9, 2, 10], "ambiguous": ambiguous, "mixed": mixed})
+    data = to_engine(df, kind)
+    want = raised(nt.compare_periods, df, date="ambiguous")
+    assert want[0] is nt.dates.AmbiguousDatesError and "'05/06/2024 10:00' (position 3) is 5 June or 6 May" in want[1]
+    assert raised(nt.compare_periods, data, date="ambiguous") == want
+    # the five examples the error carries: each distinct text once, at its first position
+    want = ambiguity(nt.compare_periods, df, date="ambiguous")
+    assert want[2] == [("05/06/2024 10:00", 3), ("04/02/2024", 4), ("1.2.2024", 7), ("07/08/2024", 8),
+                       ("09/10/2024 1:30 PM", 9)]
+    assert ambiguity(nt.compare_periods, data, date="ambiguous") == want
+    want = raised(nt.compare_periods, df, date="mixed")
+    assert want[0] is nt.dates.AmbiguousDatesError
+    assert "day first ('28/02/2024', position 5) and month first ('02/29/2024', position 10)" in want[1]
+    assert raised(nt.compare_periods, data, date="mixed") == want
+    assert ambiguity(nt.compare_periods, data, date="mixed") == ambiguity(nt.compare_periods, df, date="mixed")
+    for dayfirst in (True, False):  # the way out: the same tables as pandas
+        for freq in (("ME", "W") if kind != "spark" else ("ME",)):
+            want = nt.compare_periods(df, date="ambiguous", freq=freq, min_n=1, dayfirst=dayfirst)
+            assert_same(nt.compare_periods(data, date="ambiguous", freq=freq, min_n=1, dayfirst=dayfirst), want,
+                        False)
+        # in a mixed column the dates written the other way are then unreadable
+        want = raised(nt.compare_periods, df, date="mixed", dayfirst=dayfirst)
+        assert want[0] is ValueError and "could not read" in want[1]
+        assert raised(nt.compare_periods, data, date="mixed", dayfirst=dayfirst) == want
+    want = raised(nt.compare_periods, df, date="ambiguous", dayfirst="yes")
+    assert want[0] is TypeError and raised(nt.compare_periods, data, date="ambiguous", dayfirst="yes") == want
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_unreadable_text_dates_are_refused_like_pandas(kind, to_engine):
+    # day first is shown by 15/03; then: no 31 April nor 30 February, no month 13, no 13 PM, no 24:00, no two-digit
+    # year, no month name, no mixed separators
+    dates = ["15/03/2024", "31/04/2024", "30.02.2024", "2024-02-30", "13/13/2024", "1/2/2024 13:00 PM",
+             "15/03/2024 24:00", "01/02/24", "15 March 2024", "15/03-2024", "2023-02-29", "1.2.2024 0:30 am",
+             "29.02.2024", "2024-06-30T25:00", None]
+    df = pd.DataFrame({"score": np.arange(len(dates)) % 11, "date": dates})
+    want = raised(nt.compare_periods, df)
+    assert want[0] is ValueError and "'31/04/2024' (position 1)" in want[1] and "and 7 more" in want[1]
+    assert raised(nt.compare_periods, to_engine(df, kind)) == want
+    good = df.iloc[[0, 12, 14]]
+    assert_same(nt.compare_periods(to_engine(good, kind), freq="ME", min_n=1),
+                nt.compare_periods(good, freq="ME", min_n=1), False)
+
+
 @pytest.mark.parametrize("kind", [k for k in FAST_KINDS if k.values[0] != "csv"])
 def test_timezone_aware_dates_use_their_local_calendar(kind, to_engine):
     stamps = pd.to_datetime(["2024-03-31 23:30", "2024-04-01 00:30", "2024-06-30 23:59", "2024-01-01 00:10"])
@@ -260,9 +349,12 @@ def test_bad_answers_are_refused_like_pandas(kind, to_engine):
 
 @pytest.mark.parametrize("kind", FAST_KINDS)
 def test_bad_dates_and_columns_are_refused_like_pandas(kind, to_engine):
-    df = pd.DataFrame({"score": [10, 8, 3, 9], "date": ["2024-01-01", "yesterday", None, "01/02/2024"]})
+    df = pd.DataFrame({"score": [10, 8, 3, 9], "date": ["2024-01-01", "yesterday", None, "01/02/24"]})
     data = to_engine(df, kind)
     assert raised(nt.compare_periods, data) == raised(nt.compare_periods, df)
+    lone = pd.DataFrame({"score": [10, 8], "date": ["2024-01-01", "01/02/2024"]})  # 1 February or 2 January
+    want = raised(nt.compare_periods, lone)
+    assert want[0] is nt.dates.AmbiguousDatesError and raised(nt.compare_periods, to_engine(lone, kind)) == want
     undated = pd.DataFrame({"score": [10, 8], "date": pd.Series([None, " "], dtype=object)})
     if kind != "csv":
         assert raised(nt.compare_periods, to_engine(undated, kind)) == raised(nt.compare_periods, undated)

@@ -68,10 +68,27 @@ are those of the in-memory path. Date, timestamp and timezone-aware columns
 are read on their local calendar (DuckDB files: the time zone stored in the
 Parquet schema, else the machine's; DuckDB relations: the connection's
 ``TimeZone``; Polars: the column's own time zone, as pandas; Spark
-timestamps: the session time zone, ``spark.sql.session.timeZone``). Text dates may be ISO
-(``"2024-07-31"``, with an optional time and UTC offset, kept as written) or
-day-first (``"31.07.2024"``, optionally with a time); blank text is a missing
-date.
+timestamps: the session time zone, ``spark.sql.session.timeZone``).
+
+Text dates follow the one rule of :mod:`nps_toolkit.dates`, with the same
+results and the same errors as :func:`nps_toolkit.dates.parse_dates`: ISO
+text (year first, with an optional time and a UTC offset that is dropped,
+keeping the wall time) and day/month/year or month/day/year text with a
+four-digit year (optionally with a 24-hour or 12-hour ``AM``/``PM`` time);
+blank text is a missing date. The engines use the patterns of that module
+(``ISO_DATE``, ``NUMERIC_DATE``, ``OFFSET``; for DuckDB's RE2 and Polars'
+Rust regex, which have no back-references, the repeated separator is a
+group of its own compared by the engine: :func:`without_backreference`).
+The order of day and month is decided from the column's values before
+counting: one aggregate pass tells whether some numeric date has its first
+field above 12 (day first), its second (month first), or neither, and
+:func:`nps_toolkit.dates.order_from_fields` decides. Only when the column is
+refused (every date reads both ways, or both orders appear) is a second
+query run for the evidence of the message: the first such values and up to
+five ambiguous ones (two different fields at most 12: ``03/03/2024`` reads the
+same either way), each distinct text at the position of its first row, the
+positions of offending rows (see Positions). ``dayfirst=True`` or ``False``
+skips the decision; dates that do not fit it are unreadable.
 """
 
 from __future__ import annotations
@@ -79,12 +96,16 @@ from __future__ import annotations
 import importlib
 import math
 import os
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["ENGINES", "engine_of", "require", "count"]
+# the one date rule of the package; the engine modules take the patterns from here
+from ..dates import BLANK_DATES, DATE_HELP, ISO_DATE, NUMERIC_DATE, OFFSET, order_from_fields  # noqa: F401
+
+__all__ = ["ENGINES", "engine_of", "require", "count", "without_backreference"]
 
 #: Engines other than pandas: name -> (module that counts, package it needs, extra that installs it).
 ENGINES = {
@@ -106,11 +127,9 @@ ROWS = "\x00rows"
 _CATS = ("detractors", "passives", "promoters")
 #: Blank strings count as missing answers (as in scoring) and as missing dates (as in periods).
 BLANK_SCORES = ("", "nan", "none", "null", "na", "n/a")
-BLANK_DATES = ("", "nan", "nat", "none", "null", "na", "n/a")
-#: A time followed by a UTC offset: the offset is dropped, keeping the wall time (as in periods).
-OFFSET_PATTERN = r"(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
-DAY_FIRST = ("%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
-_DATE_HELP = "dates must be dates or date text (ISO such as '2024-07-31', or day-first '31.07.2024')"
+#: Names of the groups of the shared date patterns of :mod:`nps_toolkit.dates`, in order.
+ISO_GROUPS = ("year", "sep", "month", "day", "hour", "minute", "sec", "frac")
+NUMERIC_GROUPS = ("first", "sep", "second", "year", "hour", "minute", "sec", "frac", "half")
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 class EngineReadError(ValueError):
@@ -172,6 +191,78 @@ def _module(engine: str):
     return importlib.import_module(f"{__name__}.{engine}")
 
 
+# -- dates: the patterns of nps_toolkit.dates in the engines' regex dialects ----------------------------------------
+def _group_spans(pattern: str) -> list:
+    """(start, end) of each capturing group of a regular expression, in the order of the groups."""
+    spans, stack, i, in_class = [], [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            capturing = not pattern.startswith("(?", i)
+            stack.append((i, len(spans) if capturing else None))
+            if capturing:
+                spans.append(None)
+        elif c == ")":
+            start, index = stack.pop()
+            if index is not None:
+                spans[index] = (start, i + 1)
+        i += 1
+    return spans
+
+
+def without_backreference(pattern: str, groups) -> tuple[str, tuple]:
+    r"""A pattern and its group names for a regex dialect without back-references (DuckDB's RE2, Rust regex).
+
+    Each back-reference (``\2``: the separator again) becomes a copy of the
+    group it refers to, named ``<name>_again``; the engine keeps only the
+    matches whose two groups are equal, which are the matches of the
+    original pattern.
+
+    Examples
+    --------
+    >>> without_backreference(r"^(a)([-/])(b)\2(c)$", ("x", "sep", "y", "z"))
+    ('^(a)([-/])(b)([-/])(c)$', ('x', 'sep', 'y', 'sep_again', 'z'))
+    """
+    names = list(groups)
+    while True:
+        spans = _group_spans(pattern)
+        found = next((m for m in re.finditer(r"\\(\d)", pattern)
+                      if not pattern[:m.start()].endswith("\\")), None)
+        if found is None:
+            break
+        start, end = spans[int(found.group(1)) - 1]
+        names.insert(sum(s < found.start() for s, _ in spans), names[int(found.group(1)) - 1] + "_again")
+        pattern = pattern[:found.start()] + pattern[start:end] + pattern[found.end():]
+    if re.compile(pattern).groups != len(names):  # pragma: no cover - a pattern this parser does not understand
+        raise AssertionError(f"cannot name the groups of {pattern!r}")
+    return pattern, tuple(names)
+
+
+def _date_order(source, spec, dayfirst):
+    """Whether the text dates of ``spec.date`` are day first (None: no numeric date), as the pandas path decides.
+
+    One aggregate pass of the engine tells which orders the values show;
+    only when the column is refused does a second query fetch the evidence
+    (values and positions) for the message of :func:`order_from_fields`.
+    """
+    column = str(spec.date)
+    if dayfirst is not None:
+        return order_from_fields(column, dayfirst=dayfirst)
+    first, second, ambiguous = (bool(v) for v in source.date_orders(spec))
+    if first != second:  # one order shown and not the other: the decision needs no positions
+        return first
+    if not (first or second or ambiguous):
+        return None
+    return order_from_fields(column, **source.date_evidence(spec, LIMIT))  # raises AmbiguousDatesError
+
+
 # -- what to count -------------------------------------------------------------------------------------------------
 @dataclass
 class Spec:
@@ -207,6 +298,7 @@ class Spec:
     period_step: int = 1  # months per period (1, 3, 12)
     period_anchor: int = 0  # month: last month of the year's periods (1..12); week: first weekday (Mon = 0)
     date_timezone: str | None = None  # engines may fill in the time zone of a timezone-aware date column
+    dayfirst: bool | None = None  # text dates: day first (True), month first (False), no numeric date (None)
 
 
 def period_spec(pfreq: str) -> tuple[str, int, int]:
@@ -307,7 +399,7 @@ def check_names(columns, names, role: str) -> None:
 
 # -- the counting ----------------------------------------------------------------------------------------------------
 def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pfreq=None, roles=None,
-          period_key=PERIOD, validate=None) -> pd.DataFrame:
+          period_key=PERIOD, validate=None, dayfirst=None) -> pd.DataFrame:
     """Count answers per group inside the engine of ``data``: the wide count table, one row per group seen.
 
     Parameters
@@ -324,6 +416,10 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         Words for the columns in error messages (``{"by": "group column"}``).
     validate : callable, optional
         Called once the columns are known to exist, before anything is counted.
+    dayfirst : bool, optional
+        How to read text dates such as ``"03/01/2024"``; by default the
+        order of day and month is decided from the values (see the module
+        notes and :func:`nps_toolkit.dates.order_from_fields`).
 
     Returns
     -------
@@ -339,8 +435,13 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
     ``Source``: ``columns``, ``kind(name)``, ``type_name(name)``,
     ``count(spec)`` (the rows of every group, period and cell, with sums of
     weights and squared weights) and ``offenders(spec, cell, limit)`` (the
-    first offending rows as (position, value)); and ``rows_equal``,
-    ``rows_with_text``, ``to_pandas`` taking a ``Source``.
+    first offending rows as (position, value)), ``date_orders(spec)``
+    (whether some numeric text date has its first field above 12 and the
+    second not, the reverse, or two different fields both at most 12: one
+    aggregate pass) and ``date_evidence(spec, limit)`` (the keywords of
+    :func:`nps_toolkit.dates.order_from_fields`: the first such values with
+    their positions); and ``rows_equal``, ``rows_with_text``, ``to_pandas``
+    taking a ``Source``.
 
     Examples
     --------
@@ -385,6 +486,9 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         spec.date_kind = {"category": "text"}.get(kind, kind if kind in ("date", "datetime", "datetime_tz",
                                                                            "text") else "bad")
         spec.period_unit, spec.period_step, spec.period_anchor = period_spec(pfreq)
+        order_from_fields(str(date), dayfirst=dayfirst)  # a dayfirst that is not a bool is refused first
+        if spec.date_kind == "text":  # the order of day and month, decided before counting (as pandas does)
+            spec.dayfirst = _date_order(source, spec, dayfirst)
         if spec.date_kind in ("text", "bad"):
             checks.append((BAD_DATE, None))
     kind = source.kind(score)
@@ -457,7 +561,7 @@ def _raise_offenders(source, spec: Spec, cell: int, total: int, scale):
         values = [float(v) for v in values]
     shown = describe(values, positions, total)
     if cell == BAD_DATE:
-        raise ValueError(f"column {spec.date!r}: {_DATE_HELP}; could not read {shown}")
+        raise ValueError(f"column {str(spec.date)!r}: {DATE_HELP}; could not read {shown}")
     if cell == BAD_SCORE:
         kind, message = _score_message(spec, shown, scale)
         raise kind(message)

@@ -4,7 +4,10 @@ Files are read by an in-memory DuckDB connection of the toolkit's own: a
 path, a glob (``"answers/*.parquet"``, ``"waves/**/*.csv"``) or a folder of
 Parquet files (partition folders such as ``wave=3/`` become columns). The
 files are read in the sorted order of their names; a date column of a CSV
-file is read as text and parsed as the pandas path does. A relation
+file is read as text and parsed as the pandas path does (text dates are
+matched against the patterns of :mod:`nps_toolkit.dates`; RE2 has no
+back-references, so the repeated separator is a group of its own, compared
+in SQL). A relation
 (:class:`duckdb.DuckDBPyRelation`, e.g. ``con.table("answers")`` or
 ``con.sql("SELECT ...")``) is counted on its own connection.
 
@@ -25,9 +28,9 @@ import os
 import numpy as np
 import pandas as pd
 
-from . import (BAD_DATE, BAD_SCORE, BLANK_DATES, BLANK_SCORES, CELL, DAY_FIRST, DETRACTOR, MISSING, N,
-               OFFSET_PATTERN, PASSIVE, PERIOD, PROMOTER, W, W2, WEIGHT_TYPE, WEIGHT_VALUE, EngineReadError, Spec,
-               require)
+from . import (BAD_DATE, BAD_SCORE, BLANK_DATES, BLANK_SCORES, CELL, DETRACTOR, ISO_DATE, ISO_GROUPS, MISSING, N,
+               NUMERIC_DATE, NUMERIC_GROUPS, OFFSET, PASSIVE, PERIOD, PROMOTER, W, W2, WEIGHT_TYPE, WEIGHT_VALUE,
+               EngineReadError, Spec, require, without_backreference)
 
 __all__ = ["open", "Source", "kind_of"]
 
@@ -37,6 +40,9 @@ _INTS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USM
          "UHUGEINT"}
 _DATETIMES = {"TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"}
 _WHITESPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+#: The date patterns of nps_toolkit.dates for RE2 (no back-references: the separator is a second group).
+_ISO, _ISO_GROUPS = without_backreference(ISO_DATE, ISO_GROUPS)
+_NUMERIC, _NUMERIC_GROUPS = without_backreference(NUMERIC_DATE, NUMERIC_GROUPS)
 
 
 def _duckdb():
@@ -167,18 +173,46 @@ class Source:
             return f"CAST(CAST({col} AS TIMESTAMP) AS DATE)", "FALSE"
         if spec.date_kind == "bad":
             return "CAST(NULL AS DATE)", f"{col} IS NOT NULL"
-        text = f"trim(CAST({col} AS VARCHAR), {_WHITESPACE})"
-        blank = f"({col} IS NULL OR lower({text}) IN ({', '.join(lit(b) for b in BLANK_DATES)}))"
-        tries = [f"try_cast(regexp_replace({text}, {lit(OFFSET_PATTERN)}, '\\1') AS TIMESTAMP)"]
-        tries += [f"try_strptime({text}, {lit(fmt)})" for fmt in DAY_FIRST]
-        parsed = f"coalesce({', '.join(tries)})"
-        return (f"CASE WHEN {blank} THEN NULL ELSE CAST({parsed} AS DATE) END",
-                f"(NOT {blank} AND {parsed} IS NULL)")
+        return "__nps_dd", "(NOT __nps_blank AND __nps_dd IS NULL)"  # text: parsed in _rows
+
+    def _rows(self, spec: Spec, *, positions=False, parse=True) -> str:
+        """The rows of __nps_src (numbered from 0 as __nps_pos), with the fields of text dates and their date.
+
+        A text date is stripped (``__nps_dt``) and matched against the
+        patterns of :mod:`nps_toolkit.dates` (``__nps_iso``, ``__nps_num``:
+        structs of the groups, NULL where there is no match). With ``parse``
+        it is read in the order ``spec.dayfirst`` (``__nps_dd``, NULL where
+        blank or unreadable; ``__nps_blank``); without, only the two fields
+        of numeric dates are taken (for :meth:`date_orders`).
+        """
+        numbered = ["row_number() OVER () - 1 AS __nps_pos"] if positions else []
+        if spec.date_kind != "text":
+            return f"(SELECT *, {numbered[0]} FROM __nps_src)" if positions else "__nps_src"
+        needed = [q(c) for c in dict.fromkeys([*spec.by, spec.score, spec.date]
+                                               + ([spec.weights] if spec.weights is not None else []))]
+        text = f"trim(CAST({q(spec.date)} AS VARCHAR), {_WHITESPACE}) AS __nps_dt"
+        rows = f"(SELECT {', '.join(needed + numbered + [text])} FROM __nps_src) AS __nps_text"
+        if not parse:
+            fields = _extract("__nps_dt", _NUMERIC, _NUMERIC_GROUPS[:_NUMERIC_GROUPS.index("sep_again") + 1])
+            return f"(SELECT *, {fields} AS __nps_num FROM {rows}) AS __nps_fields"
+        rows = f"(SELECT *, regexp_replace(__nps_dt, {lit(OFFSET)}, '\\1') AS __nps_local FROM {rows}) AS __nps_local"
+        fields = (f"{_extract('__nps_local', _ISO, _ISO_GROUPS)} AS __nps_iso, "
+                  f"{_extract('__nps_dt', _NUMERIC, _NUMERIC_GROUPS)} AS __nps_num")
+        rows = f"(SELECT *, {fields} FROM {rows}) AS __nps_fields"
+        iso, num = "__nps_iso", "__nps_num"
+        first, second = _int(f"{num}.first"), _int(f"{num}.second")
+        day, month = (second, first) if spec.dayfirst is False else (first, second)
+        blank = f"(__nps_dt IS NULL OR lower(__nps_dt) IN ({', '.join(lit(b) for b in BLANK_DATES)}))"
+        iso_date = _checked_date(iso, _int(f"{iso}.year"), _int(f"{iso}.month"), _int(f"{iso}.day"))
+        num_date = _checked_date(num, _int(f"{num}.year"), month, day, half=True)
+        date = (f"CASE WHEN {blank} THEN NULL WHEN {_matched(iso)} THEN {iso_date} "
+                f"WHEN {_matched(num)} THEN {num_date} END")
+        return f"(SELECT *, {date} AS __nps_dd, {blank} AS __nps_blank FROM {rows}) AS __nps_dates"
 
     def _base(self, spec: Spec, *, positions=False, shown=None) -> str:
         cols = []
         if positions:
-            cols.append("row_number() OVER () - 1 AS __nps_pos")
+            cols.append("__nps_pos")
         for name, kind in zip(spec.by, spec.by_kinds):
             if self.types[name].upper() in ("FLOAT", "DOUBLE", "REAL"):  # NaN is the missing group, as in pandas
                 cols.append(f"CASE WHEN isnan({q(name)}) THEN NULL ELSE {q(name)} END AS {q(name)}")
@@ -194,7 +228,7 @@ class Source:
             cols += [f"{d} AS __nps_d", f"{bad} AS __nps_dbad"]
         if shown is not None:
             cols.append(f"{shown} AS __nps_shown")
-        return f"SELECT {', '.join(cols)} FROM __nps_src"
+        return f"SELECT {', '.join(cols)} FROM {self._rows(spec, positions=positions)}"
 
     @staticmethod
     def _cell(spec: Spec) -> str:
@@ -332,13 +366,87 @@ class Source:
         sql = (f"SELECT __nps_pos, __nps_shown FROM (SELECT __nps_pos, __nps_shown, {self._cell(spec)} AS {CELL} "
                f"FROM ({self._base(spec, positions=True, shown=shown)}) AS __nps_base) AS __nps_cells "
                f"WHERE {CELL} = {cell} ORDER BY __nps_pos LIMIT {int(limit)}")
-        relation = self.relation
-        if self.scan is not None:  # number the rows in file order: one thread reads the files one after the other
-            con = _duckdb().connect()
-            con.execute("SET threads = 1")
-            relation = con.sql(f"SELECT * FROM {self.scan}")
-        rows = _arrow(relation.query("__nps_src", sql)).to_pylist()
+        rows = _arrow(self._numbered().query("__nps_src", sql)).to_pylist()
         return [(r["__nps_pos"], r["__nps_shown"]) for r in rows]
+
+    def _numbered(self):
+        """The relation to number rows on: for files, read again by one thread, one file after the other."""
+        if self.scan is None:
+            return self.relation
+        con = _duckdb().connect()
+        con.execute("SET threads = 1")
+        return con.sql(f"SELECT * FROM {self.scan}")
+
+    # -- the order of day and month of text dates (see nps_toolkit.engines) ------------------------------------------
+    def date_orders(self, spec: Spec) -> tuple:
+        """(first field above 12 seen, second field above 12 seen, an ambiguous date seen), in one aggregate pass."""
+        first, second, numeric = _fields("__nps_num")
+        # no WHERE: DuckDB would push it below the projection, taking the groups once more for each reference
+        sql = (f"SELECT coalesce(bool_or({numeric} AND {first} > 12 AND {second} <= 12), FALSE) AS a, "
+               f"coalesce(bool_or({numeric} AND {second} > 12 AND {first} <= 12), FALSE) AS b, "
+               f"coalesce(bool_or({numeric} AND {first} <= 12 AND {second} <= 12 AND {first} <> {second}), FALSE) "
+               f"AS c FROM {self._rows(spec, parse=False)}")
+        row = self._run(sql).to_pylist()[0]
+        return row["a"], row["b"], row["c"]
+
+    def date_evidence(self, spec: Spec, limit: int) -> dict:
+        """The keywords of order_from_fields: first values with a field above 12, the first ambiguous ones."""
+        first, second, numeric = _fields("__nps_num")
+        ambiguous = "a <= 12 AND b <= 12 AND a <> b"  # 03/03/2024 reads the same either way
+        sql = (f"WITH __nps_e AS (SELECT CAST({q(spec.date)} AS VARCHAR) AS raw, __nps_pos AS p, __nps_dt AS t, "
+               f"{first} AS a, {second} AS b FROM {self._rows(spec, positions=True, parse=False)} WHERE {numeric}), "
+               f"__nps_f AS (SELECT min(p) AS p, any_value(t) AS t, any_value(a) AS a, any_value(b) AS b "
+               f"FROM __nps_e GROUP BY raw) "
+               f"SELECT arg_min(t, p) FILTER (WHERE a > 12 AND b <= 12) AS v1, "
+               f"min(p) FILTER (WHERE a > 12 AND b <= 12) AS p1, "
+               f"arg_min(t, p) FILTER (WHERE b > 12 AND a <= 12) AS v2, "
+               f"min(p) FILTER (WHERE b > 12 AND a <= 12) AS p2, "
+               f"(SELECT list(struct_pack(t := t, p := p) ORDER BY p) FROM (SELECT t, p FROM __nps_f "
+               f"WHERE {ambiguous} ORDER BY p LIMIT {int(limit)})) AS examples FROM __nps_f")
+        row = _arrow(self._numbered().query("__nps_src", sql)).to_pylist()[0]
+        return {"first_over_12": None if row["p1"] is None else (row["v1"], row["p1"]),
+                "second_over_12": None if row["p2"] is None else (row["v2"], row["p2"]),
+                "examples": [(e["t"], e["p"]) for e in row["examples"] or []]}
+
+
+def _names(groups) -> str:
+    return "[" + ", ".join(lit(g) for g in groups) + "]"
+
+
+def _int(field: str) -> str:
+    """A group of a regexp_extract struct as an integer (NULL where the group is empty)."""
+    return f"CAST(nullif({field}, '') AS INTEGER)"
+
+
+def _extract(text: str, pattern: str, groups) -> str:
+    """The groups of a match of the pattern as a struct, NULL where it does not match.
+
+    The full match (without groups) is the quick test; the groups, slower
+    to take, are taken only from the texts that match.
+    """
+    return (f"CASE WHEN regexp_full_match({text}, {lit(pattern)}) "
+            f"THEN regexp_extract({text}, {lit(pattern)}, {_names(groups)}) END")
+
+
+def _matched(struct: str) -> str:
+    """The pattern matched, with the same separator twice (what the back-reference of the pattern says)."""
+    return f"({struct}.sep = {struct}.sep_again)"
+
+
+def _fields(struct: str) -> tuple:
+    """(first field, second field, is a numeric date) of the numeric-date struct."""
+    return _int(f"{struct}.first"), _int(f"{struct}.second"), _matched(struct)
+
+
+def _checked_date(struct: str, year: str, month: str, day: str, *, half=False) -> str:
+    """The date of the fields, NULL unless the date exists and the time is a time (as nps_toolkit.dates reads it)."""
+    hour, minute, sec = (f"coalesce({_int(f'{struct}.{g}')}, 0)" for g in ("hour", "minute", "sec"))
+    hours = f"CASE WHEN {struct}.half <> '' THEN {hour} BETWEEN 1 AND 12 ELSE {hour} < 24 END" if half \
+        else f"{hour} < 24"
+    leap = f"({year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0))"
+    days = f"CASE WHEN {month} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END ELSE 30 + ({month} + {month} // 8) % 2 END"
+    return (f"CASE WHEN {minute} < 60 AND {sec} < 60 AND {hours} AND {month} BETWEEN 1 AND 12 "
+            f"AND {day} BETWEEN 1 AND {days} THEN make_date({year}, {month}, {day}) END")
 
 
 class _reading:

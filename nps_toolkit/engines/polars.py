@@ -3,9 +3,12 @@
 One ``group_by`` counts the rows of every cell per group (and period); a
 LazyFrame is collected with the streaming engine, so only the counts are
 held in memory. Offending rows are found with ``with_row_index``: their
-positions are the frame's row index. Timezone-aware datetimes are read on
-their own time zone's calendar (``dt.replace_time_zone(None)``), as pandas
-does.
+positions are the frame's row index. Text dates are matched against the
+patterns of :mod:`nps_toolkit.dates` (``str.extract_groups``; Rust regex
+has no back-references, so the repeated separator is a group of its own,
+compared here) and read in the order of day and month decided for the
+column. Timezone-aware datetimes are read on their own time zone's
+calendar (``dt.replace_time_zone(None)``), as pandas does.
 
 This module imports ``polars`` only when it is used.
 """
@@ -14,14 +17,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import (BAD_DATE, BAD_SCORE, BLANK_DATES, BLANK_SCORES, CELL, DAY_FIRST, DETRACTOR, MISSING, N,
-               OFFSET_PATTERN, PASSIVE, PERIOD, PROMOTER, W, W2, WEIGHT_TYPE, WEIGHT_VALUE, Spec, require)
+from . import (BAD_DATE, BAD_SCORE, BLANK_DATES, BLANK_SCORES, CELL, DETRACTOR, ISO_DATE, ISO_GROUPS, MISSING, N,
+               NUMERIC_DATE, NUMERIC_GROUPS, OFFSET, PASSIVE, PERIOD, PROMOTER, W, W2, WEIGHT_TYPE, WEIGHT_VALUE, Spec,
+               require, without_backreference)
 
 __all__ = ["open", "Source"]
 
-#: ISO forms of text dates (after a UTC offset is dropped), tried in turn.
-ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f",
-               "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+#: The date patterns of nps_toolkit.dates for Rust regex (no back-references: the separator is a second group).
+_ISO, _ISO_GROUPS = without_backreference(ISO_DATE, ISO_GROUPS)
+_NUMERIC, _NUMERIC_GROUPS = without_backreference(NUMERIC_DATE, NUMERIC_GROUPS)
 
 
 def _polars():
@@ -94,14 +98,35 @@ class Source:
             return col.dt.replace_time_zone(None).dt.date(), pl.lit(False)
         if spec.date_kind == "bad":
             return pl.lit(None, dtype=pl.Date), col.is_not_null()
-        text = col.cast(pl.String).str.strip_chars()
+        return pl.col("__nps_dd"), (~pl.col("__nps_blank") & pl.col("__nps_dd").is_null()).fill_null(False)
+
+    def _rows(self, spec: Spec, *, parse=True):
+        """The frame with the fields of a text date (and, with ``parse``, its date) as columns of its own.
+
+        ``__nps_dt`` the stripped text, ``__nps_iso`` and ``__nps_num`` the
+        groups of the patterns of :mod:`nps_toolkit.dates` (null where there
+        is no match), ``__nps_dd`` the date read in the order
+        ``spec.dayfirst`` (null where blank or unreadable), ``__nps_blank``;
+        without ``parse``, only ``__nps_dt`` and ``__nps_num``.
+        """
+        pl = self.pl
+        if spec.date_kind != "text":
+            return self.frame
+        frame = self.frame.with_columns(pl.col(spec.date).cast(pl.String).str.strip_chars().alias("__nps_dt"))
+        text = pl.col("__nps_dt")
+        frame = frame.with_columns(text.str.extract_groups(_NUMERIC).alias("__nps_num"))
+        if not parse:  # the order of day and month needs the numeric dates only
+            return frame
+        frame = frame.with_columns(text.str.replace(OFFSET, "${1}").str.extract_groups(_ISO).alias("__nps_iso"))
+        iso, num = _group(pl, "__nps_iso", _ISO_GROUPS), _group(pl, "__nps_num", _NUMERIC_GROUPS)
+        first, second, numeric = _fields(pl)
+        day, month = (second, first) if spec.dayfirst is False else (first, second)
         blank = text.is_null() | text.str.to_lowercase().is_in(list(BLANK_DATES))
-        local = text.str.replace(OFFSET_PATTERN, "${1}")
-        tries = [local.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in ISO_FORMATS]
-        tries += [text.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in DAY_FIRST]
-        parsed = pl.coalesce(tries)
-        return (pl.when(blank).then(None).otherwise(parsed.dt.date()),
-                (~blank & parsed.is_null()).fill_null(False))
+        parsed = (pl.when(_matched(iso)).then(_checked_date(pl, iso, _int(pl, iso("year")), _int(pl, iso("month")),
+                                                            _int(pl, iso("day"))))
+                  .when(numeric).then(_checked_date(pl, num, _int(pl, num("year")), month, day, half=True)))
+        return frame.with_columns(pl.when(blank).then(None).otherwise(parsed).alias("__nps_dd"),
+                                  blank.alias("__nps_blank"))
 
     def _cell(self, spec: Spec):
         pl = self.pl
@@ -174,7 +199,7 @@ class Source:
             aggregates += [w.sum().alias(W), (w * w).sum().alias(W2)]
         elif spec.weights is not None:
             aggregates += [pl.lit(None, dtype=pl.Float64).alias(W), pl.lit(None, dtype=pl.Float64).alias(W2)]
-        counted = self.frame.group_by(self._keys(spec) + [self._cell(spec).alias(CELL)]).agg(aggregates)
+        counted = self._rows(spec).group_by(self._keys(spec) + [self._cell(spec).alias(CELL)]).agg(aggregates)
         return _collect(counted).to_arrow().to_pandas()
 
     def offenders(self, spec: Spec, cell: int, limit: int) -> list:
@@ -186,12 +211,75 @@ class Source:
             shown = shown.cast(pl.Float64) if spec.score_kind in ("int", "float") else shown
         else:
             shown = pl.col(spec.weights)
-        found = (self.frame.with_row_index("__nps_pos")
+        found = (self._rows(spec).with_row_index("__nps_pos")
                  .filter(self._cell(spec) == cell)
                  .select(pl.col("__nps_pos"), shown.alias("__nps_shown"))
                  .head(limit))
         rows = _collect(found).to_dicts()
         return [(r["__nps_pos"], r["__nps_shown"]) for r in rows]
+
+    # -- the order of day and month of text dates (see nps_toolkit.engines) ------------------------------------------
+    def date_orders(self, spec: Spec) -> tuple:
+        """(first field above 12 seen, second field above 12 seen, an ambiguous date seen), in one aggregate pass."""
+        pl = self.pl
+        first, second, numeric = _fields(pl)
+        seen = self._rows(spec, parse=False).filter(numeric).select(
+            ((first > 12) & (second <= 12)).any().alias("a"), ((second > 12) & (first <= 12)).any().alias("b"),
+            ((first <= 12) & (second <= 12) & (first != second)).any().alias("c"))
+        row = _collect(seen).row(0)
+        return tuple(bool(v) for v in row)
+
+    def date_evidence(self, spec: Spec, limit: int) -> dict:
+        """The keywords of order_from_fields: first values with a field above 12, the first ambiguous ones."""
+        pl = self.pl
+        first, second, numeric = _fields(pl)
+        distinct = (self._rows(spec, parse=False).with_row_index("__nps_pos").filter(numeric)
+                    .group_by(pl.col(spec.date).cast(pl.String).alias("__nps_raw"))
+                    .agg(pl.col("__nps_pos").min().alias("p"), pl.col("__nps_dt").first().alias("t"),
+                         first.first().alias("a"), second.first().alias("b"))
+                    .sort("p"))
+        a, b = pl.col("a"), pl.col("b")
+        one, two, ambiguous = (a > 12) & (b <= 12), (b > 12) & (a <= 12), (a <= 12) & (b <= 12) & (a != b)
+        found = _collect(distinct.select(
+            pl.col("t").filter(one).first().alias("v1"), pl.col("p").filter(one).first().alias("p1"),
+            pl.col("t").filter(two).first().alias("v2"), pl.col("p").filter(two).first().alias("p2"),
+            pl.col("t").filter(ambiguous).head(limit).implode().alias("vs"),
+            pl.col("p").filter(ambiguous).head(limit).implode().alias("ps"))).to_dicts()[0]
+        return {"first_over_12": None if found["p1"] is None else (found["v1"], found["p1"]),
+                "second_over_12": None if found["p2"] is None else (found["v2"], found["p2"]),
+                "examples": list(zip(found["vs"] or [], found["ps"] or []))}
+
+
+def _group(pl, struct: str, groups):
+    """A function giving the group of that name of an extract_groups struct column (fields "1", "2", ...)."""
+    return lambda name: pl.col(struct).struct.field(str(groups.index(name) + 1))
+
+
+def _int(pl, group):
+    return group.cast(pl.Int32, strict=False)
+
+
+def _matched(group):
+    """The pattern matched, with the same separator twice (what the back-reference of the pattern says)."""
+    return group("year").is_not_null() & (group("sep") == group("sep_again"))
+
+
+def _fields(pl) -> tuple:
+    """(first field, second field, is a numeric date) of the numeric-date groups."""
+    num = _group(pl, "__nps_num", _NUMERIC_GROUPS)
+    return _int(pl, num("first")), _int(pl, num("second")), _matched(num).fill_null(False)
+
+
+def _checked_date(pl, group, year, month, day, *, half=False):
+    """The date of the fields, null unless the date exists and the time is a time (as nps_toolkit.dates reads it)."""
+    hour, minute, sec = (_int(pl, group(g)).fill_null(0) for g in ("hour", "minute", "sec"))
+    hours = pl.when(group("half").is_not_null()).then(hour.is_between(1, 12)).otherwise(hour < 24) if half \
+        else hour < 24
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = pl.when(month == 2).then(pl.when(leap).then(29).otherwise(28)).otherwise(30 + (month + month // 8) % 2)
+    ok = (minute < 60) & (sec < 60) & hours & month.is_between(1, 12) & (day >= 1) & (day <= days)
+    # pl.date refuses impossible dates rather than giving null: only the checked ones reach it
+    return pl.date(pl.when(ok).then(year), pl.when(ok).then(month), pl.when(ok).then(day))
 
 
 def open(data, *, text_columns=()) -> Source:  # noqa: A001 - the engine interface's name

@@ -7,7 +7,10 @@ DataFrame's partition order (the order of ``df.collect()`` and of
 ``rdd.zipWithIndex()``), computed from ``monotonically_increasing_id()``
 (partition number in the upper bits, row within the partition in the lower
 33 bits) and the number of rows of each partition; only five rows are
-collected. Timestamps (``TimestampType``) are read on the session time zone
+collected. Text dates are matched against the patterns of
+:mod:`nps_toolkit.dates` as they are (Java regular expressions have
+back-references) and read in the order of day and month decided for the
+column. Timestamps (``TimestampType``) are read on the session time zone
 (``spark.sql.session.timeZone``); ``TimestampNTZType`` as written.
 
 This module imports ``pyspark`` only when it is used.
@@ -17,14 +20,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import (BAD_DATE, BAD_SCORE, BLANK_DATES, BLANK_SCORES, CELL, DETRACTOR, MISSING, N, OFFSET_PATTERN, PASSIVE,
-               PERIOD, PROMOTER, W, W2, WEIGHT_TYPE, WEIGHT_VALUE, Spec, require)
+from . import (BAD_DATE, BAD_SCORE, BLANK_DATES, BLANK_SCORES, CELL, DETRACTOR, ISO_DATE, ISO_GROUPS, MISSING, N,
+               NUMERIC_DATE, NUMERIC_GROUPS, OFFSET, PASSIVE, PERIOD, PROMOTER, W, W2, WEIGHT_TYPE, WEIGHT_VALUE, Spec,
+               require)
 
 __all__ = ["open", "Source"]
 
-#: Text date forms (Spark datetime patterns): ISO after a UTC offset is dropped, then day-first.
-ISO_PATTERNS = ("yyyy-MM-dd", "yyyy-MM-dd HH:mm[:ss][.SSSSSS]", "yyyy-MM-dd'T'HH:mm[:ss][.SSSSSS]")
-DAY_FIRST_PATTERNS = ("d.M.yyyy", "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss")
 _ID_BITS = 33  # monotonically_increasing_id: row number within the partition in the lower 33 bits
 
 
@@ -92,14 +93,37 @@ class Source:
             return F.to_date(col), F.lit(False)
         if spec.date_kind == "bad":
             return F.lit(None).cast("date"), col.isNotNull()
-        text = self._strip(col.cast("string"))
+        return F.col("__nps_dd"), F.coalesce(~F.col("__nps_blank") & F.col("__nps_dd").isNull(), F.lit(False))
+
+    def _rows(self, spec: Spec, *, parse=True):
+        """The frame with the fields of a text date (and, with ``parse``, its date) as columns of its own.
+
+        ``__nps_dt`` the stripped text, ``__nps_iso`` and ``__nps_num`` the
+        groups of the patterns of :mod:`nps_toolkit.dates` as arrays of
+        strings (empty where a group is not in the match; null where the
+        pattern does not match), ``__nps_dd`` the date read in the order
+        ``spec.dayfirst`` (null where blank or unreadable), ``__nps_blank``;
+        without ``parse``, only ``__nps_dt`` and ``__nps_num``.
+        """
+        F = self.F
+        if spec.date_kind != "text":
+            return self.frame
+        frame = self.frame.withColumn("__nps_dt", self._strip(F.col(spec.date).cast("string")))
+        frame = frame.withColumn("__nps_num", _groups(F, F.col("__nps_dt"), NUMERIC_DATE, NUMERIC_GROUPS))
+        if not parse:  # the order of day and month needs the numeric dates only
+            return frame
+        frame = frame.withColumn("__nps_local", F.regexp_replace(F.col("__nps_dt"), OFFSET, "$1"))
+        frame = frame.withColumn("__nps_iso", _groups(F, F.col("__nps_local"), ISO_DATE, ISO_GROUPS))
+        iso, num = _group(F, "__nps_iso", ISO_GROUPS), _group(F, "__nps_num", NUMERIC_GROUPS)
+        first, second, numeric = _fields(F)
+        day, month = (second, first) if spec.dayfirst is False else (first, second)
+        text = F.col("__nps_dt")
         blank = text.isNull() | F.lower(text).isin(list(BLANK_DATES))
-        local = F.regexp_replace(text, OFFSET_PATTERN, "$1")
-        tries = [F.try_to_timestamp(local, F.lit(p)) for p in ISO_PATTERNS]
-        tries += [F.try_to_timestamp(text, F.lit(p)) for p in DAY_FIRST_PATTERNS]
-        parsed = F.coalesce(*tries)
-        return (F.when(blank, F.lit(None).cast("date")).otherwise(F.to_date(parsed)),
-                F.coalesce(~blank & parsed.isNull(), F.lit(False)))
+        parsed = (F.when(F.col("__nps_iso").isNotNull(),
+                         _checked_date(F, iso, _int(F, iso("year")), _int(F, iso("month")), _int(F, iso("day"))))
+                  .when(numeric, _checked_date(F, num, _int(F, num("year")), month, day, half=True)))
+        frame = frame.withColumn("__nps_blank", blank)
+        return frame.withColumn("__nps_dd", F.when(F.col("__nps_blank"), F.lit(None).cast("date")).otherwise(parsed))
 
     def _cell(self, spec: Spec):
         F = self.F
@@ -165,7 +189,7 @@ class Source:
             aggregates += [F.sum(w).alias(W), F.sum(w * w).alias(W2)]
         elif spec.weights is not None:
             aggregates += [F.lit(None).cast("double").alias(W), F.lit(None).cast("double").alias(W2)]
-        counted = self.frame.groupBy(*self._keys(spec), self._cell(spec).alias(CELL)).agg(*aggregates)
+        counted = self._rows(spec).groupBy(*self._keys(spec), self._cell(spec).alias(CELL)).agg(*aggregates)
         return _to_pandas(counted)
 
     def offenders(self, spec: Spec, cell: int, limit: int) -> list:
@@ -176,19 +200,98 @@ class Source:
             shown = F.col(spec.score).cast("double") if spec.score_kind in ("int", "float") else F.col(spec.score)
         else:
             shown = F.col(spec.weights)
-        marked = self.frame.select(F.spark_partition_id().alias("__nps_part"),
-                                   F.monotonically_increasing_id().alias("__nps_id"),
-                                   self._cell(spec).alias(CELL), shown.alias("__nps_shown"))
+        marked = self._rows(spec).select(F.spark_partition_id().alias("__nps_part"),
+                                         F.monotonically_increasing_id().alias("__nps_id"),
+                                         self._cell(spec).alias(CELL), shown.alias("__nps_shown"))
         found = marked.filter(F.col(CELL) == cell).orderBy("__nps_id").limit(limit).collect()
         if not found:
             return []
-        sizes = dict(marked.groupBy("__nps_part").count().collect())
-        offsets, total = {}, 0
-        for part in sorted(sizes):
-            offsets[part] = total
-            total += sizes[part]
-        return [(offsets[r["__nps_part"]] + (r["__nps_id"] - (r["__nps_part"] << _ID_BITS)), r["__nps_shown"])
-                for r in found]
+        position = _positions(marked)
+        return [(position(r["__nps_part"], r["__nps_id"]), r["__nps_shown"]) for r in found]
+
+    # -- the order of day and month of text dates (see nps_toolkit.engines) ------------------------------------------
+    def date_orders(self, spec: Spec) -> tuple:
+        """(first field above 12 seen, second field above 12 seen, an ambiguous date seen), in one aggregate pass."""
+        F = self.F
+        first, second, numeric = _fields(F)
+        conditions = ((first > 12) & (second <= 12), (second > 12) & (first <= 12),
+                      (first <= 12) & (second <= 12) & (first != second))
+        row = self._rows(spec, parse=False).filter(numeric).agg(
+            *(F.max(c.cast("int")).alias(f"c{i}") for i, c in enumerate(conditions))).collect()[0]
+        return tuple(bool(v) for v in row)
+
+    def date_evidence(self, spec: Spec, limit: int) -> dict:
+        """The keywords of order_from_fields: first values with a field above 12, the first ambiguous ones."""
+        F = self.F
+        first, second, numeric = _fields(F)
+        marked = self._rows(spec, parse=False).select(
+            F.spark_partition_id().alias("__nps_part"), F.monotonically_increasing_id().alias("__nps_id"),
+            F.col(spec.date).cast("string").alias("raw"), F.col("__nps_dt").alias("t"), first.alias("a"),
+            second.alias("b"), numeric.alias("numeric"))
+        # each distinct text once, at its first row (the id orders rows as their positions do)
+        distinct = (marked.filter(F.col("numeric")).groupBy("raw", "t", "a", "b")
+                    .agg(F.min(F.struct("__nps_id", "__nps_part")).alias("first")))
+        a, b = F.col("a"), F.col("b")
+        ones = distinct.agg(F.min(F.when((a > 12) & (b <= 12), F.struct("first", "t"))).alias("one"),
+                            F.min(F.when((b > 12) & (a <= 12), F.struct("first", "t"))).alias("two")).collect()[0]
+        examples = distinct.filter((a <= 12) & (b <= 12) & (a != b)).orderBy("first").limit(limit).collect()
+        position = _positions(marked)
+
+        def shown(row):
+            return row["t"], position(row["first"]["__nps_part"], row["first"]["__nps_id"])
+
+        return {"first_over_12": None if ones["one"] is None else shown(ones["one"]),
+                "second_over_12": None if ones["two"] is None else shown(ones["two"]),
+                "examples": [shown(r) for r in examples]}
+
+
+def _positions(marked):
+    """A function (partition, monotonically_increasing_id) -> position, from the sizes of the partitions."""
+    sizes = dict(marked.groupBy("__nps_part").count().collect())
+    offsets, total = {}, 0
+    for part in sorted(sizes):
+        offsets[part] = total
+        total += sizes[part]
+    return lambda part, ident: offsets[part] + (ident - (part << _ID_BITS))
+
+
+def _groups(F, text, pattern: str, groups):
+    """The groups of a match of the whole text as an array of strings (empty where a group is not in the match).
+
+    Java's regexp_replace writes the groups, joined by commas, in place of
+    the match ($n of a group not in the match is empty); null where the
+    pattern does not match. No group holds a comma.
+    """
+    joined = ",".join(f"${i}" for i in range(1, len(groups) + 1))
+    return F.when(text.rlike(pattern), F.split(F.regexp_replace(text, pattern, joined), ",", -1))
+
+
+def _group(F, column: str, groups):
+    """A function giving the group of that name of a column made by _groups."""
+    return lambda name: F.col(column).getItem(groups.index(name))
+
+
+def _int(F, group):
+    """A group as an integer (null where it is empty; a group of digits always casts, even with ANSI on)."""
+    return F.when(group != "", group.cast("int"))
+
+
+def _fields(F) -> tuple:
+    """(first field, second field, is a numeric date) of the numeric-date groups."""
+    num = _group(F, "__nps_num", NUMERIC_GROUPS)
+    return _int(F, num("first")), _int(F, num("second")), F.col("__nps_num").isNotNull()
+
+
+def _checked_date(F, group, year, month, day, *, half=False):
+    """The date of the fields, null unless the date exists and the time is a time (as nps_toolkit.dates reads it)."""
+    hour, minute, sec = (F.coalesce(_int(F, group(g)), F.lit(0)) for g in ("hour", "minute", "sec"))
+    hours = F.when(group("half") != "", hour.between(1, 12)).otherwise(hour < 24) if half else hour < 24
+    leap = ((year % 4) == 0) & (((year % 100) != 0) | ((year % 400) == 0))
+    days = F.when(month == 2, F.when(leap, F.lit(29)).otherwise(F.lit(28))).otherwise(
+        30 + F.pmod(month + F.floor(month / 8).cast("int"), F.lit(2)))
+    ok = (minute < 60) & (sec < 60) & hours & month.between(1, 12) & (day >= 1) & (day <= days)
+    # make_date refuses impossible dates under ANSI mode: only the checked ones reach it
+    return F.when(ok, F.make_date(year, month, day))
 
 
 def _arrow_type(T, dtype):
