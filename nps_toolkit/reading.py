@@ -30,7 +30,7 @@ import pandas as pd
 from . import _textfiles, layouts as _layouts
 from ._validation import check_choice, check_columns
 from .dates import ISO_DATE, NUMERIC_DATE, OFFSET, AmbiguousDatesError, parse_dates
-from .io import clean_scores
+from .answers import clean_scores
 from .scoring import NPSScale, _check_scale
 
 __all__ = ["read_responses", "inspect_file", "describe_reading", "find_score_column", "READ_EXTENSIONS",
