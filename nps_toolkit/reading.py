@@ -114,12 +114,12 @@ def _read_text(path: Path, encoding, read_kwargs, layout):
     try:
         data = pd.read_csv(source, header=None, skiprows=skip + (hinted if as_is else 0), names=names,
                            encoding="utf-8-sig" if as_is else "utf-8", **kwargs)
+    except pd.errors.EmptyDataError:  # header rows only (a ValueError too: caught first)
+        data = pd.DataFrame(columns=names)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         if checked and delim is not None:
             _textfiles.check_widths(text, delim, name, encoded)
         raise _textfiles.parser_error(exc, name) from None
-    except pd.errors.EmptyDataError:
-        data = pd.DataFrame(columns=names)
     if checked and delim is not None and len(data.columns) > 1 and data.iloc[:, -1].isna().any():
         _textfiles.check_widths(text, delim, name, encoded)
     info = {"encoding": table.encoding, "delimiter": {"\t": "tab", None: "none (one column)"}.get(delim, delim)}
