@@ -76,7 +76,7 @@ def test_ambiguous_dates_point_to_dayfirst(tmp_path):
     assert list(study.results["periods"]["period"]) == ["2024-03", "2024-04", "2024-05"]
 
 
-@pytest.mark.parametrize("name", ["qualtrics.csv", "surveymonkey.csv", "spss.sav"])
+@pytest.mark.parametrize("name", READABLE)
 def test_one_command_report(tmp_path, name):
     """The README's path: `nps-toolkit run period_comparison -p data_path EXPORT` just works."""
     from nps_toolkit.cli import main
