@@ -34,7 +34,7 @@ from .answers import clean_scores
 from .scoring import NPSScale, _check_scale
 
 __all__ = ["read_responses", "inspect_file", "describe_reading", "find_score_column", "READ_EXTENSIONS",
-           "ReadInfo"]
+           "LAYOUT_NAMES"]
 
 #: File extensions :func:`read_responses` understands (compared case-insensitively).
 READ_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet", ".sav", ".zsav", ".dta")
@@ -52,7 +52,6 @@ SCORE_NAMES = ("score", "nps", "nps_score", "nps score", "ltr", "likelihood to r
 ID_NAMES = ("respondent_id", "respondent id", "customer_id", "customer id", "client_id", "user_id", "externalreference",
             "external reference", "recipientemail", "email", "email address", "e-mail", "id")
 
-ReadInfo = dict  # the attrs["nps_toolkit"] record (a plain dict, so that it survives pandas operations)
 
 
 # ---------------------------------------------------------------------------
@@ -566,14 +565,6 @@ def _refuse_eleven_point_code(values: pd.Series, column, lay, where: str) -> Non
                          f"- 1) and read it again")
 
 
-def _order_of(parsed: pd.Series, dayfirst, lay) -> str | None:
-    """How the date column's day/month dates were read, in words (None when it has none)."""
-    words = parsed.attrs.get("date_order")
-    if words is not None and dayfirst is not None and dayfirst == lay.dayfirst:
-        words += f" ({LAYOUT_NAMES.get(lay.name, lay.name)}'s export format)"
-    return words
-
-
 def _in_file(exc: Exception, where: str) -> Exception:
     """The same error, its message starting with the file's name."""
     text = str(exc)
@@ -640,7 +631,9 @@ def _columns(data, info, lay, score, date, dayfirst, drop, blank, scale, where):
                 raise
             continue  # another of the layout's date columns: left as text when it does not read
         if col == date:
-            info["date_order"] = _order_of(parsed, order, lay)
+            info["date_order"] = parsed.attrs.get("date_order")
+            info["date_order_from"] = ("layout" if dayfirst is None and order is not None
+                                       else "caller" if dayfirst is not None else "values")
         data[col] = parsed
     info["date"] = None if date is None else str(date)
     info["timezone"] = lay.timezones.get(date) if date is not None else None
@@ -675,37 +668,49 @@ LAYOUT_NAMES = {"qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "googl
                 "parquet": "Parquet"}
 
 
-def describe_reading(info: dict | None) -> str:
-    """One English sentence of what :func:`read_responses` found (for notes and ``inspect``).
+def describe_reading(info: dict | None, language: str = "en") -> str:
+    """What :func:`read_responses` found, in words of ``language`` (the reports' methods note, ``inspect``).
 
     Examples
     --------
     >>> describe_reading({"file": "x.csv", "layout": "qualtrics", "score": "Q2", "score_label": "How likely?",
     ...                   "date": "RecordedDate", "date_order": None, "excluded": {"preview": 2}, "duplicates": 0})
-    "Read x.csv as a Qualtrics export: score column 'Q2' ('How likely?'), date column 'RecordedDate'; excluded 2 preview responses."
+    "Data: x.csv, read as Qualtrics; score column 'Q2' ('How likely?'), date column 'RecordedDate'. Rows left out before the analysis: 2 survey previews."
     """
+    from . import _i18n
+
     if not info:
         return ""
-    layout = LAYOUT_NAMES.get(info.get("layout"), info.get("layout"))
-    article = "an" if layout in ("SPSS", "Excel") else "a"
-    text = f"Read {info.get('file')} as {article} {layout} {'file' if layout in ('CSV', 'Excel', 'Parquet') else 'export'}"
-    text += f": score column {info['score']!r}"
-    if info.get("score_label"):
-        text += f" ({info['score_label']!r})"
+    t = _i18n.text
+    layout = LAYOUT_NAMES.get(info.get("layout"), str(info.get("layout")))
+    date = ""
     if info.get("date"):
-        text += f", date column {info['date']!r}"
-        if info.get("date_order"):
-            text += f" ({info['date_order']})"
+        date = t("methods_reading_date", language, date=repr(info["date"]))
+        order = info.get("date_order")
+        if order:
+            words = t("order_" + order.replace(" ", "_"), language)
+            if info.get("date_order_from") == "layout":
+                words = t("order_by_layout", language, order=words, layout=layout)
+            date += t("methods_reading_order", language, order=words)
         if info.get("timezone"):
-            text += f" in {info['timezone']} time"
-    excluded = info.get("excluded") or {}
-    if excluded:
-        parts = ", ".join(f"{n} {reason}" for reason, n in excluded.items())
-        verb = "kept" if info.get("excluded_kept") else "excluded"
-        text += f"; {verb} {parts} responses"
+            date += t("methods_reading_zone", language, zone=info["timezone"])
+    label = f" ({info['score_label']!r})" if info.get("score_label") else ""
+    note = t("methods_reading", language, file=info.get("file"), layout=layout,
+             score=repr(info.get("score")) + label, date=date)
+    flagged = dict(info.get("excluded") or {})
+    left = {} if info.get("excluded_kept") else flagged
     if info.get("duplicates"):
-        text += f"; dropped {info['duplicates']} earlier responses of repeat respondents (by {info.get('id_column')!r})"
-    return text + "."
+        left["duplicate"] = info["duplicates"]
+
+    def listed(rows: dict) -> str:
+        return ", ".join(t("reason_count", language, n=_i18n.number(k, language, decimals=0),
+                           reason=t("reason_" + reason, language)) for reason, k in rows.items())
+
+    if left:
+        note += " " + t("methods_excluded", language, excluded=listed(left))
+    if info.get("excluded_kept") and flagged:
+        note += " " + t("methods_kept", language, kept=listed(flagged))
+    return note
 
 
 # ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from .interpretation import band, interpret
 from .intervals import confint
 from . import engines
 from .periods import compare_periods, current_vs_previous, decompose_change, trend
-from .reading import LAYOUT_NAMES
+from .reading import describe_reading
 from .results import write_results
 from .scoring import NPSCounts, counts
 from .summary import count_groups
@@ -131,23 +131,6 @@ def _counts(data, p: dict) -> NPSCounts:
     return counts(data[score], None if weights is None else data[weights])
 
 
-def _reading_note(info: dict | None, lang: str) -> str:
-    """What read_responses found in the user's file (layout, columns, rows left out), in the report language."""
-    if not info:
-        return ""
-    date = _t("methods_reading_date", lang, date=repr(info["date"])) if info.get("date") else ""
-    label = f" ({info['score_label']!r})" if info.get("score_label") else ""
-    note = _t("methods_reading", lang, file=info.get("file"), layout=LAYOUT_NAMES.get(info.get("layout"), "?"),
-              score=repr(info.get("score")) + label, date=date)
-    left = dict(info.get("excluded") or {}) if not info.get("excluded_kept") else {}
-    if info.get("duplicates"):
-        left["duplicate"] = info["duplicates"]
-    if left:
-        parts = ", ".join(f"{_n(k, lang)} {_t('reason_' + reason, lang)}" for reason, k in left.items())
-        note += " " + _t("methods_excluded", lang, excluded=parts)
-    return note
-
-
 def _methods_note(p: dict, n, n_missing: int, extra: str = "", data=None) -> str:
     lang = p["language"]
     note = _t("methods_note", lang, method=p["method"], confidence=f"{p['confidence']:.0%}", n=_n(n, lang),
@@ -155,7 +138,7 @@ def _methods_note(p: dict, n, n_missing: int, extra: str = "", data=None) -> str
     if p["weights_column"]:
         note += " " + _t("methods_weighted", lang, column=p["weights_column"])
     info = data.attrs.get("nps_toolkit") if isinstance(data, pd.DataFrame) and p.get("data_path") else None
-    reading = _reading_note(info, lang)
+    reading = describe_reading(info, lang)
     return note + (" " + extra if extra else "") + (" " + reading if reading else "")
 
 

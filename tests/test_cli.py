@@ -52,7 +52,7 @@ def test_inspect_shows_what_was_found_and_the_command(capsys, data_dir):
     path = data_dir / "exports" / "qualtrics.csv"
     assert main(["inspect", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "as a Qualtrics export" in out and "score column:  'Q2'" in out and "date column:   'RecordedDate'" in out
+    assert "Data: qualtrics.csv, read as Qualtrics" in out and "score column:  'Q2'" in out and "date column:   'RecordedDate'" in out
     assert "120 read, 113 analysed" in out and "3 preview" in out and "2 test" in out and "2 spam" in out
     assert "'Q1'" in out.split("segments:")[1].splitlines()[0]  # the segment question, not names or e-mails
     assert "RecipientLastName" not in out

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nps_toolkit.dates import AmbiguousDatesError
-from nps_toolkit.reading import date_candidates, inspect_file, read_responses
+from nps_toolkit.reading import describe_reading, date_candidates, inspect_file, read_responses
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 TRUTH = json.loads((EXPORTS / "truth.json").read_text(encoding="utf-8"))["files"]
@@ -337,7 +337,8 @@ def test_surveymonkey_ambiguous_dates_read_by_its_export_format(tmp_path):
                                                                        "2024-05-03 23:30"]
     assert data["Start Date"].dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2024-03-01 09:00", "2024-04-02 13:00",
                                                                          "2024-05-03 23:00"]
-    assert "month first" in info["date_order"] and "SurveyMonkey" in info["date_order"]
+    assert info["date_order"] == "month first" and info["date_order_from"] == "layout"
+    assert "(month first, the export format of SurveyMonkey)" in describe_reading(info)
     assert plain_scores(data[info["score"]]) == [9, 6, 10]
 
 
