@@ -327,7 +327,7 @@ _DECIMAL = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 
 def _check_one_column(text: str, name: str) -> None:
     lines = text.split("\n")
-    for delim in (";", ",", "\t", "|"):
+    for delim in DELIMITERS:
         holding = [(i + 1, line) for i, line in enumerate(lines[1:], start=1) if delim in line]
         if not holding:
             continue

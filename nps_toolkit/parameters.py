@@ -292,7 +292,7 @@ SAMPLE_COLUMNS = {"score_column": "score", "date_column": "date", "brand_column"
                   "segment_column": "segment", "comment_column": "comment"}
 
 
-def _resolve_auto(name: str, p: dict, data, columns: list) -> dict:
+def _resolve_auto(p: dict, data, columns: list) -> dict:
     """Give "auto" parameters their values: the sample's columns, or what was found in the user's data.
 
     On the user's data, ``score_column`` and ``date_column`` are the columns
@@ -372,7 +372,7 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
         columns = engines.columns(data) if counted else list(data.columns)
     except (TypeError, ValueError) as exc:  # files DuckDB cannot count (an Excel file, Parquet mixed with CSV)
         raise ParameterError(f"parameter 'data_path': {exc}") from None
-    p = _resolve_auto(name, p, data, columns)
+    p = _resolve_auto(p, data, columns)
     if name == "competitor_comparison" and (p["brand_column"] is None or p["our_brand"] is None):
         raise ParameterError("parameters 'brand_column' and 'our_brand': a competitor comparison needs the column "
                              "naming the brand of each answer and our brand, e.g. -p brand_column brand -p our_brand "
