@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .datasets import OUR_BRAND
+
 __all__ = ["ParameterError", "Parameter", "template_path", "list_templates", "template_parameters",
            "check_parameters", "prepare_study", "coerce_value"]
 
@@ -288,7 +290,7 @@ def _load(p: dict, date_column: str | None):
 AUTO = "auto"
 
 #: What "auto" means for the bundled sample survey (data_path empty).
-SAMPLE_COLUMNS = {"score_column": "score", "date_column": "date", "brand_column": "brand", "our_brand": "Aurora",
+SAMPLE_COLUMNS = {"score_column": "score", "date_column": "date", "brand_column": "brand", "our_brand": OUR_BRAND,
                   "segment_column": "segment", "comment_column": "comment"}
 
 

@@ -17,14 +17,9 @@ matplotlib.use("Agg")
 
 DATA = Path(__file__).parent / "data"
 
-#: The bundled sample's columns, which the templates' "auto" parameters mean only when data_path is empty.
-SAMPLE_COLUMNS = {"score_column": "score", "date_column": "date", "brand_column": "brand", "our_brand": "Aurora",
-                  "segment_column": "segment", "comment_column": "comment"}
-
-
 def sample_columns(template: str, params: dict) -> dict:
     """``params`` plus the sample's columns for the template's "auto" parameters (files holding sample rows)."""
-    from nps_toolkit.parameters import template_parameters
+    from nps_toolkit.parameters import SAMPLE_COLUMNS, template_parameters
 
     declared = template_parameters(template)
     extra = {k: v for k, v in SAMPLE_COLUMNS.items() if k in declared and declared[k].default.strip("\"'") == "auto"}
