@@ -12,6 +12,7 @@ One import gives the whole toolkit::
 """
 
 from ._version import __version__
+from ._validation import ColumnNotFoundError, DataError, DataTypeError, DataValueError
 from .comments import classify_comments, theme_impact
 from .compare import Comparison, adjust_p_values, compare, compare_groups, compare_to_benchmark
 from .drivers import key_drivers, plot_drivers
@@ -27,12 +28,15 @@ from .periods import Trend, compare_periods, current_vs_previous, decompose_chan
 from .plots import PALETTE, plot_comparison, plot_decomposition, plot_distribution, plot_nps, plot_trend
 from .results import write_results
 from .report import TemplateError, TemplateRun, run_template
-from .scoring import DEFAULT_SCALE, NPSCounts, NPSScale, categorize, counts, nps
+from .counting import NPSCounts, counts, nps
+from .scale import DEFAULT_SCALE, NPSScale, categorize
 from .studies import Study, benchmark_study, competitor_comparison, period_comparison
 from .summary import summarize
 
 __all__ = [
     "__version__",
+    # errors that carry the column and rows at fault
+    "DataError", "DataValueError", "DataTypeError", "ColumnNotFoundError",
     # scoring and summaries
     "NPSCounts", "NPSScale", "DEFAULT_SCALE", "categorize", "counts", "nps", "summarize", "interpret",
     # uncertainty and tests

@@ -7,7 +7,9 @@ argument), a few offending values with their positions, and what is allowed.
 
 from __future__ import annotations
 
+import functools
 import numbers
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -15,6 +17,136 @@ import pandas as pd
 
 #: How many offending values an error message lists.
 MAX_SHOWN = 5
+
+#: Text that means "no answer" in a column of scores (compared after trimming, case-insensitively). Dates add
+#: "nat" (:data:`nps_toolkit.dates.BLANK_DATES`); :func:`nps_toolkit.clean_scores` knows many more words.
+BLANK_TOKENS = ("", "nan", "none", "null", "na", "n/a")
+
+
+# -- errors that carry what they say ---------------------------------------------------------------------------
+class DataError(Exception):
+    """Bad input found in the data, with what the message says as attributes.
+
+    Raised as :class:`DataValueError` (a ``ValueError``), :class:`DataTypeError`
+    (a ``TypeError``) or :class:`ColumnNotFoundError` (a ``KeyError``), so
+    ``except ValueError`` keeps working; callers that need the column or
+    the rows read these attributes instead of the message text.
+
+    Attributes
+    ----------
+    column : str or None
+        The column (or argument) at fault.
+    role : str or None
+        What the column is for: ``"score"``, ``"weights"``, ``"date"``, ``"by"``...
+    values, positions : list
+        The first offending values and their 0-based row positions.
+    total : int
+        How many values offend (may exceed the ones listed).
+
+    Examples
+    --------
+    >>> err = DataValueError("column 'q1': bad", column="q1", role="score", values=[11], positions=[3])
+    >>> isinstance(err, ValueError), err.column, err.positions, err.total
+    (True, 'q1', [3], 1)
+    """
+
+    def __init__(self, message: str, *, column=None, role=None, values=(), positions=(), total=None):
+        super().__init__(message)
+        self.column = column
+        self.role = role
+        self.values = list(values)
+        self.positions = [int(p) for p in positions]
+        self.total = len(self.positions) if total is None else int(total)
+
+
+class DataValueError(DataError, ValueError):
+    """Values that are the right kind but not allowed (a score of 11, a negative weight)."""
+
+
+class DataTypeError(DataError, TypeError):
+    """Values of the wrong kind (text or booleans where numbers belong)."""
+
+
+class ColumnNotFoundError(DataError, KeyError):
+    """A column named in the call is not in the data."""
+
+    def __str__(self) -> str:  # as KeyError shows it, quoted
+        return KeyError.__str__(self)
+
+
+for _error in (DataError, DataValueError, DataTypeError, ColumnNotFoundError):
+    _error.__module__ = "nps_toolkit"  # tracebacks name them as the package exports them: nps_toolkit.DataValueError
+
+
+# -- renamed arguments -----------------------------------------------------------------------------------------
+def renamed_arguments(**old_to_new):
+    """Decorator: accept each old keyword for one release, with a ``DeprecationWarning``, as its new name.
+
+    Giving both the old and the new name is a ``TypeError``.
+
+    Examples
+    --------
+    >>> @renamed_arguments(seed="random_state")
+    ... def draw(*, random_state=None):
+    ...     return random_state
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     draw(seed=3), caught[0].category.__name__
+    (3, 'DeprecationWarning')
+    """
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{func.__name__}() got both {old!r} and its new name {new!r}; "
+                                        f"give {new!r} only")
+                    warnings.warn(f"{func.__name__}(): {old!r} is renamed {new!r}; the old name will be removed "
+                                  f"in the next release", DeprecationWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        wrapper.__renamed_arguments__ = dict(old_to_new)
+        return wrapper
+
+    return decorate
+
+
+def positional_options(*names):
+    """Decorator: options that used to be positional after the first argument keep working for one release.
+
+    ``counts(scores, w)`` becomes ``counts(scores, weights=w)`` with a
+    ``DeprecationWarning``; the function itself takes them keyword-only.
+
+    Examples
+    --------
+    >>> @positional_options("weights")
+    ... def total(data, *, weights=None):
+    ...     return weights
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     total([1], [2])
+    [2]
+    """
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(data, *args, **kwargs):
+            if len(args) > len(names):
+                raise TypeError(f"{func.__name__}() takes 1 positional argument; give the options by name")
+            for name, value in zip(names, args):
+                if name in kwargs:
+                    raise TypeError(f"{func.__name__}() got {name!r} twice")
+                warnings.warn(f"{func.__name__}(): give {name!r} by name ({name}=...); positional options will "
+                              f"be refused in the next release", DeprecationWarning, stacklevel=2)
+                kwargs[name] = value
+            return func(data, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def describe_offenders(values: Sequence, positions: Sequence[int], limit: int = MAX_SHOWN) -> str:

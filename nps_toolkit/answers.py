@@ -18,14 +18,13 @@ from __future__ import annotations
 import decimal
 import math
 import numbers
-import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from ._validation import MAX_SHOWN, describe_offenders
-from .scoring import NPSScale, _check_scale, score_codes
+from .scale import NPSScale, check_scale, score_codes
 
 __all__ = ["clean_scores", "NO_ANSWER_TOKENS"]
 
@@ -116,7 +115,7 @@ def clean_scores(values, *, scale: NPSScale | None = None, column: str = "score"
     ...
     ValueError: column 'q1': cannot read a score from 'great' (position 1); allowed: ...
     """
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
     series = _as_series(values, column)
     fast = _on_scale_integers(series, scale)
     if fast is not None:

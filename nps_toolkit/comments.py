@@ -122,7 +122,8 @@ import pandas as pd
 from ._validation import check_choice, check_columns, check_confidence, check_weights, describe_offenders
 from .compare import METHODS as _COMPARE_METHODS
 from .compare import adjust_p_values, compare
-from .scoring import NPSCounts, score_codes
+from .counting import NPSCounts, split_commented
+from .scale import score_codes
 
 __all__ = ["classify_comments", "theme_impact", "default_lexicon", "LANGUAGES", "KINDS", "DEFAULT_THEMES",
            "IMPACT_COLUMNS"]
@@ -1020,7 +1021,11 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
     check_choice(base, ("all", "commented"), name="base")
     check_choice(kind, (None, "minus", "plus", "suggestion"), name="kind")
     check_choice(method, _COMPARE_METHODS, name="method")
-    data, rest = _commented_rows(data, score, comments, language, weights)  # rest: uncommented rows elsewhere
+    wanted = [score, comments] + ([weights] if weights is not None else [])
+    if isinstance(language, str) and language not in LANGUAGES:
+        wanted.append(language)
+    # for data an engine counts, only the commented rows come here; rest: the counts of the others
+    data, rest = split_commented(data, score=score, comments=comments, columns=wanted, weights=weights)
     check_columns(data, [score], role="score column")
     check_columns(data, [comments], role="comments column")
     codes = score_codes(data[score], column=str(score))
@@ -1089,26 +1094,6 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
                         "weights": weights,
                         "impact": "share * (nps_with - nps_without)"})
     return table
-
-
-def _commented_rows(data, score, comments, language, weights=None) -> tuple[pd.DataFrame, NPSCounts]:
-    """The rows to classify as pandas, and the counts of the rows left where they are (none for pandas data).
-
-    For data an engine counts: the commented rows' score, comment (and
-    language) columns, and the counts of the uncommented rows, which
-    mention no theme and so only join the "without" groups.
-    """
-    from . import engines
-    from .scoring import counts
-
-    if engines.engine_of(data) is None:
-        return data, NPSCounts(promoters=0, passives=0, detractors=0)
-    columns = [score, comments] + ([weights] if weights is not None else [])
-    if isinstance(language, str) and language not in LANGUAGES:
-        columns.append(language)
-    commented = engines.to_pandas(engines.rows_with_text(data, comments), columns)
-    rest = counts(engines.rows_with_text(data, comments, present=False), score=score, weights=weights)
-    return commented, rest
 
 
 def _counts(codes: np.ndarray, w: np.ndarray | None = None) -> NPSCounts:

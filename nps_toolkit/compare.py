@@ -84,11 +84,11 @@ from scipy.special import xlogy
 
 from . import intervals as _intervals
 from ._resampling import bootstrap_nps, dirichlet_nps, rng_from
-from ._validation import check_choice, check_columns, check_confidence, check_positive_int, check_prior
+from ._validation import check_choice, check_confidence, check_positive_int, check_prior
 from .intervals import CountArrays, _as_counts, _z, check_method
-from .scoring import NPSCounts, counts, score_codes
-from .engines import engine_of
-from .summary import count_groups, summarize_counts
+from .counting import NPSCounts, check_data_columns, count_groups, counts
+from .intervals import summarize_counts
+from .scale import score_codes
 
 __all__ = ["Comparison", "compare", "compare_to_benchmark", "compare_groups", "adjust_p_values", "METHODS",
            "PAIRED_METHODS", "BENCHMARK_METHODS", "CORRECTIONS"]
@@ -829,11 +829,7 @@ def compare_groups(data: pd.DataFrame, *, score="score", group, reference=None, 
     >>> table["p_best"].round(2).tolist()
     [0.94, 0.01, 0.05]
     """
-    if engine_of(data) is None:  # other engines check the columns where the data is
-        check_columns(data, [score], role="score column")
-        check_columns(data, [group], role="group column")
-        if weights is not None:
-            check_columns(data, [weights], role="weights column")
+    check_data_columns(data, score=score, by=group, weights=weights, role_of={"by": "group column"})
     confidence = check_confidence(confidence)
     check_choice(method, METHODS, name="method")
     check_choice(correction, CORRECTIONS, name="correction")

@@ -66,14 +66,17 @@ import numbers
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import special, stats
 from scipy.optimize import elementwise
 
 from ._resampling import bootstrap_nps, rng_from
-from ._validation import check_choice, check_confidence, check_positive_int, check_prior
-from .scoring import NPSCounts, counts, kish_n, linearised_se
+from ._validation import as_column_list, check_choice, check_columns, check_confidence, check_positive_int, check_prior
+from .counting import NPSCounts, counts, kish_n, linearised_se
 
-__all__ = ["Interval", "confint", "margin_of_error", "sample_size", "METHODS"]
+__all__ = ["Interval", "confint", "margin_of_error", "sample_size", "METHODS", "summarize_counts"]
+
+_CATS = ("detractors", "passives", "promoters")
 
 
 @dataclass(frozen=True)
@@ -444,7 +447,7 @@ def _as_counts(data, weights, scale) -> NPSCounts:
         if weights is not None:
             raise ValueError("weights apply to raw answers; NPSCounts are already counted (weighted or not)")
         return data
-    return counts(data, weights, scale=scale)
+    return counts(data, weights=weights, scale=scale)
 
 
 def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scale=None, n_resamples=9999,
@@ -656,3 +659,70 @@ def sample_size(margin, *, confidence=0.95, shares=None, groups=1) -> int:
     while n > 1 and _margin(n - 1, z, var, groups) <= margin:
         n -= 1
     return int(n)
+
+
+# -- the statistics of a count table (the second step of nps_toolkit.summarize) ----------------------------------------------------------------------------------------
+def summarize_counts(table: pd.DataFrame, *, by=None, confidence=0.95, method="adjusted-wald",
+                     **options) -> pd.DataFrame:
+    """The summary table of counts per group: shares, NPS and interval (the statistics step of :func:`summarize`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``by`` columns, ``promoters``, ``passives``, ``detractors`` and
+        optionally ``n_missing``; weighted sums carry ``promoters_sq``,
+        ``passives_sq`` and ``detractors_sq`` (sums of squared weights). As
+        :func:`count_groups` returns it, or counted elsewhere (e.g. by SQL in
+        a data warehouse). One row per group, kept in its order.
+    by : str or list of str, optional
+        The group columns of ``table``.
+    confidence, method, options
+        As in :func:`summarize`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`summarize`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counted = pd.DataFrame({"region": ["A", "B"], "promoters": [60, 20], "passives": [25, 50],
+    ...                         "detractors": [15, 30]})
+    >>> summarize_counts(counted, by="region")[["region", "n", "nps", "ci_low", "ci_high"]].round(1)
+      region    n   nps  ci_low  ci_high
+    0      A  100  45.0    29.3     58.0
+    1      B  100 -10.0   -23.2      3.8
+    """
+    by_cols = as_column_list(by)
+    confidence = check_confidence(confidence)
+    check_method(method)
+    check_columns(table, by_cols + list(_CATS), role="count table column")
+    weighted = all(c + "_sq" in table.columns for c in _CATS)
+    n = table["promoters"] + table["passives"] + table["detractors"]
+    sq = [table[c + "_sq"].to_numpy(float) for c in ("promoters", "passives", "detractors")] if weighted else None
+    arrays = CountArrays.from_arrays(table["promoters"], table["passives"], table["detractors"], sq)
+    _, low, high = interval_arrays(arrays, confidence=confidence, method=method, **options)
+
+    # one dict of columns turned into a frame at once (inserting column by column costs more on small tables)
+    out = {name: table[name] for name in by_cols}  # the group columns keep their dtypes (categories, text)
+    n_values = n.to_numpy(float)
+    out["n"] = n
+    out["n_missing"] = (table["n_missing"].to_numpy() if "n_missing" in table.columns
+                        else np.zeros(len(table))).astype(np.int64)
+    for name in ("promoters", "passives", "detractors"):
+        out[name] = table[name]
+    divisor = np.where(n_values > 0, n_values, 1.0)
+    for name, share in (("promoters", "promoter_share"), ("passives", "passive_share"),
+                        ("detractors", "detractor_share")):
+        out[share] = np.where(n_values > 0, table[name].to_numpy(float) / divisor, np.nan)
+    # NPS from the counts themselves (weighted sums, not the effective counts behind the interval),
+    # clipped so that float rounding cannot leave [-100, 100]
+    raw = 100.0 * (table["promoters"] - table["detractors"]).to_numpy(float) / divisor
+    out["nps"] = np.where(n_values > 0, np.clip(raw, -100.0, 100.0), np.nan)
+    out["ci_low"] = low
+    out["ci_high"] = high
+    if sq is not None:
+        out["n_effective"] = kish_n(n_values, sq[0] + sq[1] + sq[2])
+    out = pd.DataFrame(out, index=table.index)
+    return out

@@ -211,7 +211,7 @@ def _files_of(text: str) -> list[Path]:
     """The files ``data_path`` names: one file, the files of a folder, or those a glob pattern matches."""
     import glob
 
-    from .engines.duckdb import list_files
+    from .counting import list_files
 
     path = Path(text).expanduser()
     if not glob.has_magic(text) and not path.exists():
@@ -224,7 +224,7 @@ def _files_of(text: str) -> list[Path]:
 
 def _spark_data(text: str):
     """``data_path`` read by the active Spark session (a table name, or Parquet/CSV files Spark can reach)."""
-    from .engines import require
+    from .counting import require
 
     require("pyspark", "spark", "the engine 'spark'")
     from pyspark.sql import SparkSession
@@ -362,16 +362,16 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
     ...
     nps_toolkit.parameters.ParameterError: parameter 'engine' must be one of auto, pandas, duckdb, spark, got 'dask'
     """
-    from . import engines
+    from . import counting
     from ._validation import check_weights
-    from .scoring import counts, score_codes
+    from .scale import score_codes
 
     p = check_parameters(name, values)
     _check_shared(p)
     data = _load(p, p.get("date_column"))
-    counted = engines.engine_of(data) is not None
+    counted = counting.engine_of(data) is not None
     try:
-        columns = engines.columns(data) if counted else list(data.columns)
+        columns = counting.columns(data)
     except (TypeError, ValueError) as exc:  # files DuckDB cannot count (an Excel file, Parquet mixed with CSV)
         raise ParameterError(f"parameter 'data_path': {exc}") from None
     p = _resolve_auto(p, data, columns)
@@ -385,8 +385,8 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
                                  f"{', '.join(map(str, columns))}")
     if counted:  # the same checks, made by the engine where the rows are, in one pass (answers before weights)
         try:
-            counts(data, score=p["score_column"], weights=p["weights_column"])
-        except engines.EngineReadError as exc:
+            counting.counts(data, score=p["score_column"], weights=p["weights_column"])
+        except counting.EngineReadError as exc:
             raise ParameterError(f"parameter 'data_path': {exc}") from None
         except (TypeError, ValueError) as exc:
             key = "score_column" if str(exc).startswith(f"column {p['score_column']!r}") else "weights_column"

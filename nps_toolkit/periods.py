@@ -41,16 +41,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import (as_column_list, check_choice, check_columns, check_confidence, check_positive_int,
-                          describe_offenders)
+from ._validation import as_column_list, check_choice, check_columns, check_confidence, check_positive_int
 from ._resampling import rng_from
 from .compare import Comparison, _interval_options, compare
 from .dates import parse_dates
 from .intervals import check_method
-from .scoring import NPSCounts, counts, score_codes
-from . import engines
-from .engines import engine_of
-from .summary import SUMMARY_COLUMNS, _check_reserved, combine_counts, count_rows, summarize, summarize_counts
+from .counting import SUMMARY_COLUMNS, NPSCounts, check_data_columns, count_periods, counts
+from .intervals import summarize_counts
+from .scale import score_codes
+from .summary import summarize
 
 __all__ = ["compare_periods", "current_vs_previous", "decompose_change", "trend", "rolling_nps", "Trend",
            "period_freq", "parse_dates", "PERIOD_COLUMNS", "CHANGE_COLUMNS", "COMPARE_TO"]
@@ -141,45 +140,17 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
                    random_state=None, dayfirst=None) -> _Periods:
     """Count answers per (group, period) in one pass (in pandas or in the engine of ``data``)."""
     by_cols = as_column_list(by)
-    engine = engine_of(data)
-    if engine is None:  # other engines check the columns where the data is
-        check_columns(data, [score], role="score column")
-        check_columns(data, [date], role="date column")
-        check_columns(data, by_cols, role="by column")
-        if weights is not None:
-            check_columns(data, [weights], role="weights column")
+    check_data_columns(data, score=score, date=date, by=by_cols, weights=weights)
     if "period" in by_cols:
         raise ValueError("'period' cannot be a by column: the table makes its own 'period' column")
     pfreq = period_freq(freq)
     confidence = check_confidence(confidence)
     check_method(method)
 
-    if engine is None:
-        _check_reserved(by_cols)
-        dates = parse_dates(data[date], column=str(date), dayfirst=dayfirst)
-        dated = dates.notna().to_numpy()
-        if not dated.any():
-            raise ValueError(f"date column {date!r} holds no dates; cannot form periods")
-        ordinals = np.full(len(data), np.nan)
-        ordinals[dated] = pd.PeriodIndex(dates[dated], freq=pfreq).asi8
-        wide = count_rows(data[score], [(c, data[c]) for c in by_cols] + [(_PERIOD_KEY, ordinals)],
-                          None if weights is None else data[weights], column=str(score),
-                          weights_column=str(weights))
-    else:  # the engine buckets the dates and returns the Period ordinal of each group
-        wide = engines.count(data, score=score, by=by_cols, weights=weights, date=date, pfreq=pfreq,
-                             period_key=_PERIOD_KEY, validate=lambda: _check_reserved(by_cols), dayfirst=dayfirst)
-    keyed = wide[_PERIOD_KEY].notna().to_numpy()
-    n_undated = int(wide.loc[~keyed, engines.ROWS].sum())
-    ordinals = wide.loc[keyed, _PERIOD_KEY].to_numpy(np.int64)
-    first, last = int(ordinals.min()), int(ordinals.max())
-    span = pd.period_range(pd.Period(ordinal=first, freq=pfreq), pd.Period(ordinal=last, freq=pfreq), freq=pfreq)
-    labels = [str(p) for p in span]
-    codes = np.full(len(wide), -1, dtype=np.int64)
-    codes[keyed] = ordinals - first
-    wide[_PERIOD_KEY] = pd.Categorical.from_codes(codes, categories=labels, ordered=True)
+    periods = count_periods(data, score=score, date=date, pfreq=pfreq, by=by_cols, weights=weights,
+                            dayfirst=dayfirst, key=_PERIOD_KEY)
+    counted, labels, n_undated = periods.table, periods.labels, periods.n_undated
     keys = by_cols + [_PERIOD_KEY]
-    counted = combine_counts(wide, keys)
-    counted = counted.loc[counted[_PERIOD_KEY].notna().to_numpy()].reset_index(drop=True)
     options = _interval_options(method, 9999, random_state, (1, 1, 1))  # seeds the resampling methods' intervals
     table = summarize_counts(counted, by=keys, confidence=confidence, method=method, **options)
     if weights is not None:  # sums of squared weights per category, from the same counting
@@ -195,7 +166,7 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
     table["period"] = table["period"].astype(str)
     groups = len(table) // len(labels)
     assert groups * len(labels) == len(table)
-    return _Periods(table, cnt, labels, np.asarray(span.asi8), pfreq, groups, n_undated, weights is not None)
+    return _Periods(table, cnt, labels, periods.ordinals, pfreq, groups, n_undated, weights is not None)
 
 
 def _compare(a: NPSCounts, b: NPSCounts, *, method, confidence, random_state=None) -> Comparison:
@@ -389,7 +360,7 @@ def _counts_of(values, score, name, weights=None) -> NPSCounts:
         check_columns(values, [score], role=f"score column of {name}")
         if weights is not None:
             check_columns(values, [weights], role=f"weights column of {name}")
-            return counts(values[score], values[weights])
+            return counts(values[score], weights=values[weights])
         return counts(values[score])
     try:
         return counts(values)

@@ -37,9 +37,10 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from . import _i18n
-from ._validation import as_column_list, check_columns, check_confidence, check_weights, describe_offenders
+from ._validation import as_column_list, check_columns, check_confidence, describe_offenders
 from .interpretation import BANDS, interpret
-from .scoring import CATEGORIES, DEFAULT_SCALE, _counts_of_table, counts, score_codes
+from .counting import count_values
+from .scale import CATEGORIES, DEFAULT_SCALE, score_codes
 from .summary import summarize
 
 __all__ = ["PALETTE", "NEUTRAL", "MUTED", "plot_distribution", "plot_nps", "plot_trend", "plot_comparison",
@@ -183,57 +184,6 @@ def _check_benchmark(benchmark) -> float | None:
 
 
 # -- distribution ---------------------------------------------------------------------------------------------
-def _value_sums(data, score, weights, scale):
-    """In-memory answers: (answers or weights per scale value, their NPSCounts, number of answers)."""
-    weight_name = "weights"
-    if isinstance(data, pd.DataFrame):
-        check_columns(data, [score], role="score column")
-        scores, column = data[score], str(score)
-        if isinstance(weights, str):
-            check_columns(data, [weights], role="weights column")
-            weight_name, weights = weights, data[weights]
-    else:
-        if isinstance(weights, str):
-            raise TypeError(f"weights={weights!r} names a column, so data must be a DataFrame holding it, "
-                            f"got {type(data).__name__}")
-        scores = data
-        column = str(data.name) if isinstance(data, pd.Series) and data.name is not None else "score"
-    codes = score_codes(scores, scale=scale, column=column)  # validates answers and scale
-    scale = DEFAULT_SCALE if scale is None else scale
-    present = codes >= 0
-    values = pd.to_numeric(pd.Series(list(np.asarray(scores, dtype=object))), errors="coerce")
-    values = values.to_numpy(dtype=float, na_value=np.nan)
-    index = (values[present] - scale.minimum).astype(np.int64)
-    if weights is None:
-        w = None
-        sums = np.bincount(index, minlength=len(scale.values)).astype(float)
-    else:
-        w = check_weights(weights, len(codes), column=weight_name, mask=present)
-        sums = np.bincount(index, weights=w[present], minlength=len(scale.values))
-    c = counts(scores, None if w is None else np.where(present, w, 0.0), scale=scale)
-    return sums, c, int(present.sum())
-
-
-def _counted_values(data, score, weights, scale):
-    """A table an engine counts: the same three things, counted per answer value where the rows are."""
-    from .engines import ROWS
-    from .engines import count as engine_count
-    from .summary import combine_counts
-
-    if weights is not None and not isinstance(weights, str):
-        raise TypeError(f"weights of a table counted where it is must be the name of its weights column, got "
-                        f"{type(weights).__name__}")
-    table = combine_counts(engine_count(data, score=score, by=[score], weights=weights, scale=scale), [score])
-    scale = DEFAULT_SCALE if scale is None else scale
-    values = pd.to_numeric(table[score], errors="coerce").to_numpy(float)
-    answered = ~np.isnan(values)  # the missing answers are the group without a value
-    cats = ["promoters", "passives", "detractors"]
-    per_value = table[cats].sum(axis=1).to_numpy(float)
-    sums = np.zeros(len(scale.values))
-    np.add.at(sums, (values[answered] - scale.minimum).astype(np.int64), per_value[answered])
-    return sums, _counts_of_table(table, weighted=weights is not None), int(table.loc[answered, ROWS].sum())
-
-
 def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=None, language="en", title=None):
     """Bar chart of the answers, one bar per answer value, coloured by category.
 
@@ -278,12 +228,7 @@ def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=
     _i18n.check_language(language)
     if data is None:
         raise TypeError("data is required: a DataFrame with the score column, or a Series or array of answers")
-    from .engines import engine_of
-
-    if engine_of(data) is not None:
-        sums, c, n_answers = _counted_values(data, score, weights, scale)
-    else:
-        sums, c, n_answers = _value_sums(data, score, weights, scale)
+    sums, c, n_answers = count_values(data, score=score, weights=weights, scale=scale)
     scale = DEFAULT_SCALE if scale is None else scale
     total = sums.sum()
     heights = 100.0 * sums / total if total > 0 else np.zeros(len(scale.values))

@@ -18,7 +18,6 @@ import io as _io
 import csv
 import numbers
 import os
-import re
 import zipfile
 import zlib
 from xml.etree import ElementTree
@@ -31,7 +30,7 @@ from . import _textfiles, layouts as _layouts
 from ._validation import check_choice, check_columns
 from .dates import ISO_DATE, NUMERIC_DATE, OFFSET, AmbiguousDatesError, parse_dates
 from .answers import clean_scores
-from .scoring import NPSScale, _check_scale
+from .scale import NPSScale, check_scale
 
 __all__ = ["read_responses", "inspect_file", "describe_reading", "find_score_column", "READ_EXTENSIONS",
            "LAYOUT_NAMES"]
@@ -293,7 +292,7 @@ def find_score_column(data: pd.DataFrame, labels: dict | None = None, *, prefer=
     >>> find_score_column(df)
     'How likely are you to recommend us?'
     """
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
     labels = labels or {}
     columns = list(data.columns)
     if rows is not None:  # only these rows count (the others are blank, keeping the rows' positions)
@@ -481,7 +480,7 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
         raise ValueError(f"sheet= applies to Excel files only (.xlsx .xls), not {path.name!r}")
     if encoding is not None and suffix not in _TEXT:
         raise ValueError(f"encoding= applies to text files only (.csv .tsv .txt), not {path.name!r}")
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
     where = f"{path.name!r}"
     info: dict = {"file": path.name}
 

@@ -20,12 +20,11 @@ from .compare import compare_groups, compare_to_benchmark
 from .industry import lookup_benchmark
 from .interpretation import band, interpret
 from .intervals import confint
-from . import engines
+from . import counting
 from .periods import compare_periods, current_vs_previous, decompose_change, trend
 from .reading import describe_reading
 from .results import write_results
-from .scoring import NPSCounts, counts
-from .summary import count_groups
+from .counting import NPSCounts, count_groups, counts
 
 __all__ = ["Study", "benchmark_study", "competitor_comparison", "period_comparison"]
 
@@ -89,13 +88,13 @@ def _display(table: pd.DataFrame, language: str):
 def _meta(template: str, p: dict, n_missing: int, data) -> dict:
     return {"template": template, "title": p["title"], "language": p["language"], "confidence": p["confidence"],
             "method": p["method"], "n_missing": int(n_missing), "data": p["data_path"] or "bundled sample",
-            "engine": engines.engine_of(data) or "pandas",
+            "engine": counting.engine_of(data) or "pandas",
             "weights_column": p["weights_column"], "our_brand": p.get("our_brand"), "version": __version__}
 
 
 def _counted_elsewhere(data) -> bool:
     """True when an engine counts ``data`` (a path, DuckDB, Polars or Spark): the rows stay where they are."""
-    return engines.engine_of(data) is not None
+    return counting.engine_of(data) is not None
 
 
 def _check_brand(data, p: dict) -> list[str]:
@@ -118,9 +117,7 @@ def _our_answers(data, p: dict):
     if p.get("brand_column") is None or p.get("our_brand") is None:
         return data
     _check_brand(data, p)
-    if _counted_elsewhere(data):
-        return engines.rows_equal(data, p["brand_column"], p["our_brand"], role="brand column")
-    return data[data[p["brand_column"]].astype("string") == p["our_brand"]]
+    return counting.rows_equal(data, p["brand_column"], p["our_brand"], role="brand column")
 
 
 def _counts(data, p: dict) -> NPSCounts:
@@ -128,7 +125,7 @@ def _counts(data, p: dict) -> NPSCounts:
     score, weights = p["score_column"], p["weights_column"]
     if _counted_elsewhere(data):
         return counts(data, score=score, weights=weights)
-    return counts(data[score], None if weights is None else data[weights])
+    return counts(data[score], weights=None if weights is None else data[weights])
 
 
 def _methods_note(p: dict, n, n_missing: int, extra: str = "", data=None) -> str:

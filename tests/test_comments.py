@@ -393,8 +393,8 @@ def test_weighted_theme_impact_equals_replicated_respondents(feedback):
     assert row["mentions"] == 4  # respondents, not weights
     mention = np.array([True, True, True, False, False, False, False, False, False, False, True, True])
     keep = feedback["score"].notna().to_numpy()
-    with_c = nt.counts(feedback["score"][mention & keep], w[mention & keep].astype(float))
-    without_c = nt.counts(feedback["score"][~mention & keep], w[~mention & keep].astype(float))
+    with_c = nt.counts(feedback["score"][mention & keep], weights=w[mention & keep].astype(float))
+    without_c = nt.counts(feedback["score"][~mention & keep], weights=w[~mention & keep].astype(float))
     gap = nt.compare(with_c, without_c)
     share = w[mention & keep].sum() / w[keep].sum()
     assert row["share"] == pytest.approx(share)

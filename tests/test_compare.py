@@ -98,7 +98,7 @@ def test_wald_and_adjusted_wald_by_hand(a, b, confidence):
 def test_weighted_wald_uses_linearisation_se(rng):
     x, y = rng.integers(0, 11, 80), rng.integers(0, 11, 60)
     wx, wy = rng.uniform(0.2, 3, 80), rng.uniform(0.2, 3, 60)
-    a, b = counts(x, wx), counts(y, wy)
+    a, b = counts(x, weights=wx), counts(y, weights=wy)
     result = compare(a, b, method="wald")
     se = math.sqrt(a.se ** 2 + b.se ** 2)
     assert result.difference == pytest.approx(a.nps - b.nps)
@@ -355,7 +355,7 @@ def test_benchmark_bad_values():
 
 def test_benchmark_weighted(rng):
     x, w = rng.integers(0, 11, 200), rng.uniform(0.5, 2, 200)
-    c = counts(x, w)
+    c = counts(x, weights=w)
     result = compare_to_benchmark(x, 10, weights=w, method="wald")
     assert result.statistic == pytest.approx((c.nps - 10) / c.se)
     assert result == compare_to_benchmark(c, 10, method="wald")
@@ -409,8 +409,8 @@ def test_groups_against_the_rest_and_weights(brands, method):
     assert "n_effective" in table.columns
     for row in table.itertuples():
         inside = brands["brand"] == row.brand
-        mine = counts(brands.loc[inside, "score"], brands.loc[inside, "w"])
-        rest = counts(brands.loc[~inside, "score"], brands.loc[~inside, "w"])
+        mine = counts(brands.loc[inside, "score"], weights=brands.loc[inside, "w"])
+        rest = counts(brands.loc[~inside, "score"], weights=brands.loc[~inside, "w"])
         expected = compare(mine, rest, method=method)
         assert (row.difference, row.diff_low, row.diff_high, row.p_value) == pytest.approx(
             (expected.difference, expected.low, expected.high, expected.p_value), rel=1e-9, abs=1e-9)

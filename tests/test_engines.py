@@ -141,7 +141,7 @@ def test_summaries_are_identical(kind, to_engine):
     assert_same(got, nt.summarize(df, by="segment", method="wald", confidence=0.9), False)
     assert nt.counts(data) == nt.counts(df["score"])
     weighted = nt.counts(data, weights="weight")
-    want = nt.counts(df["score"], df["weight"])
+    want = nt.counts(df["score"], weights=df["weight"])
     assert weighted.n_missing == want.n_missing
     assert [weighted.promoters, weighted.passives, weighted.detractors, *weighted.weights_sq] == pytest.approx(
         [want.promoters, want.passives, want.detractors, *want.weights_sq], rel=1e-12)
@@ -479,7 +479,7 @@ def test_missing_polars_and_spark_name_their_extras(monkeypatch):
 # -- the pandas path -----------------------------------------------------------------------------------------------
 def reference_counts(df: pd.DataFrame, by: list, weights=None) -> pd.DataFrame:
     """The counting of summarize before it was split: one column per cell, then groupby().sum()."""
-    codes = nt.scoring.score_codes(df["score"])
+    codes = nt.scale.score_codes(df["score"])
     parts = {"n_missing": (codes < 0).astype(np.int64)}
     w = None if weights is None else np.where(codes >= 0, df[weights].to_numpy(float), 0.0)
     for i, name in enumerate(("detractors", "passives", "promoters")):

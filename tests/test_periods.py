@@ -70,7 +70,7 @@ def same(a, b):
 
 
 def counts_of(df, score="score", weights=None):
-    return nt.counts(df[score], None if weights is None else df[weights])
+    return nt.counts(df[score], weights=None if weights is None else df[weights])
 
 
 def period_of(df, pfreq, date="date"):
@@ -470,7 +470,7 @@ def test_decompose_change_from_count_tables_and_weights():
     pd.testing.assert_frame_equal(decompose_change(*tables, by="seg"), from_rows)
     pd.testing.assert_frame_equal(decompose_change(*tables), decompose_change(frames[0]["score"], frames[1]["score"]))
     weighted = decompose_change(*frames, by="seg", weights="w")
-    levels = [nt.counts(f["score"], f["w"]).nps for f in frames]
+    levels = [nt.counts(f["score"], weights=f["w"]).nps for f in frames]
     assert weighted["points"].iloc[0] == pytest.approx(levels[0])
     assert weighted["points"].iloc[-1] == pytest.approx(levels[1])
     assert weighted.loc[weighted["kind"] == "change", "points"].sum() == pytest.approx(levels[1] - levels[0])

@@ -104,6 +104,7 @@ import pandas as pd
 
 # the one date rule of the package; the engine modules take the patterns from here
 from ..dates import BLANK_DATES, DATE_HELP, ISO_DATE, NUMERIC_DATE, OFFSET, order_from_fields  # noqa: F401
+from ..scale import check_scale, score_error
 
 __all__ = ["ENGINES", "engine_of", "require", "count", "without_backreference"]
 
@@ -368,16 +369,6 @@ def _plain(value):
     return value
 
 
-def _score_message(spec: Spec, shown: str, scale) -> tuple[type, str]:
-    column = spec.score
-    if spec.score_kind == "bool":
-        return TypeError, f"column {column!r}: scores must be numbers, got booleans: {shown}"
-    if spec.score_kind == "text":
-        return TypeError, (f"column {column!r}: scores must be numbers, got text: {shown}; clean labelled answers "
-                           f"such as '10 - Extremely likely' with nt.clean_scores() or read files with "
-                           f"nt.read_responses()")
-    return ValueError, (f"column {column!r}: answers must be {scale.describe()} (missing answers may be blank); "
-                        f"got {shown}")
 
 
 def check_names(columns, names, role: str) -> None:
@@ -454,8 +445,6 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
     a          0           1          1
     b          1           0          0
     """
-    from ..scoring import _check_scale
-
     engine = engine_of(data)
     if engine is None:
         raise TypeError(f"data must be a pandas DataFrame, a path, a DuckDB relation, a Polars or a Spark "
@@ -473,7 +462,7 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         check_names(columns, [weights], roles["weights"])
     if validate is not None:
         validate()
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
 
     # static checks (from the column types) and the cells that find offending rows, in pandas' order
     checks = []  # (cell or None, error or None)
@@ -496,8 +485,7 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         spec.score_kind = "text" if kind == "category" else kind
         checks.append((BAD_SCORE, None))
     else:
-        checks.append((None, TypeError(f"column {score!r}: scores must be numbers, got {source.type_name(score)} "
-                                       f"values")))
+        checks.append((None, score_error(score, "dtype", source.type_name(score))))
     if weights is not None:
         kind = source.kind(weights)
         if kind in ("int", "float"):
@@ -563,8 +551,8 @@ def _raise_offenders(source, spec: Spec, cell: int, total: int, scale):
     if cell == BAD_DATE:
         raise ValueError(f"column {str(spec.date)!r}: {DATE_HELP}; could not read {shown}")
     if cell == BAD_SCORE:
-        kind, message = _score_message(spec, shown, scale)
-        raise kind(message)
+        kind = {"bool": "booleans", "text": "text"}.get(spec.score_kind, "range")
+        raise score_error(spec.score, kind, shown, scale=scale, values=values, positions=positions, total=total)
     if cell == WEIGHT_TYPE:
         raise TypeError(f"{spec.weights}: weights must be numbers, got text: {shown}")
     raise ValueError(f"{spec.weights}: weights must be finite, non-negative numbers; got {shown}")
