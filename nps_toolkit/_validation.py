@@ -291,6 +291,29 @@ def check_positive_int(value, *, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_benchmark(benchmark, *, optional: bool = False) -> float | None:
+    """Validate a benchmark NPS: a finite number from -100 to 100 (``None`` too when ``optional``).
+
+    Examples
+    --------
+    >>> check_benchmark(32), check_benchmark(None, optional=True)
+    (32.0, None)
+    >>> check_benchmark(150)
+    Traceback (most recent call last):
+    ...
+    ValueError: benchmark must be an NPS number between -100 and 100, got 150
+    """
+    if benchmark is None and optional:
+        return None
+    if isinstance(benchmark, (bool, np.bool_)) or not isinstance(benchmark, numbers.Real):
+        raise TypeError(f"benchmark must be an NPS number between -100 and 100{' (or None)' if optional else ''}, "
+                        f"got {benchmark!r}")
+    value = float(benchmark)
+    if not -100.0 <= value <= 100.0:  # also refuses NaN (and infinities)
+        raise ValueError(f"benchmark must be an NPS number between -100 and 100, got {benchmark!r}")
+    return value
+
+
 def check_prior(prior) -> tuple[float, float, float]:
     """Validate a Dirichlet prior: three positive, finite numbers (promoters, passives, detractors).
 
