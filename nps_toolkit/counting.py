@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from . import engines  # the one import of the engines in the package (see docs/architecture.md)
-from ._validation import (as_column_list, check_columns, check_weights, positional_options)
+from ._docstrings import shared_docs
+from ._validation import as_column_list, check_columns, check_weights, positional_options
 from .dates import parse_dates
 from .scale import as_scores, check_scale, score_codes
 
@@ -342,6 +343,7 @@ def _fmt(v) -> str:
     return str(v)
 
 
+@shared_docs
 @positional_options("weights")
 def counts(scores, *, weights=None, scale=None, score="score") -> NPSCounts:
     """Count promoters, passives and detractors.
@@ -355,8 +357,7 @@ def counts(scores, *, weights=None, scale=None, score="score") -> NPSCounts:
         One non-negative, finite survey weight per answer. The counts are
         then weighted sums and carry the sums of squared weights (Kish
         effective sample size ``n_effective``).
-    scale : NPSScale, optional
-        A custom category scale.
+    {{scale}}
     score : str
         When ``scores`` is a table counted where it lives (a path or glob of
         Parquet/CSV files, a DuckDB relation, a Polars or Spark DataFrame;

@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_choice
+from ._validation import check_choice, positional_options
 
 __all__ = ["interpret", "band", "BANDS", "LANGUAGES"]
 
@@ -50,7 +50,8 @@ def band(value) -> str:
     return "very_high"
 
 
-def interpret(value, language: str = "en") -> str:
+@positional_options("language")
+def interpret(value, *, language: str = "en") -> str:
     """Interpretation band of an NPS value, in words.
 
     Bands of the seed article: -100..-1 very low, 0..30 satisfactory,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import BLANK_TOKENS, MAX_SHOWN, DataTypeError, DataValueError, describe_offenders
+from ._validation import BLANK_TOKENS, MAX_SHOWN, DataTypeError, DataValueError, describe_offenders, positional_options
 
 __all__ = ["NPSScale", "DEFAULT_SCALE", "CATEGORIES", "categorize", "score_codes", "check_scale", "as_scores",
            "score_error"]
@@ -263,7 +263,8 @@ def score_codes(scores, *, scale=None, column: str = "score") -> np.ndarray:
     return codes
 
 
-def categorize(scores, scale=None) -> pd.Series:
+@positional_options("scale")
+def categorize(scores, *, scale=None) -> pd.Series:
     """Categorise answers as detractor, passive or promoter.
 
     Parameters

@@ -164,9 +164,9 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     c = _counts(data, p)
     ci = confint(c, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
     overall = {"nps": ci.estimate, "n": c.n, "ci_low": ci.low, "ci_high": ci.high, "band": band(ci.estimate),
-               "band_text": interpret(ci.estimate, lang), "n_missing": c.n_missing}
+               "band_text": interpret(ci.estimate, language=lang), "n_missing": c.n_missing}
     headline = _t("headline_nps", lang, nps=_n(ci.estimate, lang), conf=f"{p['confidence']:.0%}",
-                  low=_n(ci.low, lang), high=_n(ci.high, lang), band=interpret(ci.estimate, lang))
+                  low=_n(ci.low, lang), high=_n(ci.high, lang), band=interpret(ci.estimate, language=lang))
 
     bench = None
     if p["benchmark"] is not None or p["benchmark_industry"]:

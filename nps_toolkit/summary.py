@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._docstrings import shared_docs
 from ._validation import as_column_list, check_confidence
 from .counting import SUMMARY_COLUMNS, check_data_columns, combine_counts, count_groups, count_rows
 from .intervals import check_method, summarize_counts
@@ -13,6 +14,7 @@ from .intervals import check_method, summarize_counts
 __all__ = ["summarize", "count_groups", "summarize_counts", "combine_counts", "count_rows", "SUMMARY_COLUMNS"]
 
 
+@shared_docs
 def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confidence=0.95,
               method="adjusted-wald", scale=None, **options) -> pd.DataFrame:
     """NPS overall or by group, with counts, shares and a confidence interval.
@@ -26,9 +28,7 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
         a Spark DataFrame. These are counted where they are and only the
         counts reach pandas (:mod:`nps_toolkit.engines`; install
         ``nps-toolkit[scale]`` or ``nps-toolkit[spark]``).
-    score : str
-        Column of answers (0-10 by default). Missing answers are excluded
-        from ``n`` and counted in ``n_missing``.
+    {{score}}
     by : str or list of str, optional
         Grouping column(s), kept as ordinary columns of the result, sorted
         as ``DataFrame.groupby`` sorts them. Every group appears, including
@@ -37,12 +37,10 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
     weights : str, optional
         Column of survey weights; counts become weighted sums and the table
         gains ``n_effective`` (Kish).
-    confidence : float
-        Confidence level strictly between 0 and 1.
+    {{confidence}}
     method : str
         Interval method (see :func:`nps_toolkit.confint`).
-    scale : NPSScale, optional
-        A custom category scale.
+    {{scale}}
 
     Returns
     -------

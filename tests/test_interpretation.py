@@ -55,8 +55,8 @@ def test_default_language_is_english():
 def test_seed_article_worked_example_is_very_low():
     value = nt.nps([10] * 20 + [8] * 50 + [3] * 30)
     assert interpret(value) == "very low"
-    assert interpret(value, "ru") == "крайне низкий"
-    assert interpret(value, "pl") == "bardzo niski"
+    assert interpret(value, language="ru") == "крайне низкий"
+    assert interpret(value, language="pl") == "bardzo niski"
 
 
 def test_bands_table_is_the_articles():
@@ -96,7 +96,7 @@ def test_unknown_language_is_reported_before_a_bad_value():
 def test_any_value_on_the_scale_gets_the_articles_band(value, language):
     key = article_band(value)
     assert band(value) == key
-    assert interpret(value, language) == WORDS[key][language]
+    assert interpret(value, language=language) == WORDS[key][language]
 
 
 @settings(max_examples=100, deadline=None)
