@@ -119,11 +119,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._docstrings import shared_docs
 from ._validation import check_choice, check_columns, check_confidence, check_weights, describe_offenders
 from .compare import METHODS as _COMPARE_METHODS
 from .compare import adjust_p_values, compare
-from .counting import NPSCounts, split_commented
-from .scale import score_codes
+from .counting import NPSCounts, counts_of_codes, split_commented
+from .scale import check_scale, score_codes
 
 __all__ = ["classify_comments", "theme_impact", "default_lexicon", "LANGUAGES", "KINDS", "DEFAULT_THEMES",
            "IMPACT_COLUMNS"]
@@ -169,10 +170,12 @@ _TEN = re.compile(r"\b10\s*/\s*10\b")
 
 # -- lexicon: reading and checking ----------------------------------------------------------------------------
 def _where(path: list) -> str:
+    """Where an entry sits in a lexicon, for messages: 'themes' -> 'price' -> 'en'."""
     return " -> ".join(repr(p) for p in path)
 
 
 def _check_patterns(value, path: list, source: str) -> list[str]:
+    """A list of patterns, each checked (a word, a stem*, a phrase with ?, or !exception)."""
     if isinstance(value, str) or not isinstance(value, list):
         raise ValueError(f"lexicon {source}: {_where(path)} must be a list of words or phrases, got {value!r}")
     out = []
@@ -254,6 +257,7 @@ def _check_lexicon(raw, source: str, *, builtin: bool = False) -> dict:
 
 @functools.cache
 def _builtin_raw() -> dict:
+    """The built-in lexicon (``nps_toolkit/data/lexicon.yaml``), read and checked once."""
     import yaml
 
     text = resources.files("nps_toolkit").joinpath("data", _LEXICON_FILE).read_text(encoding="utf-8")
@@ -279,6 +283,7 @@ def default_lexicon() -> dict:
 
 
 def _read_user_lexicon(lexicon) -> dict:
+    """A lexicon of the user's (a dict or the path of a YAML file), checked."""
     if isinstance(lexicon, (str, os.PathLike)):
         path = Path(lexicon)
         if not path.is_file():
@@ -298,6 +303,7 @@ def _read_user_lexicon(lexicon) -> dict:
 
 
 def _merge(user: dict | None) -> dict:
+    """The built-in lexicon with the user's added, replaced or extended themes and words."""
     base = _builtin_raw()
     if user is None:
         return base
@@ -327,6 +333,7 @@ def _merge(user: dict | None) -> dict:
 
 # -- lexicon: compiled for matching ---------------------------------------------------------------------------
 def _normalise(text: str, language: str) -> str:
+    """Text as it is matched: lower-case, ё as е, n't as not (en), Polish letters folded (pl)."""
     text = text.lower().replace("ё", "е").replace("\u2019", "'").replace("`", "'")
     if language == "en":
         text = re.sub(r"n't\b", " not", text)
@@ -439,6 +446,7 @@ class _Compiled:
 
 
 def _compile_language(lex: dict, language: str) -> _Compiled:
+    """One language's patterns of a merged lexicon, indexed for matching."""
     themes, opinion = _Index(), _Index()
     for name, spec in lex["themes"].items():
         for entry in spec.get(language, []):
@@ -459,6 +467,7 @@ def _compile_language(lex: dict, language: str) -> _Compiled:
 
 
 def _prefixes_of(token: str, table: dict) -> list:
+    """The entries of ``table`` under every prefix of ``token`` (stems it starts with)."""
     out = []
     for k in range(1, len(token) + 1):
         hit = table.get(token[:k])
@@ -468,6 +477,7 @@ def _prefixes_of(token: str, table: dict) -> list:
 
 
 def _element_matches(elem, token: str) -> bool:
+    """Whether a phrase element (word, stem or '?') matches a word."""
     kind, word = elem
     return kind == "?" or (token == word if kind == "w" else token.startswith(word))
 
@@ -547,6 +557,7 @@ def _combine(kinds: list[str]) -> str:
 
 
 def _is_imperative(c: _Compiled, items: list[_Item]) -> bool:
+    """Whether a clause starts (fillers aside) with an imperative verb."""
     for item in items:
         if "fillers" in item.flags:
             continue
@@ -560,6 +571,7 @@ def _is_imperative(c: _Compiled, items: list[_Item]) -> bool:
 
 
 def _clause_kind(c: _Compiled, items: list[_Item]) -> str:
+    """The kind of one clause: suggestion, or the sign of its opinion words after negation."""
     if any("suggestion" in it.flags for it in items) or _is_imperative(c, items):
         return "suggestion"
     n = len(items)
@@ -598,6 +610,7 @@ def _clause_kind(c: _Compiled, items: list[_Item]) -> str:
 
 
 def _prepare(text: str, language: str) -> str:
+    """Text with smileys (and 10/10) as opinion tokens, normalised."""
     text = _TEN.sub(f" {_SMILE_TOKEN} ", text)
     text = _SMILE.sub(f" {_SMILE_TOKEN} ", text)
     text = _FROWN.sub(f" {_FROWN_TOKEN} ", text)
@@ -668,6 +681,7 @@ def _classify_one(c: _Compiled, text: str, language: str):
 # -- language detection ---------------------------------------------------------------------------------------
 @functools.cache
 def _stopwords() -> tuple[frozenset, frozenset]:
+    """Frequent English and Polish words (Polish ones not also English), for language detection."""
     raw = _builtin_raw()["stopwords"]
     en = frozenset(w for e in raw.get("en", []) for w in _WORD.findall(_normalise(e, "en")))
     pl = frozenset(w for e in raw.get("pl", []) for w in _WORD.findall(_normalise(e, "pl")))
@@ -688,6 +702,7 @@ def _lexicon_words(c: _Compiled, text: str, language: str) -> int:
 
 
 def _detect(text: str, compiled: dict) -> str | None:
+    """The language of a text: ru if mostly Cyrillic, else pl or en by letters, words, lexicon, letter groups."""
     low = text.lower()
     cyrillic = len(_CYRILLIC.findall(low))
     latin = len(_LATIN.findall(low))
@@ -710,11 +725,13 @@ def _detect(text: str, compiled: dict) -> str | None:
 # -- public: classify_comments --------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=16)
 def _compiled(key: str | None) -> dict[str, _Compiled]:
+    """The compiled lexicon of every language (built-in, or with the user's lexicon given as JSON)."""
     lex = _merge(None if key is None else json.loads(key))
     return {lang: _compile_language(lex, lang) for lang in LANGUAGES} | {"__themes__": tuple(lex["themes"])}
 
 
 def _compiled_for(lexicon):
+    """The compiled lexicon for ``lexicon=`` (None: the built-in one)."""
     if lexicon is None:
         return _compiled(None)
     user = _read_user_lexicon(lexicon)
@@ -723,6 +740,7 @@ def _compiled_for(lexicon):
 
 
 def _values(texts) -> tuple[list, pd.Index]:
+    """The comments as a list, and the index of the result."""
     if isinstance(texts, pd.DataFrame):
         raise TypeError("texts must be one column of comments (a Series, list or array), not a DataFrame")
     if isinstance(texts, (str, bytes)):
@@ -742,12 +760,14 @@ def _values(texts) -> tuple[list, pd.Index]:
 
 
 def _missing(v) -> bool:
+    """Whether a value is missing (None, NA, NaT, NaN)."""
     if v is None or v is pd.NA or v is pd.NaT:
         return True
     return isinstance(v, float) and math.isnan(v) or (isinstance(v, np.floating) and np.isnan(v))
 
 
 def _languages(language, n: int) -> list:
+    """One language (or None: detect) per comment, from ``language=``."""
     if language is None:
         return [None] * n
     if isinstance(language, str):
@@ -836,47 +856,56 @@ def classify_comments(texts, *, language=None, lexicon=None) -> pd.DataFrame:
     {'delivery': 'plus', 'price': 'minus'}
     """
     values, index = _values(texts)
-    n = len(values)
     bad = [i for i, v in enumerate(values) if not isinstance(v, str) and not _missing(v)]
     if bad:
         raise TypeError("comments must be text (missing values may be None or NaN); got "
                         + describe_offenders([values[i] for i in bad], bad))
-    langs = _languages(language, n)
+    langs = _languages(language, len(values))
     compiled = _compiled_for(lexicon)
-    out_lang, out_kind, out_kinds, out_themes, out_tk = [], [], [], [], []
+    columns = _classified_columns(values, langs, compiled)
+    table = pd.DataFrame({name: pd.Series(column, index=index, dtype=object) for name, column in columns.items()},
+                         index=index)
+    table.attrs["themes"] = list(compiled["__themes__"])
+    return table
+
+
+_NO_OPINION = (None, "none", ("none",), (), {})
+
+
+def _classified_one(text, lang, compiled) -> tuple:
+    """(language, kind, kinds, themes, theme_kinds) of one comment (a missing one, or one without letters: none)."""
+    if not isinstance(text, str) or not _WORD.search(text):
+        return _NO_OPINION
+    use = lang or _detect(text, compiled)
+    if use is None:
+        return _NO_OPINION
+    kind, kinds, themes, tk = _classify_one(compiled[use], text, use)
+    return use, kind, kinds, themes, tk
+
+
+def _classified_columns(values: list, langs: list, compiled: dict) -> dict[str, list]:
+    """The columns of :func:`classify_comments`, as lists; a repeated (text, language) is classified once."""
+    out = {"language": [], "kind": [], "kinds": [], "themes": [], "theme_kinds": []}
     seen: dict = {}
     order = {name: i for i, name in enumerate(compiled["__themes__"])}
     for text, lang in zip(values, langs):
         key = (text, lang) if isinstance(text, str) else None
         result = seen.get(key) if key is not None else None
         if result is None:
-            if not isinstance(text, str) or not _WORD.search(text):
-                result = (None, "none", ("none",), (), {})
-            else:
-                use = lang or _detect(text, compiled)
-                if use is None:
-                    result = (None, "none", ("none",), (), {})
-                else:
-                    kind, kinds, themes, tk = _classify_one(compiled[use], text, use)
-                    result = (use, kind, kinds, themes, tk)
+            result = _classified_one(text, lang, compiled)
             if key is not None:
                 seen[key] = result
-        out_lang.append(result[0] if result[0] is not None else np.nan)
-        out_kind.append(result[1])
-        out_kinds.append(result[2])
-        out_themes.append(sorted(result[3], key=order.__getitem__))
-        out_tk.append(dict(result[4]))
-    table = pd.DataFrame({"language": pd.Series(out_lang, index=index, dtype=object),
-                          "kind": pd.Series(out_kind, index=index, dtype=object),
-                          "kinds": pd.Series(out_kinds, index=index, dtype=object),
-                          "themes": pd.Series(out_themes, index=index, dtype=object),
-                          "theme_kinds": pd.Series(out_tk, index=index, dtype=object)}, index=index)
-    table.attrs["themes"] = list(compiled["__themes__"])
-    return table
+        out["language"].append(result[0] if result[0] is not None else np.nan)
+        out["kind"].append(result[1])
+        out["kinds"].append(result[2])
+        out["themes"].append(sorted(result[3], key=order.__getitem__))
+        out["theme_kinds"].append(dict(result[4]))
+    return out
 
 
 # -- public: theme_impact -------------------------------------------------------------------------------------
 def _theme_list(themes, available: list[str]) -> list[str]:
+    """The themes to report: every theme of the lexicon, or the ones asked for (each once, each known)."""
     if themes is None:
         return list(available)
     names = [themes] if isinstance(themes, str) else list(themes)
@@ -890,6 +919,7 @@ def _theme_list(themes, available: list[str]) -> list[str]:
 
 
 def _owner_map(owners, available: list[str]) -> dict:
+    """Theme -> owner, every theme named being a theme of the lexicon."""
     if owners is None:
         return {}
     if not isinstance(owners, Mapping):
@@ -902,6 +932,7 @@ def _owner_map(owners, available: list[str]) -> dict:
 
 
 def _language_argument(data: pd.DataFrame, language):
+    """``language=`` of :func:`theme_impact` as :func:`classify_comments` takes it (a column name -> its values)."""
     if language is None or (isinstance(language, str) and language in LANGUAGES):
         return language
     if isinstance(language, str):
@@ -912,36 +943,165 @@ def _language_argument(data: pd.DataFrame, language):
     return language
 
 
+@dataclass(frozen=True)
+class _Options:
+    """The options of :func:`theme_impact` its statistics use (confidence and method checked)."""
+
+    confidence: float
+    method: str
+    correction: object
+    n_resamples: int
+    random_state: object
+
+
+def _check_options(*, confidence, base, kind, method, correction, n_resamples, random_state) -> _Options:
+    """Validate the options of :func:`theme_impact` that do not depend on the data."""
+    confidence = check_confidence(confidence)
+    check_choice(base, ("all", "commented"), name="base")
+    check_choice(kind, (None, "minus", "plus", "suggestion"), name="kind")
+    check_choice(method, _COMPARE_METHODS, name="method")
+    return _Options(confidence, method, correction, n_resamples, random_state)
+
+
+def _read_rows(data, *, score, comments, weights, language, scale):
+    """The rows to classify, as pandas (checked for the score and comments columns), and the counts of the rest."""
+    wanted = [score, comments] + ([weights] if weights is not None else [])
+    if isinstance(language, str) and language not in LANGUAGES:
+        wanted.append(language)
+    # for data an engine counts, only the commented rows come here; rest: the counts of the others
+    rows, rest = split_commented(data, score=score, comments=comments, columns=wanted, weights=weights, scale=scale)
+    check_columns(rows, [score], role="score column")
+    check_columns(rows, [comments], role="comments column")
+    return rows, rest
+
+
+@dataclass(frozen=True)
+class _Respondents:
+    """The coded answers of the rows read, who is in the base, and the counts of the rows left where they are."""
+
+    codes: np.ndarray  # 0 detractor, 1 passive, 2 promoter, -1 no score
+    weights: np.ndarray | None  # 0 where there is no score
+    keep: np.ndarray  # in the base
+    has_comment: np.ndarray  # a non-blank comment
+    rest: NPSCounts  # rows not read (no comment), among those who mention no theme
+
+    def counted(self, mask: np.ndarray) -> NPSCounts:
+        """The counts of the rows read where ``mask`` holds."""
+        return counts_of_codes(self.codes[mask], weights=None if self.weights is None else self.weights[mask])
+
+
+def _code_answers(rows: pd.DataFrame, *, score, weights, scale) -> tuple[np.ndarray, np.ndarray | None]:
+    """The answer codes of the rows (on ``scale``) and their weights (0 where there is no score)."""
+    codes = score_codes(rows[score], scale=scale, column=str(score))
+    if weights is None:
+        return codes, None
+    check_columns(rows, [weights], role="weights column")
+    w = check_weights(rows[weights], len(codes), column=str(weights), mask=codes >= 0)
+    return codes, np.where(codes >= 0, w, 0.0)
+
+
+def _respondents(codes, w, raw_comments, rest: NPSCounts, base: str) -> _Respondents:
+    """Who is in the base: everyone with a score, or (``base="commented"``) those who also left a comment."""
+    has_comment = np.fromiter((isinstance(v, str) and v.strip() != "" for v in raw_comments), bool,
+                              len(raw_comments))
+    keep = codes >= 0
+    if base == "commented":
+        keep &= has_comment
+        rest = NPSCounts(promoters=0, passives=0, detractors=0, n_missing=rest.n_missing)
+    return _Respondents(codes, w, keep, has_comment, rest)
+
+
+def _base_size(people: _Respondents, base: str):
+    """The respondents in the base (the sum of their weights when weighted); an empty base is refused."""
+    n = (people.counted(people.keep) + people.rest).n
+    if not int(people.keep.sum()) + people.rest.n > 0:
+        raise ValueError("no respondent with a score" + (" and a comment" if base == "commented" else "")
+                         + "; cannot measure the impact of themes")
+    return n
+
+
+def _mentions(theme: str, theme_lists: list, theme_kinds: list, kind) -> np.ndarray:
+    """Which comments mention ``theme`` (as ``kind``, when given)."""
+    if kind is None:
+        return np.fromiter((theme in ts for ts in theme_lists), bool, len(theme_lists))
+    return np.fromiter((tk.get(theme) == kind for tk in theme_kinds), bool, len(theme_kinds))
+
+
+def _kind_shares(theme: str, mention: np.ndarray, theme_kinds: list) -> dict:
+    """Of the respondents mentioning ``theme``, the shares who speak of it as a complaint, praise, a request."""
+    k = int(mention.sum())
+    spoken = [theme_kinds[i].get(theme) for i in np.flatnonzero(mention)]
+    return {f"{name}_share": (sum(x == name for x in spoken) / k) if k else np.nan
+            for name in ("minus", "plus", "suggestion")}
+
+
+def _gap(with_c: NPSCounts, without_c: NPSCounts, share, options: _Options) -> dict:
+    """NPS with and without the theme, the impact (the share times the gap), its interval and p-value."""
+    if with_c.n > 0 and without_c.n > 0:
+        result = compare(with_c, without_c, confidence=options.confidence, method=options.method,
+                         n_resamples=options.n_resamples, random_state=options.random_state)
+        return dict(nps_with=with_c.nps, nps_without=without_c.nps, impact=share * result.difference,
+                    impact_low=share * result.low, impact_high=share * result.high, p_value=result.p_value)
+    return dict(nps_with=with_c.nps if with_c.n > 0 else np.nan,
+                nps_without=without_c.nps if without_c.n > 0 else np.nan,
+                impact=np.nan, impact_low=np.nan, impact_high=np.nan, p_value=np.nan)
+
+
+def _theme_row(theme: str, mention: np.ndarray, people: _Respondents, n, theme_kinds: list, owner,
+               options: _Options) -> dict:
+    """One row of :func:`theme_impact` before the p-values are adjusted and the themes ranked."""
+    mention = mention & people.keep
+    with_c = people.counted(mention)
+    without_c = people.counted(people.keep & ~mention) + people.rest
+    share = with_c.n / n if n > 0 else np.nan
+    row = {"theme": theme, "owner": owner, "mentions": int(mention.sum()), "share": share}
+    row.update(_kind_shares(theme, mention, theme_kinds))
+    row.update(_gap(with_c, without_c, share, options))
+    return row
+
+
+def _prioritised(table: pd.DataFrame, options: _Options) -> pd.DataFrame:
+    """Adjust the p-values over the themes and rank the themes (see the Notes of :func:`theme_impact`)."""
+    table["p_value_adjusted"] = adjust_p_values(table["p_value"].to_numpy(float), correction=options.correction)
+    table["significant"] = (table["p_value_adjusted"] < 1.0 - options.confidence).to_numpy(bool)
+    impact = table["impact"].to_numpy(float)
+    group = np.where(np.isnan(impact), 3, np.where(impact < 0, np.where(table["significant"], 0, 1), 2))
+    order = np.lexsort((-table["mentions"].to_numpy(), np.nan_to_num(impact, nan=0.0), group))
+    table = table.iloc[order].reset_index(drop=True)
+    table["priority"] = np.arange(1, len(table) + 1)
+    return table[IMPACT_COLUMNS]
+
+
+@shared_docs
 def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weights=None, themes=None, owners=None,
                  confidence=0.95, language=None, lexicon=None, base="all", kind=None, method="adjusted-wald",
-                 correction="holm", n_resamples=9999, random_state=None) -> pd.DataFrame:
+                 correction="holm", n_resamples=9999, random_state=None, scale=None) -> pd.DataFrame:
     """What each comment theme costs (or earns) the NPS, with an interval, a priority and an owner.
 
     Parameters
     ----------
-    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
-        One row per respondent with a score and a comment column. Not
-        modified. Rows without a score are left out (counted in
-        ``attrs["n_missing_score"]``). Where an engine counts ``data``
-        (:mod:`nps_toolkit.engines`), only the commented rows are read into
-        pandas (their score, comment and language columns); the others are
+    {{data}}
+        It holds a score and a comment column. Rows without a score are
+        left out (counted in ``attrs["n_missing_score"]``). Where an engine
+        counts ``data``, only the commented rows are read into pandas
+        (their score, comment and language columns); the others are
         counted where they are.
-    score : str
-        Column of 0-10 answers.
-    comments : str
-        Column of free-text comments (missing where none was left).
-    weights : str, optional
-        Column of survey weights: shares, NPS with and without, impact and
-        intervals are then weighted (``mentions`` stays a count of
+    {{score}}
+        Here ``n`` and ``n_missing`` are ``attrs["n"]`` and
+        ``attrs["n_missing_score"]``.
+    {{comments}}
+        Missing (or blank) where none was left.
+    {{weights}}
+        Here a column of ``data``: shares, NPS with and without, impact
+        and intervals are then weighted (``mentions`` stays a count of
         respondents); the weights of respondents without a score are not
         looked at.
     themes : list of str, optional
         Themes to report (default: every theme of the lexicon).
     owners : dict, optional
         Theme -> owner (a team or person); themes without one get NaN.
-    confidence : float
-        Confidence level of the intervals; ``significant`` means adjusted
-        p < ``1 - confidence``.
+    {{confidence}}
+        ``significant`` means adjusted p < ``1 - confidence``.
     language : None, {"en", "ru", "pl"}, column name or sequence
         Language of the comments (None: detected per comment).
     lexicon : dict or path, optional
@@ -958,12 +1118,17 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
         who mention the theme as a complaint count as mentioning it (those
         who praise it join the others), which measures what the complaints
         about a theme cost; likewise ``"plus"`` and ``"suggestion"``.
-    method : {"adjusted-wald", "wald", "bootstrap", "bayes"}
-        Comparison method of :func:`nps_toolkit.compare`.
+    {{method}}
+        A method of :func:`nps_toolkit.compare`: ``"adjusted-wald"``
+        (default), ``"wald"``, ``"bootstrap"`` or ``"bayes"``.
     correction : {"holm", "bonferroni", "fdr_bh", None}
         Multiple-comparison adjustment of the p-values over the themes.
-    n_resamples, random_state
+    {{n_resamples}}
         For the ``"bootstrap"`` and ``"bayes"`` methods.
+    {{random_state}}
+        For the ``"bootstrap"`` and ``"bayes"`` methods.
+    {{scale}}
+        The answers of ``score`` are read on it (a 1-5 question, say).
 
     Returns
     -------
@@ -1016,92 +1181,35 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
           theme  priority      owner  mentions  nps_with  nps_without  impact
     0  delivery         1  Logistics         3    -100.0         80.0   -67.5
     1   quality         2        NaN         2     100.0        -16.7    29.2
+
+    On a 1-5 question (1-3 detractors, 4 passive, 5 promoters):
+
+    >>> from nps_toolkit.scale import NPSScale
+    >>> five = NPSScale(detractors=[1, 2, 3], passives=[4], promoters=[5])
+    >>> theme_impact(df.assign(score=[1, 2, 5, 5, 5, 4, 5, 3]), themes=["delivery"], scale=five)["impact"].round(1)
+    0   -67.5
+    Name: impact, dtype: float64
     """
-    confidence = check_confidence(confidence)
-    check_choice(base, ("all", "commented"), name="base")
-    check_choice(kind, (None, "minus", "plus", "suggestion"), name="kind")
-    check_choice(method, _COMPARE_METHODS, name="method")
-    wanted = [score, comments] + ([weights] if weights is not None else [])
-    if isinstance(language, str) and language not in LANGUAGES:
-        wanted.append(language)
-    # for data an engine counts, only the commented rows come here; rest: the counts of the others
-    data, rest = split_commented(data, score=score, comments=comments, columns=wanted, weights=weights)
-    check_columns(data, [score], role="score column")
-    check_columns(data, [comments], role="comments column")
-    codes = score_codes(data[score], column=str(score))
-    w = None
-    if weights is not None:
-        check_columns(data, [weights], role="weights column")
-        w = np.where(codes >= 0, check_weights(data[weights], len(codes), column=str(weights), mask=codes >= 0), 0.0)
-    classified = classify_comments(data[comments].reset_index(drop=True),
-                                   language=_language_argument(data, language), lexicon=lexicon)
-    available = classified.attrs["themes"]
-    names = _theme_list(themes, available)
-    owner_of = _owner_map(owners, available)
-
-    raw = data[comments].to_numpy(dtype=object)
-    has_comment = np.fromiter((isinstance(v, str) and v.strip() != "" for v in raw), bool, len(raw))
-    keep = codes >= 0
-    if base == "commented":
-        keep &= has_comment
-        rest = NPSCounts(promoters=0, passives=0, detractors=0, n_missing=rest.n_missing)
-    base_counts = _counts(codes[keep], None if w is None else w[keep]) + rest
-    n = base_counts.n  # respondents in the base (the sum of their weights when weighted)
-    if not int(keep.sum()) + rest.n > 0:
-        raise ValueError("no respondent with a score" + (" and a comment" if base == "commented" else "")
-                         + "; cannot measure the impact of themes")
-    theme_lists = classified["themes"].tolist()
-    theme_kinds = classified["theme_kinds"].tolist()
-
-    rows = []
-    for theme in names:
-        if kind is None:
-            mention = np.fromiter((theme in ts for ts in theme_lists), bool, len(theme_lists))
-        else:
-            mention = np.fromiter((tk.get(theme) == kind for tk in theme_kinds), bool, len(theme_kinds))
-        mention &= keep
-        k = int(mention.sum())
-        others = keep & ~mention
-        with_c = _counts(codes[mention], None if w is None else w[mention])
-        without_c = _counts(codes[others], None if w is None else w[others]) + rest
-        s = with_c.n / n if n > 0 else np.nan
-        row = {"theme": theme, "owner": owner_of.get(theme, np.nan), "mentions": k, "share": s}
-        spoken = [theme_kinds[i].get(theme) for i in np.flatnonzero(mention)]
-        for name in ("minus", "plus", "suggestion"):
-            row[f"{name}_share"] = (sum(x == name for x in spoken) / k) if k else np.nan
-        if with_c.n > 0 and without_c.n > 0:
-            result = compare(with_c, without_c, confidence=confidence, method=method, n_resamples=n_resamples,
-                             random_state=random_state)
-            row.update(nps_with=with_c.nps, nps_without=without_c.nps, impact=s * result.difference,
-                       impact_low=s * result.low, impact_high=s * result.high, p_value=result.p_value)
-        else:
-            row.update(nps_with=with_c.nps if with_c.n > 0 else np.nan,
-                       nps_without=without_c.nps if without_c.n > 0 else np.nan,
-                       impact=np.nan, impact_low=np.nan, impact_high=np.nan, p_value=np.nan)
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    table["p_value_adjusted"] = adjust_p_values(table["p_value"].to_numpy(float), correction)
-    table["significant"] = (table["p_value_adjusted"] < 1.0 - confidence).to_numpy(bool)
-    impact = table["impact"].to_numpy(float)
-    group = np.where(np.isnan(impact), 3, np.where(impact < 0, np.where(table["significant"], 0, 1), 2))
-    order = np.lexsort((-table["mentions"].to_numpy(), np.nan_to_num(impact, nan=0.0), group))
-    table = table.iloc[order].reset_index(drop=True)
-    table["priority"] = np.arange(1, len(table) + 1)
-    table = table[IMPACT_COLUMNS]
-    table.attrs.update({"n": n, "n_commented": int((keep & has_comment).sum()),
-                        "n_missing_score": int((codes < 0).sum()) + rest.n_missing, "base": base, "confidence": confidence,
-                        "kind": kind, "method": method, "correction": correction, "score": score, "comments": comments,
-                        "weights": weights,
+    options = _check_options(confidence=confidence, base=base, kind=kind, method=method, correction=correction,
+                             n_resamples=n_resamples, random_state=random_state)
+    scale = None if scale is None else check_scale(scale)
+    frame, rest = _read_rows(data, score=score, comments=comments, weights=weights, language=language, scale=scale)
+    codes, w = _code_answers(frame, score=score, weights=weights, scale=scale)
+    classified = classify_comments(frame[comments].reset_index(drop=True),
+                                   language=_language_argument(frame, language), lexicon=lexicon)
+    names = _theme_list(themes, classified.attrs["themes"])
+    owner_of = _owner_map(owners, classified.attrs["themes"])
+    people = _respondents(codes, w, frame[comments].to_numpy(dtype=object), rest, base)
+    n = _base_size(people, base)
+    theme_lists, theme_kinds = classified["themes"].tolist(), classified["theme_kinds"].tolist()
+    rows = [_theme_row(theme, _mentions(theme, theme_lists, theme_kinds, kind), people, n, theme_kinds,
+                       owner_of.get(theme, np.nan), options) for theme in names]
+    table = _prioritised(pd.DataFrame(rows), options)
+    table.attrs.update({"n": n, "n_commented": int((people.keep & people.has_comment).sum()),
+                        "n_missing_score": int((codes < 0).sum()) + rest.n_missing, "base": base,
+                        "confidence": options.confidence, "kind": kind, "method": method, "correction": correction,
+                        "score": score, "comments": comments, "weights": weights,
                         "impact": "share * (nps_with - nps_without)"})
     return table
 
 
-def _counts(codes: np.ndarray, w: np.ndarray | None = None) -> NPSCounts:
-    """Counts of answer codes (0 detractor, 1 passive, 2 promoter), weighted when ``w`` is given."""
-    if w is None:
-        det, pas, pro = np.bincount(codes.astype(np.int64), minlength=3)[:3]
-        return NPSCounts(promoters=int(pro), passives=int(pas), detractors=int(det))
-    det, pas, pro = np.bincount(codes.astype(np.int64), weights=w, minlength=3)[:3]
-    sq_det, sq_pas, sq_pro = np.bincount(codes.astype(np.int64), weights=w * w, minlength=3)[:3]
-    return NPSCounts(promoters=float(pro), passives=float(pas), detractors=float(det),
-                     weights_sq=(float(sq_pro), float(sq_pas), float(sq_det)))

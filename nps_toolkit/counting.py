@@ -39,7 +39,7 @@ from .dates import parse_dates
 from .scale import as_scores, check_scale, score_codes
 
 __all__ = ["NPSCounts", "counts", "nps", "kish_n", "linearised_se", "counts_of_table", "count_groups", "count_rows",
-           "combine_counts", "count_periods", "PeriodCounts", "count_values", "split_commented", "engine_of",
+           "combine_counts", "counts_of_codes", "count_periods", "PeriodCounts", "count_values", "split_commented", "engine_of",
            "check_data_columns", "check_group_columns", "rows_equal", "rows_with_text", "to_pandas", "columns",
            "EngineReadError", "require", "list_files", "SUMMARY_COLUMNS", "ROWS"]
 
@@ -133,7 +133,7 @@ def check_data_columns(data, *, role_of=None, **named) -> None:
     >>> check_data_columns(pd.DataFrame({"q1": [10]}), score="q1", by=["brand"])
     Traceback (most recent call last):
     ...
-    KeyError: "by column 'brand' is not in the data; available columns: 'q1'"
+    nps_toolkit.ColumnNotFoundError: "by column 'brand' is not in the data; available columns: 'q1'"
     """
     if engine_of(data) is not None:
         return
@@ -388,15 +388,35 @@ def counts(scores, *, weights=None, scale=None, score="score") -> NPSCounts:
     series = as_scores(scores, "score")
     column = str(series.name) if series.name is not None else "score"
     codes = score_codes(series, scale=scale, column=column)
+    if weights is None:
+        return counts_of_codes(codes)
+    name = weights.name if isinstance(weights, pd.Series) and weights.name is not None else "weights"
+    return counts_of_codes(codes, weights=check_weights(weights, len(codes), mask=codes >= 0, column=str(name)))
+
+
+def counts_of_codes(codes, *, weights=None) -> NPSCounts:
+    """Counts of category codes already checked by :func:`nps_toolkit.scale.score_codes`.
+
+    Codes are 0 (detractor), 1 (passive), 2 (promoter) and -1 (missing,
+    counted in ``n_missing``); ``weights`` (checked, one per code) makes the
+    counts weighted sums carrying the sums of squared weights.
+
+    Examples
+    --------
+    >>> counts_of_codes([2, 2, 0, -1])
+    NPSCounts(promoters=2, passives=0, detractors=1, n_missing=1, weights_sq=None)
+    >>> counts_of_codes([2, 0], weights=[3.0, 1.0]).nps
+    50.0
+    """
+    codes = np.asarray(codes, dtype=np.int64)
     present = codes >= 0
     n_missing = int((~present).sum())
     if weights is None:
         det, pas, pro = np.bincount(codes[present], minlength=3)
         return NPSCounts(promoters=int(pro), passives=int(pas), detractors=int(det), n_missing=n_missing)
-    name = weights.name if isinstance(weights, pd.Series) and weights.name is not None else "weights"
-    w = check_weights(weights, len(codes), mask=present, column=str(name))
-    det, pas, pro = np.bincount(codes[present], weights=w[present], minlength=3)
-    sq_det, sq_pas, sq_pro = np.bincount(codes[present], weights=w[present] ** 2, minlength=3)
+    w = np.asarray(weights, dtype=float)[present]
+    det, pas, pro = np.bincount(codes[present], weights=w, minlength=3)
+    sq_det, sq_pas, sq_pro = np.bincount(codes[present], weights=w ** 2, minlength=3)
     return NPSCounts(promoters=float(pro), passives=float(pas), detractors=float(det), n_missing=n_missing,
                      weights_sq=(float(sq_pro), float(sq_pas), float(sq_det)))
 
@@ -713,13 +733,13 @@ def _counted_values(data, score, weights, scale):
 
 
 # -- commented rows ----------------------------------------------------------------------------------------------
-def split_commented(data, *, score, comments, columns, weights=None):
+def split_commented(data, *, score, comments, columns, weights=None, scale=None):
     """The rows to read comments of, as pandas, and the counts of the rows left where they are.
 
     pandas data is returned whole (with empty counts): the caller reads
     every row. For data an engine counts: the ``columns`` of the rows whose
     ``comments`` hold text, and the counts of the other rows (which mention
-    no theme), so only commented rows leave the engine.
+    no theme; on ``scale``), so only commented rows leave the engine.
 
     Examples
     --------
@@ -732,5 +752,5 @@ def split_commented(data, *, score, comments, columns, weights=None):
     if engine_of(data) is None:
         return data, NPSCounts(promoters=0, passives=0, detractors=0)
     commented = engines.to_pandas(engines.rows_with_text(data, comments), list(columns))
-    rest = counts(engines.rows_with_text(data, comments, present=False), score=score, weights=weights)
+    rest = counts(engines.rows_with_text(data, comments, present=False), score=score, weights=weights, scale=scale)
     return commented, rest

@@ -412,3 +412,66 @@ def test_weighted_theme_impact_counted_elsewhere_matches_pandas(feedback, tmp_pa
     pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
     with pytest.raises(ValueError, match=r"w: weights must be finite, non-negative numbers; got -1.0 \(position 3\)"):
         theme_impact(data.assign(w=data["w"].where(data.index != 3, -1.0)), weights="w")
+
+
+# -- theme_impact on another answer scale -------------------------------------------------------------------------
+def _on_five(scores: pd.Series) -> pd.Series:
+    """The standard answers written on the 1-5 scale: 0-6 -> 1-3 (detractors), 7-8 -> 4, 9-10 -> 5."""
+    mapping = {**{s: 1 + s % 3 for s in range(7)}, 7: 4, 8: 4, 9: 5, 10: 5}
+    return scores.map(mapping)  # missing stays missing
+
+
+@pytest.fixture
+def five():
+    from nps_toolkit.scale import NPSScale
+
+    return NPSScale(detractors=[1, 2, 3], passives=[4], promoters=[5])
+
+
+@pytest.mark.parametrize("options", [{}, {"base": "commented"}, {"kind": "minus"}, {"method": "wald"},
+                                     {"method": "bootstrap", "n_resamples": 199, "random_state": 3}])
+def test_theme_impact_on_a_custom_scale_equals_the_standard_answers(feedback, five, options):
+    """Answers on a 1-5 scale give the table of the same respondents answering 0-10."""
+    on_five = feedback.assign(score=_on_five(feedback["score"]))
+    assert on_five["score"].isna().sum() == 1 and set(on_five["score"].dropna()) <= {1, 2, 3, 4, 5}
+    want = theme_impact(feedback, **options)
+    got = theme_impact(on_five, scale=five, **options)
+    pd.testing.assert_frame_equal(got, want)
+    assert got.attrs == want.attrs
+
+
+def test_weighted_theme_impact_on_a_custom_scale(feedback, five):
+    w = np.linspace(0.5, 2.0, len(feedback))
+    want = theme_impact(feedback.assign(w=w), weights="w")
+    got = theme_impact(feedback.assign(w=w, score=_on_five(feedback["score"])), weights="w", scale=five)
+    pd.testing.assert_frame_equal(got, want)
+
+
+@pytest.mark.parametrize("base", ["all", "commented"])
+def test_theme_impact_on_a_custom_scale_counted_elsewhere(feedback, five, tmp_path, base):
+    """The rows left in the engine (no comment) are counted on the scale too."""
+    pytest.importorskip("duckdb")
+    data = feedback.assign(score=_on_five(feedback["score"]), w=np.linspace(0.5, 2.0, len(feedback)))
+    path = tmp_path / "five.parquet"
+    data.to_parquet(path)
+    for weights in (None, "w"):
+        want = theme_impact(data, scale=five, base=base, weights=weights)
+        got = theme_impact(str(path), scale=five, base=base, weights=weights)
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
+        assert got.attrs["n"] == pytest.approx(want.attrs["n"])
+
+
+def test_theme_impact_scale_is_checked(feedback, five):
+    with pytest.raises(TypeError, match="scale must be an NPSScale"):
+        theme_impact(feedback, scale=(1, 5))
+    with pytest.raises(ValueError, match=r"answers must be whole numbers 1 to 5 .*; got 7.0 \(position 0\)"):
+        theme_impact(feedback.assign(score=[7] + [5] * 11), scale=five)
+    with pytest.raises(ValueError, match=r"whole numbers 0 to 10 .*; got 11.0 \(position 0\)"):
+        theme_impact(feedback.assign(score=[11] + [5] * 11), scale=None)  # None: the standard scale
+
+
+def test_theme_impact_and_classify_comments_take_options_by_name(feedback):
+    with pytest.raises(TypeError):
+        theme_impact(feedback, "score")
+    with pytest.raises(TypeError):
+        classify_comments(["ok"], "en")
