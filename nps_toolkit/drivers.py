@@ -35,7 +35,8 @@ together (quality and reliability) share their importance, which is the
 point of the decomposition but makes each one's share uncertain: read the
 intervals.
 
-:func:`plot_drivers` draws the table as a bar chart with the intervals.
+This is a tidy-table module: it draws nothing. The table's figure is
+:func:`nps_toolkit.plot_drivers` (in :mod:`nps_toolkit.plots`).
 """
 
 from __future__ import annotations
@@ -44,20 +45,15 @@ import math
 import numbers
 from itertools import combinations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.axes import Axes
-from matplotlib.patches import Patch
 
-from . import _i18n
+from ._docstrings import shared_docs
 from ._resampling import rng_from
 from ._validation import (check_choice, check_columns, check_confidence, check_positive_int, check_weights,
                           describe_offenders)
-from .plots import NEUTRAL, PALETTE
 
-__all__ = ["key_drivers", "plot_drivers", "DRIVER_COLUMNS", "DRIVER_METHODS", "MAX_SHAPLEY_DRIVERS"]
+__all__ = ["key_drivers", "DRIVER_COLUMNS", "DRIVER_METHODS", "MAX_SHAPLEY_DRIVERS"]
 
 #: Columns of :func:`key_drivers`, in order.
 DRIVER_COLUMNS = ["driver", "importance", "importance_share", "low", "high", "share_low", "share_high", "rank",
@@ -201,7 +197,97 @@ def _decompose(corr: np.ndarray, method: str) -> np.ndarray:
     return out
 
 
+# -- the steps of key_drivers: check, read the complete rows, decompose, bootstrap, assemble ------------------------
+def _check_options(data, score, drivers, method, confidence, n_resamples) -> tuple[list, float, int]:
+    """Check the columns and options of key_drivers; returns the driver names, the confidence and n_resamples."""
+    check_columns(data, [score], role="score column")
+    names = _driver_names(drivers, score)
+    check_columns(data, names, role="driver column")
+    check_choice(method, DRIVER_METHODS, name="method")
+    confidence = check_confidence(confidence)
+    n_resamples = check_positive_int(n_resamples, name="n_resamples", minimum=0)
+    if method == "shapley" and len(names) > MAX_SHAPLEY_DRIVERS:
+        raise ValueError(f"the exact Shapley decomposition handles up to {MAX_SHAPLEY_DRIVERS} drivers (2^k subsets); "
+                         f"got {len(names)}: use method='relative-weights'")
+    return names, confidence, n_resamples
+
+
+def _complete_rows(data: pd.DataFrame, columns: list, weights) -> tuple[np.ndarray, np.ndarray | None, int]:
+    """The drivers and the score (last column) on the rows that have them all, their weights, the rows left out."""
+    x = np.column_stack([_numeric(data[c], c) for c in columns])
+    infinite = ~np.isfinite(x) & ~np.isnan(x)
+    if infinite.any():
+        row, col = np.argwhere(infinite)[0]
+        raise ValueError(f"column {columns[col]!r} must hold finite numbers; got {x[row, col]!r} "
+                         f"(position {int(row)})")
+    complete = ~np.isnan(x).any(axis=1)
+    w = None
+    if weights is not None:
+        check_columns(data, [weights], role="weights column")
+        w = check_weights(data[weights], len(x), column=str(weights), mask=complete)[complete]
+        if not w.sum() > 0:
+            raise ValueError(f"{weights}: the complete rows' weights sum to 0; nothing to weigh")
+    return x[complete], w, int((~complete).sum())
+
+
+def _check_enough(x: np.ndarray, columns: list, n_dropped: int) -> None:
+    """Refuse too few complete rows for the drivers, or a column that does not vary."""
+    k, n = len(columns) - 1, len(x)
+    need = max(10, k + 3)
+    if n < need:
+        raise ValueError(f"key_drivers needs at least {need} complete rows for {k} driver(s); got {n}"
+                         + (f" ({n_dropped} rows with a missing value left out)" if n_dropped else ""))
+    flat = [c for c, sd in zip(columns, x.std(axis=0)) if not sd > 0]
+    if flat:
+        raise ValueError(f"column {flat[0]!r} does not vary (every complete row has the same value); it cannot "
+                         f"explain or be explained")
+
+
+def _bootstrap(x: np.ndarray, w, method: str, n_resamples: int, confidence: float, random_state) -> dict:
+    """Percentile intervals of the importances, their shares and R² over resamples of the rows (NaN without)."""
+    k = x.shape[1] - 1
+    out = {"low": np.full(k, np.nan), "high": np.full(k, np.nan), "share_low": np.full(k, np.nan),
+           "share_high": np.full(k, np.nan), "r_squared_low": math.nan, "r_squared_high": math.nan,
+           "n_failed_resamples": 0}
+    if n_resamples == 0:
+        return out
+    n = len(x)
+    rng = rng_from(random_state)
+    chunk = max(1, min(n_resamples, _BATCH // max(1, n * (k + 1))))
+    draws = []
+    for start in range(0, n_resamples, chunk):
+        size = min(chunk, n_resamples - start)
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
+        draws.append(_decompose(_correlations(x, counts if w is None else counts * w[None, :]), method))
+    boot = np.concatenate(draws)
+    boot_r2 = boot.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        boot_share = boot / boot_r2[:, None]
+    out["n_failed_resamples"] = int(np.isnan(boot_r2).sum())
+    if out["n_failed_resamples"] < n_resamples:
+        tail = (1.0 - confidence) / 2.0
+        tails = [tail, 1.0 - tail]
+        out["low"], out["high"] = np.nanquantile(boot, tails, axis=0)
+        out["share_low"], out["share_high"] = np.nanquantile(boot_share, tails, axis=0)
+        out["r_squared_low"], out["r_squared_high"] = (float(v) for v in np.nanquantile(boot_r2, tails))
+    return out
+
+
+def _driver_table(names: list, importance: np.ndarray, share: np.ndarray, intervals: dict,
+                  correlation: np.ndarray) -> pd.DataFrame:
+    """The table of :data:`DRIVER_COLUMNS`, most important driver first."""
+    k = len(names)
+    order = np.argsort(-importance, kind="stable")
+    rank = np.empty(k, dtype=np.int64)
+    rank[order] = np.arange(1, k + 1)
+    table = pd.DataFrame({"driver": names, "importance": importance, "importance_share": share,
+                          "low": intervals["low"], "high": intervals["high"], "share_low": intervals["share_low"],
+                          "share_high": intervals["share_high"], "rank": rank, "correlation": correlation})
+    return table.iloc[order].reset_index(drop=True)
+
+
 # -- public -----------------------------------------------------------------------------------------------------
+@shared_docs
 def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, weights=None, n_resamples=1000, confidence=0.95,
                 random_state=None, method="shapley") -> pd.DataFrame:
     """Which rated attributes move the score: relative importance with bootstrap intervals.
@@ -209,24 +295,23 @@ def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, weights=None
     Parameters
     ----------
     data : DataFrame
-        One row per respondent. Not modified.
+        One row per respondent (a pandas DataFrame). Not modified.
     score : str
         Column of the outcome: the 0-10 recommendation answer (or any
-        numeric score).
-    drivers : list of str
-        Columns of attribute ratings (e.g. 1-10 ratings of price, quality,
-        support), numeric. Up to :data:`MAX_SHAPLEY_DRIVERS` for
-        ``"shapley"``; any number for ``"relative-weights"``.
+        numeric score), used as a number; nothing is counted by category.
+    {{drivers}}
+        Numeric, e.g. 1-10 ratings of price, quality, support. Up to
+        :data:`MAX_SHAPLEY_DRIVERS` for ``"shapley"``; any number for
+        ``"relative-weights"``.
     weights : str, optional
         Column of survey weights: correlations, R² and its split are then
         weighted (weighted least squares), and each bootstrap resample
         carries the weights of the rows it draws.
-    n_resamples : int
-        Bootstrap resamples of the rows for the intervals (0: no intervals).
-    confidence : float
-        Confidence level of the percentile intervals.
-    random_state : None, int or numpy Generator
-        Seed of the bootstrap.
+    {{n_resamples}}
+        The rows are resampled for the intervals; 0 gives no intervals.
+    {{confidence}}
+        Here, the level of the percentile bootstrap intervals.
+    {{random_state}}
     method : {"shapley", "relative-weights"}
         Shapley value decomposition of R² (exact, all subsets) or Johnson's
         relative weights; see the module documentation.
@@ -272,170 +357,20 @@ def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, weights=None
     >>> print(f"R² = {table.attrs['r_squared']:.2f}, sum of importances = {table['importance'].sum():.2f}")
     R² = 0.65, sum of importances = 0.65
     """
-    check_columns(data, [score], role="score column")
-    names = _driver_names(drivers, score)
-    check_columns(data, names, role="driver column")
-    check_choice(method, DRIVER_METHODS, name="method")
-    confidence = check_confidence(confidence)
-    n_resamples = check_positive_int(n_resamples, name="n_resamples", minimum=0)
-    k = len(names)
-    if method == "shapley" and k > MAX_SHAPLEY_DRIVERS:
-        raise ValueError(f"the exact Shapley decomposition handles up to {MAX_SHAPLEY_DRIVERS} drivers (2^k subsets); "
-                         f"got {k}: use method='relative-weights'")
-
+    names, confidence, n_resamples = _check_options(data, score, drivers, method, confidence, n_resamples)
     columns = names + [score]
-    x = np.column_stack([_numeric(data[c], c) for c in columns])
-    infinite = ~np.isfinite(x) & ~np.isnan(x)
-    if infinite.any():
-        row, col = np.argwhere(infinite)[0]
-        raise ValueError(f"column {columns[col]!r} must hold finite numbers; got {x[row, col]!r} "
-                         f"(position {int(row)})")
-    complete = ~np.isnan(x).any(axis=1)
-    n_dropped = int((~complete).sum())
-    w = None
-    if weights is not None:
-        check_columns(data, [weights], role="weights column")
-        w = check_weights(data[weights], len(x), column=str(weights), mask=complete)[complete]
-        if not w.sum() > 0:
-            raise ValueError(f"{weights}: the complete rows' weights sum to 0; nothing to weigh")
-    x = x[complete]
-    n = len(x)
-    need = max(10, k + 3)
-    if n < need:
-        raise ValueError(f"key_drivers needs at least {need} complete rows for {k} driver(s); got {n}"
-                         + (f" ({n_dropped} rows with a missing value left out)" if n_dropped else ""))
-    flat = [c for c, sd in zip(columns, x.std(axis=0)) if not sd > 0]
-    if flat:
-        raise ValueError(f"column {flat[0]!r} does not vary (every complete row has the same value); it cannot "
-                         f"explain or be explained")
+    x, w, n_dropped = _complete_rows(data, columns, weights)
+    _check_enough(x, columns, n_dropped)
 
     corr = _correlations(x) if w is None else _correlations(x, w[None, :])
     importance = _decompose(corr, method)[0]
     r2 = float(importance.sum())
-    share = importance / r2 if r2 > 0 else np.full(k, np.nan)
+    share = importance / r2 if r2 > 0 else np.full(len(names), np.nan)
+    intervals = _bootstrap(x, w, method, n_resamples, confidence, random_state)
 
-    low = high = share_low = share_high = np.full(k, np.nan)
-    r2_low = r2_high = math.nan
-    n_failed = 0
-    if n_resamples > 0:
-        rng = rng_from(random_state)
-        chunk = max(1, min(n_resamples, _BATCH // max(1, n * (k + 1))))
-        draws = []
-        for start in range(0, n_resamples, chunk):
-            size = min(chunk, n_resamples - start)
-            counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
-            draws.append(_decompose(_correlations(x, counts if w is None else counts * w[None, :]), method))
-        boot = np.concatenate(draws)
-        boot_r2 = boot.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            boot_share = boot / boot_r2[:, None]
-        n_failed = int(np.isnan(boot_r2).sum())
-        tail = (1.0 - confidence) / 2.0
-        if n_failed < n_resamples:
-            low, high = np.nanquantile(boot, [tail, 1.0 - tail], axis=0)
-            share_low, share_high = np.nanquantile(boot_share, [tail, 1.0 - tail], axis=0)
-            r2_low, r2_high = (float(v) for v in np.nanquantile(boot_r2, [tail, 1.0 - tail]))
-
-    order = np.argsort(-importance, kind="stable")
-    rank = np.empty(k, dtype=np.int64)
-    rank[order] = np.arange(1, k + 1)
-    table = pd.DataFrame({"driver": names, "importance": importance, "importance_share": share, "low": low,
-                          "high": high, "share_low": share_low, "share_high": share_high, "rank": rank,
-                          "correlation": corr[0, :-1, -1]})
-    table = table.iloc[order].reset_index(drop=True)
-    table.attrs.update({"r_squared": r2, "r_squared_low": r2_low, "r_squared_high": r2_high, "n": n,
-                        "n_dropped": n_dropped, "method": method, "confidence": confidence,
-                        "n_resamples": n_resamples, "n_failed_resamples": n_failed, "score": score,
-                        "weights": weights})
+    table = _driver_table(names, importance, share, intervals, corr[0, :-1, -1])
+    table.attrs.update({"r_squared": r2, "r_squared_low": intervals["r_squared_low"],
+                        "r_squared_high": intervals["r_squared_high"], "n": len(x), "n_dropped": n_dropped,
+                        "method": method, "confidence": confidence, "n_resamples": n_resamples,
+                        "n_failed_resamples": intervals["n_failed_resamples"], "score": score, "weights": weights})
     return table
-
-
-def plot_drivers(table, *, ax=None, language="en"):
-    """Bar chart of driver importance with bootstrap intervals.
-
-    Parameters
-    ----------
-    table : DataFrame
-        The table of :func:`key_drivers` (columns ``driver``,
-        ``importance``, ``low``, ``high``, ``importance_share``,
-        ``correlation``); rows are drawn top to bottom in its order.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-    language : {"en", "ru", "pl"}
-        Language of the labels.
-
-    Returns
-    -------
-    matplotlib Axes
-        One horizontal bar per driver (``ax.containers[0]``), in the promoter
-        green when a higher rating goes with a higher score and in the
-        detractor red when it goes with a lower one, the interval as a black
-        line, the share of R² written next to it; R² in the title.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"driver": ["quality", "support"], "importance": [0.3, 0.1],
-    ...                       "importance_share": [0.75, 0.25], "low": [0.25, 0.06], "high": [0.35, 0.14],
-    ...                       "correlation": [0.55, 0.3]})
-    >>> table.attrs.update(r_squared=0.4, confidence=0.95)
-    >>> ax = plot_drivers(table)
-    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_title()
-    (['quality', 'support'], 'What drives the score (R² = 0.40)')
-    >>> plt.close("all")
-    """
-    _i18n.check_language(language)
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be the DataFrame of key_drivers, got {type(table).__name__}")
-    check_columns(table, ["driver", "importance"], role="column")
-    k = len(table)
-    if k == 0:
-        raise ValueError("table has no rows; expected one row per driver")
-    importance = _numeric(table["importance"], "importance")
-    low = _numeric(table["low"], "low") if "low" in table.columns else np.full(k, np.nan)
-    high = _numeric(table["high"], "high") if "high" in table.columns else np.full(k, np.nan)
-    share = (_numeric(table["importance_share"], "importance_share") if "importance_share" in table.columns
-             else importance / np.nansum(importance))
-    corr = _numeric(table["correlation"], "correlation") if "correlation" in table.columns else np.ones(k)
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, max(2.6, 0.5 * k + 1.6)), layout="constrained")
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes (or None for a new figure), got {type(ax).__name__}")
-    y = np.arange(k, dtype=float)
-    colours = [PALETTE["detractor"] if c < 0 else PALETTE["promoter"] if c > 0 else NEUTRAL for c in corr]
-    ax.barh(y, np.nan_to_num(importance), height=0.6, color=colours, edgecolor="white", zorder=2)
-    has_interval = np.isfinite(low) & np.isfinite(high)
-    for i in np.flatnonzero(has_interval):
-        ax.plot([low[i], high[i]], [y[i], y[i]], color="#222222", linewidth=1.6, solid_capstyle="butt", zorder=3)
-    reach = np.nanmax(np.concatenate([importance, np.where(has_interval, high, np.nan), [0.0]]))
-    for i in range(k):
-        end = high[i] if has_interval[i] else importance[i]
-        if np.isfinite(end) and np.isfinite(share[i]):
-            ax.annotate(_i18n.percent(share[i], language), (end, y[i]), xytext=(5, 0), textcoords="offset points",
-                        ha="left", va="center", fontsize=8.5, color="#333333")
-    ax.set_xlim(min(0.0, float(np.nanmin(np.concatenate([low, importance, [0.0]])))), max(reach, 1e-9) * 1.18)
-    ax.set_yticks(y, [str(v) for v in table["driver"]])
-    ax.set_ylim(k - 0.4, -0.6)
-    ax.set_xlabel(_i18n.text("drivers_axis", language))
-    r2 = table.attrs.get("r_squared")
-    ax.set_title(_i18n.text("drivers_title", language, r2=_i18n.number(r2, language, decimals=2))
-                 if isinstance(r2, numbers.Real) and math.isfinite(r2) else _i18n.text("drivers_title_plain", language))
-    sns.despine(ax=ax)
-    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
-    ax.set_axisbelow(True)
-    handles = []
-    if (corr > 0).any():
-        handles.append(Patch(facecolor=PALETTE["promoter"], label=_i18n.text("drivers_positive", language)))
-    if (corr < 0).any():
-        handles.append(Patch(facecolor=PALETTE["detractor"], label=_i18n.text("drivers_negative", language)))
-    if has_interval.any():
-        confidence = table.attrs.get("confidence")
-        label = _i18n.text("drivers_interval", language,
-                      confidence=(_i18n.number(100 * confidence, language, decimals=0) + "%")
-                      if isinstance(confidence, numbers.Real) else "")
-        handles.append(plt.Line2D([], [], color="#222222", linewidth=1.6, label=label.strip()))
-    if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
-    return ax

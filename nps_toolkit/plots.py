@@ -10,14 +10,21 @@ matplotlib Axes. Labels, titles and legends are in the report language
 * :func:`plot_trend`: NPS per period (the table of ``compare_periods``) with significant changes marked.
 * :func:`plot_comparison`: forest plot of differences (the table of ``compare_groups``).
 * :func:`plot_decomposition`: waterfall of a change in NPS (the table of ``decompose_change``).
+* :func:`plot_drivers`: importance of the key drivers (the table of ``key_drivers``).
 
-One palette, :data:`PALETTE`, colours the three categories in every figure:
-red for detractors, amber for passives and bluish green for promoters. The
-red and the green differ in lightness and in blue content, so they stay
-apart under the common red-green colour-vision deficiencies, and the
-amber stays apart from both. Increases and significantly higher values use
-the promoter green, decreases and significantly lower values the detractor
-red; levels and estimates without a direction use :data:`NEUTRAL`.
+The figures draw tables and count nothing: answers are counted by
+:mod:`nps_toolkit.counting` (:func:`~nps_toolkit.counting.count_values`) or
+summarised by :func:`nps_toolkit.summarize`, and every other figure draws a
+table that a function of the tidy-table layer made.
+
+One palette, :data:`PALETTE` (defined in :mod:`nps_toolkit._style`),
+colours the three categories in every figure: red for detractors, amber for
+passives and bluish green for promoters. The red and the green differ in
+lightness and in blue content, so they stay apart under the common
+red-green colour-vision deficiencies, and the amber stays apart from both.
+Increases and significantly higher values use the promoter green, decreases
+and significantly lower values the detractor red; levels and estimates
+without a direction use :data:`NEUTRAL`.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import math
 import numbers
 import textwrap
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -37,32 +45,26 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from . import _i18n
-from ._validation import as_column_list, check_columns, check_confidence, describe_offenders
-from .interpretation import BANDS, interpret
+from ._docstrings import shared_docs
+from ._style import GRID, MUTED, NEUTRAL, PALETTE
+from ._validation import (as_column_list, check_benchmark, check_columns, check_confidence, describe_offenders,
+                          renamed_arguments)
 from .counting import count_values
-from .scale import CATEGORIES, DEFAULT_SCALE, score_codes
+from .interpretation import BANDS, interpret
+from .scale import CATEGORIES, check_scale
 from .summary import summarize
 
 __all__ = ["PALETTE", "NEUTRAL", "MUTED", "plot_distribution", "plot_nps", "plot_trend", "plot_comparison",
-           "plot_decomposition"]
-
-#: Colours of the three categories, used by every figure.
-PALETTE = {"detractor": "#d62728", "passive": "#e8b04a", "promoter": "#1b9e77"}
-
-#: Colour of estimates and levels that have no direction (NPS points, waterfall levels).
-NEUTRAL = "#3b4a5c"
-
-#: Colour of what is not significant or not available.
-MUTED = "#a3a3a3"
+           "plot_decomposition", "plot_drivers"]
 
 _PLURAL = {"detractor": "detractors", "passive": "passives", "promoter": "promoters"}
-_GRID = "#e6e6e6"
 _BAND_ALPHA = {"very_low": ("detractor", 0.09), "satisfactory": ("passive", 0.12), "high": ("promoter", 0.08),
                "very_high": ("promoter", 0.16)}
 
 
 # -- shared helpers -------------------------------------------------------------------------------------------
 def _axes(ax, figsize) -> Axes:
+    """The Axes to draw on: ``ax`` checked, or a new figure of ``figsize``."""
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
         return ax
@@ -72,6 +74,7 @@ def _axes(ax, figsize) -> Axes:
 
 
 def _table(data, what: str) -> pd.DataFrame:
+    """``data`` checked to be a DataFrame; ``what`` says which table is expected."""
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame ({what}), got {type(data).__name__}")
     return data
@@ -94,6 +97,11 @@ def _numbers(data: pd.DataFrame, column) -> np.ndarray:
     return converted
 
 
+def _optional_numbers(data: pd.DataFrame, column, fill) -> np.ndarray:
+    """:func:`_numbers` of a column when the table has it, else ``fill`` in every row."""
+    return _numbers(data, column) if column in data.columns else np.full(len(data), fill, dtype=float)
+
+
 def _flags(data: pd.DataFrame, column) -> np.ndarray:
     """Boolean array of a True/False column; missing values count as False."""
     raw = data[column].to_numpy(dtype=object)
@@ -114,7 +122,13 @@ def _flags(data: pd.DataFrame, column) -> np.ndarray:
     return out
 
 
+def _optional_flags(data: pd.DataFrame, column) -> np.ndarray:
+    """:func:`_flags` of a column when the table has it, else False in every row."""
+    return _flags(data, column) if column in data.columns else np.zeros(len(data), bool)
+
+
 def _label(value, language) -> str:
+    """Text of a group value (a tuple of several joined by " / "; a missing value named as such)."""
     if isinstance(value, tuple):
         return " / ".join(_label(v, language) for v in value)
     try:
@@ -126,12 +140,19 @@ def _label(value, language) -> str:
 
 
 def _group_keys(table: pd.DataFrame, columns: list) -> list:
+    """The group of each row: its value of the one column, or a tuple of its values of several."""
     if len(columns) == 1:
         return table[columns[0]].tolist()
     return list(table[columns].itertuples(index=False, name=None))
 
 
+def _group_title(columns: list, language) -> str:
+    """Axis or title text naming the group columns."""
+    return " / ".join(_i18n.header(c, language) for c in columns)
+
+
 def _same(a, b) -> bool:
+    """``a == b`` as a plain bool, False where the two cannot be compared."""
     try:
         return bool(a == b)
     except (TypeError, ValueError):
@@ -139,6 +160,7 @@ def _same(a, b) -> bool:
 
 
 def _first_text_column(data: pd.DataFrame, exclude=()):
+    """The first non-numeric column not in ``exclude`` (None when there is none)."""
     for c in data.columns:
         if c not in exclude and not pd.api.types.is_numeric_dtype(data[c].dtype):
             return c
@@ -146,8 +168,16 @@ def _first_text_column(data: pd.DataFrame, exclude=()):
 
 
 def _confidence_text(confidence, language) -> str:
+    """A confidence level as a percentage ("95%", "97.5%")."""
     pct = 100.0 * float(confidence)
     return _i18n.number(pct, language, decimals=0 if abs(pct - round(pct)) < 1e-9 else 1) + "%"
+
+
+def _low_n_note(min_n, language) -> str:
+    """Legend text of the few-answers marker, with the threshold when the table records it."""
+    if isinstance(min_n, numbers.Real):
+        return _i18n.text("low_n", language, min_n=_i18n.number(min_n, language, decimals=0))
+    return _i18n.text("low_n_short", language)
 
 
 def _limits(*values, pad: float = 0.08, min_span: float = 20.0, bounds=(-100.0, 100.0)) -> tuple[float, float]:
@@ -167,23 +197,72 @@ def _limits(*values, pad: float = 0.08, min_span: float = 20.0, bounds=(-100.0, 
 
 
 def _style(ax: Axes, grid_axis: str = "y") -> None:
+    """The house style: no top and right spines, a light grid behind the data."""
     sns.despine(ax=ax)
-    ax.grid(axis=grid_axis, color=_GRID, linewidth=0.8)
+    ax.grid(axis=grid_axis, color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
 
 
-def _check_benchmark(benchmark) -> float | None:
-    if benchmark is None:
-        return None
-    if isinstance(benchmark, (bool, np.bool_)) or not isinstance(benchmark, numbers.Real):
-        raise TypeError(f"benchmark must be an NPS number between -100 and 100 (or None), got {benchmark!r}")
-    value = float(benchmark)
-    if not (math.isfinite(value) and -100.0 <= value <= 100.0):
-        raise ValueError(f"benchmark must be an NPS number between -100 and 100, got {benchmark!r}")
-    return value
+def _legend_outside(ax: Axes, handles: list, x: float = 1.01) -> None:
+    """The legend to the right of the axes, when there is anything in it."""
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(x, 1.0), frameon=False, fontsize=8.5)
 
 
 # -- distribution ---------------------------------------------------------------------------------------------
+def _category(value: int, scale) -> str:
+    """The category the scale gives one answer value (a look-up of the scale, not a count)."""
+    if value in scale.detractors:
+        return "detractor"
+    return "passive" if value in scale.passives else "promoter"
+
+
+def _draw_value_bars(ax: Axes, scale, heights: np.ndarray, language) -> None:
+    """One bar per answer value, coloured by its category and labelled with its percentage; the axes around."""
+    colours = [PALETTE[_category(v, scale)] for v in scale.values]
+    bars = ax.bar(scale.values, heights, width=0.78, color=colours, edgecolor="white", linewidth=0.8, zorder=2)
+    for bar, h in zip(bars, heights):
+        label = _i18n.number(h, language, decimals=0 if h >= 9.95 or h == 0 else 1)
+        ax.annotate(label, (bar.get_x() + bar.get_width() / 2, h), xytext=(0, 2), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8, color="#333333")
+    top = max(float(heights.max()), 5.0)
+    ax.set_ylim(0, top * 1.45)
+    ax.set_xlim(scale.minimum - 0.6, scale.maximum + 0.6)
+    ax.set_xticks(list(scale.values))
+    ax.set_xlabel(_i18n.text("answer_scale", language, low=scale.minimum, high=scale.maximum))
+    ax.set_ylabel(_i18n.text("share_pct", language))
+    _style(ax)
+
+
+def _category_legend(ax: Axes, scale, c, language) -> None:
+    """Legend of the categories: their answer values and their shares."""
+    groups = {"detractor": scale.detractors, "passive": scale.passives, "promoter": scale.promoters}
+    shares = {"detractor": c.detractor_share, "passive": c.passive_share, "promoter": c.promoter_share}
+    handles = []
+    for cat in CATEGORIES:
+        if not groups[cat]:
+            continue
+        lo, hi = groups[cat][0], groups[cat][-1]
+        name = _i18n.text(_PLURAL[cat], language)
+        legend = _i18n.text("category_legend", language, category=name, low=lo, high=hi,
+                            share=_i18n.percent(shares[cat], language))
+        if lo == hi:
+            legend = legend.replace(f"({lo}–{hi})", f"({lo})")
+        handles.append(Patch(facecolor=PALETTE[cat], edgecolor="white", label=legend))
+    ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
+
+
+def _distribution_title(c, n_answers: int, title, language) -> str:
+    """The heading (or the default one) followed by the NPS and n."""
+    n_part = _i18n.text("n_eq", language, n=_i18n.number(n_answers, language, decimals=0))
+    if c.weighted:
+        n_part += f" ({_i18n.text('weighted', language)})"
+    heading = _i18n.text("distribution_title", language) if title is None else str(title)
+    nps_part = _i18n.text("nps_value", language, nps=_i18n.number(c.nps, language))
+    return f"{heading}: {nps_part}, {n_part}" if heading else f"{nps_part}, {n_part}"
+
+
+@shared_docs
 def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=None, language="en", title=None):
     """Bar chart of the answers, one bar per answer value, coloured by category.
 
@@ -198,14 +277,11 @@ def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=
     weights : str or array-like, optional
         Survey weights: a column of ``data`` (or one weight per answer).
         Bars and NPS are then weighted.
-    scale : NPSScale, optional
-        A custom category scale; the standard 0-6 / 7-8 / 9-10 by default.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-    language : {"en", "ru", "pl"}
-        Language of the labels.
-    title : str, optional
-        Heading of the figure; NPS and n are always added to it.
+    {{scale}}
+    {{ax}}
+    {{language}}
+    {{title}}
+        NPS and n are always added to it.
 
     Returns
     -------
@@ -228,53 +304,138 @@ def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=
     _i18n.check_language(language)
     if data is None:
         raise TypeError("data is required: a DataFrame with the score column, or a Series or array of answers")
+    scale = check_scale(scale)
     sums, c, n_answers = count_values(data, score=score, weights=weights, scale=scale)
-    scale = DEFAULT_SCALE if scale is None else scale
     total = sums.sum()
     heights = 100.0 * sums / total if total > 0 else np.zeros(len(scale.values))
-
     ax = _axes(ax, (7.5, 4.2))
-    bar_codes = score_codes(list(scale.values), scale=scale)
-    colours = [PALETTE[CATEGORIES[k]] for k in bar_codes]
-    bars = ax.bar(scale.values, heights, width=0.78, color=colours, edgecolor="white", linewidth=0.8, zorder=2)
-    for bar, h in zip(bars, heights):
-        label = _i18n.number(h, language, decimals=0 if h >= 9.95 or h == 0 else 1)
-        ax.annotate(label, (bar.get_x() + bar.get_width() / 2, h), xytext=(0, 2), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8, color="#333333")
-    top = max(float(heights.max()), 5.0)
-    ax.set_ylim(0, top * 1.45)
-    ax.set_xlim(scale.minimum - 0.6, scale.maximum + 0.6)
-    ax.set_xticks(list(scale.values))
-    ax.set_xlabel(_i18n.text("answer_scale", language, low=scale.minimum, high=scale.maximum))
-    ax.set_ylabel(_i18n.text("share_pct", language))
-    _style(ax)
-
-    groups = {"detractor": scale.detractors, "passive": scale.passives, "promoter": scale.promoters}
-    shares = {"detractor": c.detractor_share, "passive": c.passive_share, "promoter": c.promoter_share}
-    handles = []
-    for cat in CATEGORIES:
-        if not groups[cat]:
-            continue
-        lo, hi = groups[cat][0], groups[cat][-1]
-        name = _i18n.text(_PLURAL[cat], language)
-        legend = _i18n.text("category_legend", language, category=name, low=lo, high=hi,
-                            share=_i18n.percent(shares[cat], language))
-        if lo == hi:
-            legend = legend.replace(f"({lo}–{hi})", f"({lo})")
-        handles.append(Patch(facecolor=PALETTE[cat], edgecolor="white", label=legend))
-    ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
-
-    n_text = _i18n.number(n_answers, language, decimals=0)
-    n_part = _i18n.text("n_eq", language, n=n_text)
-    if c.weighted:
-        n_part += f" ({_i18n.text('weighted', language)})"
-    heading = _i18n.text("distribution_title", language) if title is None else str(title)
-    nps_part = _i18n.text("nps_value", language, nps=_i18n.number(c.nps, language))
-    ax.set_title(f"{heading}: {nps_part}, {n_part}" if heading else f"{nps_part}, {n_part}")
+    _draw_value_bars(ax, scale, heights, language)
+    _category_legend(ax, scale, c, language)
+    ax.set_title(_distribution_title(c, n_answers, title, language))
     return ax
 
 
 # -- NPS by group ---------------------------------------------------------------------------------------------
+class _Groups(NamedTuple):
+    """The groups of plot_nps, in the order drawn: tick names and the columns of the summary table."""
+
+    names: list
+    nps: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    n: np.ndarray
+    low_n: np.ndarray
+
+
+def _nps_table(data: pd.DataFrame, by_cols: list, *, score, confidence, method, scale) -> tuple[pd.DataFrame, float]:
+    """The summary table to draw and its confidence: ``data`` itself when it is one, else its summary."""
+    if "nps" in data.columns:
+        check_columns(data, ["nps", "ci_low", "ci_high"], role="summary column")
+        if scale is not None:
+            raise ValueError("scale= applies to answers (one row per respondent); data is a summary table (it has "
+                             "an 'nps' column), already counted: leave scale out or pass the answers")
+        return data, check_confidence(data.attrs.get("confidence", confidence))
+    check_columns(data, [score], role="score column")
+    table = summarize(data, score=score, by=by_cols or None, confidence=confidence, method=method, scale=scale)
+    return table, confidence
+
+
+def _nps_keys(table: pd.DataFrame, by_cols: list, summary: bool, language) -> tuple[list, str | None]:
+    """The group of each row of the table and the title naming the groups (None when there is none)."""
+    label_col = _first_text_column(table) if summary and not by_cols else None
+    if by_cols:
+        return _group_keys(table, by_cols), _group_title(by_cols, language)
+    if label_col is not None:
+        return table[label_col].tolist(), _i18n.header(label_col, language)
+    if len(table) == 1:
+        return [_i18n.text("overall", language)], None
+    return list(table.index), None
+
+
+def _order_rows(order, keys: list, labels: list, language) -> list:
+    """Rows of the table to draw: every row, or the ones ``order`` names (an unknown group is its label)."""
+    if order is None:
+        return list(range(len(keys)))
+    if isinstance(order, (str, bytes)) or not isinstance(order, Iterable):
+        raise TypeError(f"order must be a list of groups, got {order!r}")
+    rows = []
+    for item in order:
+        hit = next((i for i, (key, lab) in enumerate(zip(keys, labels)) if _same(key, item) or lab == str(item)),
+                   None)
+        rows.append(hit if hit is not None else _label(item, language))
+    return rows
+
+
+def _nps_groups(table: pd.DataFrame, keys: list, order, language) -> _Groups:
+    """The groups to draw, in order, with their NPS, interval, n and low-n flag (NaN for an unknown group)."""
+    labels = [_label(k, language) for k in keys]
+    columns = [_numbers(table, c) for c in ("nps", "ci_low", "ci_high")] + [_optional_numbers(table, "n", np.nan)]
+    low_n = _optional_flags(table, "low_n")
+    rows = _order_rows(order, keys, labels, language)
+
+    def pick(arr, fill):
+        return np.array([arr[r] if isinstance(r, int) else fill for r in rows])
+
+    est, low, high, n = (pick(a, np.nan) for a in columns)
+    names = [labels[r] if isinstance(r, int) else r for r in rows]
+    return _Groups(names, est, low, high, n, pick(low_n, False).astype(bool))
+
+
+def _draw_estimates(ax: Axes, x: np.ndarray, g: _Groups, confidence, min_n, language) -> list:
+    """The points with their interval bars, hollow for low-n groups, each labelled; returns legend handles."""
+    ok = np.isfinite(g.nps)
+    if not ok.any():
+        return []
+    lo_err = np.where(np.isfinite(g.low), g.nps - g.low, 0.0).clip(min=0)
+    hi_err = np.where(np.isfinite(g.high), g.high - g.nps, 0.0).clip(min=0)
+    ax.errorbar(x[ok], g.nps[ok], yerr=[lo_err[ok], hi_err[ok]], fmt="o", color=NEUTRAL, ecolor=NEUTRAL,
+                elinewidth=2.2, capsize=5, capthick=1.5, markersize=8, zorder=4)
+    conf_text = _confidence_text(confidence, language)
+    handles = [Line2D([], [], color=NEUTRAL, marker="o", lw=2.2, markersize=7,
+                      label=_i18n.text("nps_with_interval", language, confidence=conf_text))]
+    hollow = ok & g.low_n
+    if hollow.any():
+        ax.plot(x[hollow], g.nps[hollow], "o", ls="none", markersize=8, markerfacecolor="white",
+                markeredgecolor=NEUTRAL, markeredgewidth=1.8, zorder=5)
+        handles.append(Line2D([], [], ls="none", marker="o", markersize=7, markerfacecolor="white",
+                              markeredgecolor=NEUTRAL, markeredgewidth=1.8, label=_low_n_note(min_n, language)))
+    for xi, v in zip(x[ok], g.nps[ok]):
+        ax.annotate(_i18n.number(v, language), (xi, v), xytext=(9, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=9, color=NEUTRAL, zorder=6)
+    return handles
+
+
+def _draw_benchmark(ax: Axes, bench, language) -> list:
+    """The dashed benchmark line (when there is a benchmark); returns its legend handle."""
+    if bench is None:
+        return []
+    text = _i18n.text("benchmark_value", language, value=_i18n.number(bench, language))
+    ax.axhline(bench, color="#444444", linestyle="--", linewidth=1.3, zorder=3, label=text)
+    return [Line2D([], [], color="#444444", linestyle="--", linewidth=1.3, label=text)]
+
+
+def _nps_frame(ax: Axes, x: np.ndarray, g: _Groups, bench, bands: bool, group_title, language) -> None:
+    """Limits, the "no answers" notes, ticks with n, labels and title, style and the bands."""
+    ylo, yhi = _limits(g.nps, g.low, g.high, [] if bench is None else [bench])
+    ax.set_ylim(ylo, yhi)
+    y_mid = (ylo + yhi) / 2.0
+    for xi in x[~np.isfinite(g.nps)]:
+        ax.text(xi, y_mid, _i18n.text("no_answers", language), ha="center", va="center", fontsize=8,
+                color=MUTED, style="italic", rotation=90)
+    ax.set_xticks(x, [f"{name}\n{_i18n.text('n_eq', language, n=_i18n.number(v, language, decimals=0))}"
+                      if np.isfinite(v) else name for name, v in zip(g.names, g.n)])
+    ax.set_xlim(-0.6, len(x) - 0.4 + (0.9 if bands else 0.0))  # with bands: a margin on the right for their names
+    ax.set_ylabel(_i18n.text("nps", language))
+    if group_title:
+        ax.set_xlabel(group_title)
+        ax.set_title(_i18n.text("nps_by", language, group=group_title))
+    else:
+        ax.set_title(_i18n.text("nps", language))
+    _style(ax)
+    if bands:
+        _bands(ax, language)
+
+
 def _bands(ax: Axes, language: str) -> None:
     """Shade the interpretation bands and name the visible ones at the right edge."""
     edges = [BANDS["very_low"][0], BANDS["satisfactory"][0], BANDS["satisfactory"][1], BANDS["high"][1],
@@ -286,12 +447,13 @@ def _bands(ax: Axes, language: str) -> None:
         ax.axhspan(a, b, color=PALETTE[cat], alpha=alpha, linewidth=0, zorder=0)
         seen_a, seen_b = max(a, low), min(b, high)
         if (seen_b - seen_a) >= 0.07 * (high - low):
-            ax.text(0.995, (seen_a + seen_b) / 2.0, interpret((a + b) / 2.0, language), transform=trans,
+            ax.text(0.995, (seen_a + seen_b) / 2.0, interpret((a + b) / 2.0, language=language), transform=trans,
                     ha="right", va="center", fontsize=8, color="#555555", style="italic", zorder=1)
 
 
+@shared_docs
 def plot_nps(data, *, by=None, score="score", benchmark=None, bands=True, ax=None, language="en", confidence=0.95,
-             method="adjusted-wald", order=None):
+             method="adjusted-wald", order=None, scale=None):
     """NPS of each group with its confidence interval.
 
     Parameters
@@ -308,14 +470,12 @@ def plot_nps(data, *, by=None, score="score", benchmark=None, bands=True, ax=Non
     score : str
         Column of answers (raw data only).
     benchmark : float, optional
-        Draws a labelled horizontal line at this NPS.
+        Draws a labelled horizontal line at this NPS (-100..100).
     bands : bool
         Shade the interpretation bands (very low < 0, satisfactory 0-30,
         high 31-70, very high 71-100) and name them.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-    language : {"en", "ru", "pl"}
-        Language of the labels.
+    {{ax}}
+    {{language}}
     confidence, method
         Confidence level and interval method of :func:`nps_toolkit.summarize`
         (raw data). For a summary table, ``confidence`` only names the
@@ -324,6 +484,9 @@ def plot_nps(data, *, by=None, score="score", benchmark=None, bands=True, ax=Non
     order : list, optional
         Groups to show, in this order. A group not in the data is shown as
         an empty tick.
+    {{scale}}
+        Raw data only (it says how the answers are counted); with a summary
+        table, which is counted already, it is refused.
 
     Returns
     -------
@@ -350,109 +513,156 @@ def plot_nps(data, *, by=None, score="score", benchmark=None, bands=True, ax=Non
     by_cols = as_column_list(by)
     check_columns(data, by_cols, role="by column")
     confidence = check_confidence(confidence)
-    bench = _check_benchmark(benchmark)
-    if "nps" in data.columns:
-        check_columns(data, ["nps", "ci_low", "ci_high"], role="summary column")
-        table = data
-        confidence = check_confidence(data.attrs.get("confidence", confidence))
-    else:
-        check_columns(data, [score], role="score column")
-        table = summarize(data, score=score, by=by_cols or None, confidence=confidence, method=method)
+    bench = check_benchmark(benchmark, optional=True)
+    scale = None if scale is None else check_scale(scale)
+    table, confidence = _nps_table(data, by_cols, score=score, confidence=confidence, method=method, scale=scale)
+    keys, group_title = _nps_keys(table, by_cols, table is data, language)
+    groups = _nps_groups(table, keys, order, language)
 
-    label_col = None if by_cols or table is not data else _first_text_column(table)
-    if by_cols:
-        keys = _group_keys(table, by_cols)
-        group_title = " / ".join(_i18n.header(c, language) for c in by_cols)
-    elif label_col is not None:
-        keys, group_title = table[label_col].tolist(), _i18n.header(label_col, language)
-    elif len(table) == 1:
-        keys, group_title = [_i18n.text("overall", language)], None
-    else:
-        keys, group_title = list(table.index), None
-    labels = [_label(k, language) for k in keys]
-    est, low, high = (_numbers(table, c) for c in ("nps", "ci_low", "ci_high"))
-    n = _numbers(table, "n") if "n" in table.columns else np.full(len(table), np.nan)
-    low_n = _flags(table, "low_n") if "low_n" in table.columns else np.zeros(len(table), bool)
-
-    rows = list(range(len(table)))
-    if order is not None:
-        if isinstance(order, (str, bytes)) or not isinstance(order, Iterable):
-            raise TypeError(f"order must be a list of groups, got {order!r}")
-        rows = []
-        for item in order:
-            hit = next((i for i, (key, lab) in enumerate(zip(keys, labels))
-                        if _same(key, item) or lab == str(item)), None)
-            rows.append(hit if hit is not None else _label(item, language))
-    k = len(rows)
-
-    def pick(arr, fill):
-        return np.array([arr[r] if isinstance(r, int) else fill for r in rows])
-
-    est, low, high, n = (pick(a, np.nan) for a in (est, low, high, n))
-    low_n = pick(low_n, False).astype(bool)
-    names = [labels[r] if isinstance(r, int) else r for r in rows]
-    tick_labels = [f"{name}\n{_i18n.text('n_eq', language, n=_i18n.number(v, language, decimals=0))}"
-                   if np.isfinite(v) else name for name, v in zip(names, n)]
-
-    ax = _axes(ax, (max(4.5, 1.1 * k + 2.5), 4.6))
-    x = np.arange(k, dtype=float)
-    ok = np.isfinite(est)
-    lo_err = np.where(np.isfinite(low), est - low, 0.0).clip(min=0)
-    hi_err = np.where(np.isfinite(high), high - est, 0.0).clip(min=0)
-    handles = []
-    conf_text = _confidence_text(confidence, language)
-    if ok.any():
-        ax.errorbar(x[ok], est[ok], yerr=[lo_err[ok], hi_err[ok]], fmt="o", color=NEUTRAL, ecolor=NEUTRAL,
-                    elinewidth=2.2, capsize=5, capthick=1.5, markersize=8, zorder=4)
-        handles.append(Line2D([], [], color=NEUTRAL, marker="o", lw=2.2, markersize=7,
-                              label=_i18n.text("nps_with_interval", language, confidence=conf_text)))
-        hollow = ok & low_n
-        if hollow.any():
-            ax.plot(x[hollow], est[hollow], "o", ls="none", markersize=8, markerfacecolor="white",
-                    markeredgecolor=NEUTRAL, markeredgewidth=1.8, zorder=5)
-            min_n = table.attrs.get("min_n")
-            note = (_i18n.text("low_n", language, min_n=_i18n.number(min_n, language, decimals=0))
-                    if isinstance(min_n, numbers.Real) else _i18n.text("low_n_short", language))
-            handles.append(Line2D([], [], ls="none", marker="o", markersize=7, markerfacecolor="white",
-                                  markeredgecolor=NEUTRAL, markeredgewidth=1.8, label=note))
-        for xi, v in zip(x[ok], est[ok]):
-            ax.annotate(_i18n.number(v, language), (xi, v), xytext=(9, 0), textcoords="offset points",
-                        ha="left", va="center", fontsize=9, color=NEUTRAL, zorder=6)
-    if bench is not None:
-        ax.axhline(bench, color="#444444", linestyle="--", linewidth=1.3, zorder=3,
-                   label=_i18n.text("benchmark_value", language, value=_i18n.number(bench, language)))
-        handles.append(Line2D([], [], color="#444444", linestyle="--", linewidth=1.3,
-                              label=_i18n.text("benchmark_value", language, value=_i18n.number(bench, language))))
-
-    ylo, yhi = _limits(est, low, high, [] if bench is None else [bench])
-    ax.set_ylim(ylo, yhi)
-    y_mid = (ylo + yhi) / 2.0
-    for xi in x[~ok]:
-        ax.text(xi, y_mid, _i18n.text("no_answers", language), ha="center", va="center", fontsize=8,
-                color=MUTED, style="italic", rotation=90)
-    ax.set_xticks(x, tick_labels)
-    ax.set_xlim(-0.6, k - 0.4 + (0.9 if bands else 0.0))  # with bands: a margin on the right for their names
-    ax.set_ylabel(_i18n.text("nps", language))
-    if group_title:
-        ax.set_xlabel(group_title)
-        ax.set_title(_i18n.text("nps_by", language, group=group_title))
-    else:
-        ax.set_title(_i18n.text("nps", language))
-    _style(ax)
-    if bands:
-        _bands(ax, language)
-    if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+    ax = _axes(ax, (max(4.5, 1.1 * len(groups.names) + 2.5), 4.6))
+    x = np.arange(len(groups.names), dtype=float)
+    handles = _draw_estimates(ax, x, groups, confidence, table.attrs.get("min_n"), language)
+    handles += _draw_benchmark(ax, bench, language)
+    _nps_frame(ax, x, groups, bench, bands, group_title, language)
+    _legend_outside(ax, handles)
     return ax
 
 
 # -- trend ----------------------------------------------------------------------------------------------------
+class _Trend(NamedTuple):
+    """The columns of a trend table, one array entry per row; ``change`` is None when the table has none."""
+
+    nps: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    change: np.ndarray | None
+    significant: np.ndarray
+    low_n: np.ndarray
+
+
 def _period_order(values: pd.Series) -> list:
+    """Period labels in time order: sorted when they are Periods or dates, else as they come."""
     if isinstance(values.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
         return [str(v) for v in sorted(values.dropna().unique())]
     return list(dict.fromkeys(str(v) for v in values if not (v is None or v is pd.NA or v != v)))
 
 
+def _trend_columns(data: pd.DataFrame, period, by_cols: list, show_changes: bool) -> _Trend:
+    """Check the trend table's columns and read them (``significant`` all False without ``show_changes``)."""
+    check_columns(data, [period, "nps", "ci_low", "ci_high"], role="column")
+    check_columns(data, by_cols, role="by column")
+    if show_changes:
+        check_columns(data, ["significant"], role="column")
+    est, low, high = (_numbers(data, c) for c in ("nps", "ci_low", "ci_high"))
+    change = _numbers(data, "change") if "change" in data.columns else None
+    sig = _flags(data, "significant") if show_changes else np.zeros(len(data), bool)
+    return _Trend(est, low, high, change, sig, _optional_flags(data, "low_n"))
+
+
+def _trend_lines(data: pd.DataFrame, by_cols: list, language) -> tuple[list, list, list]:
+    """The line each row belongs to (its group's label, None without ``by``), the lines and their colours."""
+    group_labels = [_label(k, language) for k in _group_keys(data, by_cols)] if by_cols else [None] * len(data)
+    groups = list(dict.fromkeys(group_labels))
+    if not by_cols:
+        return group_labels, groups, [NEUTRAL]
+    if len(groups) <= 10:
+        return group_labels, groups, sns.color_palette("colorblind", max(len(groups), 1)).as_hex()
+    return group_labels, groups, sns.color_palette("husl", len(groups)).as_hex()
+
+
+def _line_series(t: _Trend, mine: np.ndarray, idx: np.ndarray, k: int) -> _Trend:
+    """One line's values per period (NaN or False where it has no row); the change from the previous one."""
+    y, lo, hi = (np.full(k, np.nan) for _ in range(3))
+    s, ln = np.zeros(k, bool), np.zeros(k, bool)
+    y[idx], lo[idx], hi[idx] = t.nps[mine], t.low[mine], t.high[mine]
+    s[idx], ln[idx] = t.significant[mine], t.low_n[mine]
+    if t.change is not None:
+        ch = np.full(k, np.nan)
+        ch[idx] = t.change[mine]
+    else:
+        ch = y - np.concatenate([[np.nan], y[:-1]])
+    return _Trend(y, lo, hi, ch, s, ln)
+
+
+def _draw_line(ax: Axes, x: np.ndarray, s: _Trend, colour, name, band_alpha: float) -> Line2D:
+    """The interval band, the line with its markers and hollow markers on low-n periods; returns its handle."""
+    ax.fill_between(x, s.low, s.high, color=colour, alpha=band_alpha, linewidth=0, zorder=1)
+    ax.plot(x, s.nps, "-o", color=colour, linewidth=2.0, markersize=6, label=name, zorder=3)
+    has = np.isfinite(s.nps)
+    marked = has & s.significant & (np.sign(np.nan_to_num(s.change)) != 0)
+    hollow = has & s.low_n & ~marked  # marked low-n periods get a hollow triangle instead
+    if hollow.any():
+        ax.plot(x[hollow], s.nps[hollow], "o", ls="none", markersize=8, markerfacecolor="white",
+                markeredgecolor=colour, markeredgewidth=1.8, zorder=4)
+    return Line2D([], [], color=colour, marker="o", linewidth=2.0, markersize=6, label=name)
+
+
+def _draw_changes(ax: Axes, x: np.ndarray, s: _Trend, face_of) -> list:
+    """Triangles on the significant changes (hollow on low-n periods); returns (x, y, change, direction, face)."""
+    has = np.isfinite(s.nps)
+    marks = []
+    for direction, marker, cat in ((1, "^", "promoter"), (-1, "v", "detractor")):
+        hit = has & s.significant & (np.sign(np.nan_to_num(s.change)) == direction)
+        if not hit.any():
+            continue
+        face = face_of(cat)
+        solid, hollow_hit = hit & ~s.low_n, hit & s.low_n  # a low-n period keeps a hollow marker
+        if solid.any():
+            ax.plot(x[solid], s.nps[solid], marker, ls="none", markersize=12, color=face,
+                    markeredgecolor="white", markeredgewidth=1.0, zorder=5)
+        if hollow_hit.any():
+            ax.plot(x[hollow_hit], s.nps[hollow_hit], marker, ls="none", markersize=12, color=face,
+                    markerfacecolor="white", markeredgecolor=face, markeredgewidth=1.8, zorder=5)
+        marks += [(xi, yi, ci, direction, face) for xi, yi, ci in zip(x[hit], s.nps[hit], s.change[hit])]
+    return marks
+
+
+def _annotate_changes(ax: Axes, marks: list, language) -> None:
+    """Write each marked change in points next to its triangle."""
+    for xi, yi, ci, direction, face in marks:
+        ax.annotate(_i18n.number(ci, language, sign=True), (xi, yi), xytext=(0, 11 * direction),
+                    textcoords="offset points", ha="center", va="bottom" if direction > 0 else "top",
+                    fontsize=8.5, color=face, fontweight="bold", zorder=6)
+
+
+def _trend_key(data: pd.DataFrame, grouped: bool, directions: set, any_low: bool, language) -> list:
+    """Legend entries after the lines: the interval, the change triangles, the low-n marker."""
+    confidence = data.attrs.get("confidence")
+    interval_label = (_i18n.text("interval", language, confidence=_confidence_text(confidence, language))
+                      if isinstance(confidence, numbers.Real) else _i18n.text("interval_plain", language))
+    handles = [Patch(facecolor="#888888", alpha=0.25, label=interval_label) if grouped
+               else Patch(facecolor=NEUTRAL, alpha=0.2, label=interval_label)]
+    for direction, marker, cat, key in ((1, "^", "promoter", "significant_increase"),
+                                        (-1, "v", "detractor", "significant_decrease")):
+        if direction in directions:
+            handles.append(Line2D([], [], ls="none", marker=marker, markersize=10, markeredgecolor="white",
+                                  color=PALETTE[cat] if not grouped else "#666666", label=_i18n.text(key, language)))
+    if any_low:
+        handles.append(Line2D([], [], ls="none", marker="o", markersize=7, markerfacecolor="white",
+                              markeredgecolor="#444444", markeredgewidth=1.8,
+                              label=_low_n_note(data.attrs.get("min_n"), language)))
+    return handles
+
+
+def _trend_frame(ax: Axes, t: _Trend, periods: list, period, by_cols: list, language) -> None:
+    """Limits around every interval, period ticks (slanted when many or long), labels, title and style."""
+    ylo, yhi = _limits(t.nps, t.low, t.high)
+    span = yhi - ylo
+    ax.set_ylim(ylo - 0.04 * span, yhi + 0.06 * span)
+    ax.set_xlim(-0.5, len(periods) - 0.5)
+    rotate = len(periods) > 8 or max((len(p) for p in periods), default=0) > 8
+    ax.set_xticks(np.arange(len(periods), dtype=float), periods, rotation=45 if rotate else 0,
+                  ha="right" if rotate else "center")
+    ax.set_xlabel(_i18n.header(period, language) if period != "period" else _i18n.text("period", language))
+    ax.set_ylabel(_i18n.text("nps", language))
+    if by_cols:
+        ax.set_title(_i18n.text("nps_over_time_by", language, group=_group_title(by_cols, language)))
+    else:
+        ax.set_title(_i18n.text("nps_over_time", language))
+    _style(ax)
+
+
+@shared_docs
 def plot_trend(data, *, period="period", by=None, ax=None, language="en", show_changes=True):
     """NPS per period as a line with its interval band; significant changes and low-n periods marked.
 
@@ -472,10 +682,8 @@ def plot_trend(data, *, period="period", by=None, ax=None, language="en", show_c
     by : str or list of str, optional
         Group column(s): one line per group, in seaborn's colour-blind
         palette.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-    language : {"en", "ru", "pl"}
-        Language of the labels.
+    {{ax}}
+    {{language}}
     show_changes : bool
         Mark significant changes: an upward triangle (green without
         ``by``) for a significant increase, a downward one (red) for a
@@ -503,123 +711,87 @@ def plot_trend(data, *, period="period", by=None, ax=None, language="en", show_c
     """
     _i18n.check_language(language)
     _table(data, "one row per period, e.g. from compare_periods")
-    check_columns(data, [period, "nps", "ci_low", "ci_high"], role="column")
     by_cols = as_column_list(by)
-    check_columns(data, by_cols, role="by column")
-    if show_changes:
-        check_columns(data, ["significant"], role="column")
-    est, low, high = (_numbers(data, c) for c in ("nps", "ci_low", "ci_high"))
-    change = _numbers(data, "change") if "change" in data.columns else None
-    sig = _flags(data, "significant") if show_changes else np.zeros(len(data), bool)
-    low_n = _flags(data, "low_n") if "low_n" in data.columns else np.zeros(len(data), bool)
+    t = _trend_columns(data, period, by_cols, show_changes)
     periods = _period_order(data[period])
     position = {p: i for i, p in enumerate(periods)}
     row_x = np.array([position.get(str(v), -1) for v in data[period]])
-    if by_cols:
-        keys = _group_keys(data, by_cols)
-        group_labels = [_label(k, language) for k in keys]
-    else:
-        group_labels = [None] * len(data)
-    groups = list(dict.fromkeys(group_labels))
-    if len(groups) <= 10:
-        colours = sns.color_palette("colorblind", max(len(groups), 1)).as_hex()
-    else:
-        colours = sns.color_palette("husl", len(groups)).as_hex()
-    if not by_cols:
-        colours = [NEUTRAL]
+    group_labels, groups, colours = _trend_lines(data, by_cols, language)
 
     ax = _axes(ax, (max(6.0, 0.75 * len(periods) + 3.0), 4.4))
-    confidence = data.attrs.get("confidence")
-    interval_label = (_i18n.text("interval", language, confidence=_confidence_text(confidence, language))
-                      if isinstance(confidence, numbers.Real) else _i18n.text("interval_plain", language))
     x = np.arange(len(periods), dtype=float)
     band_alpha = 0.2 if len(groups) == 1 else 0.14 if len(groups) <= 3 else 0.07
-    handles = []
-    any_low = any_up = any_down = False
-    annotations = []
+    handles, marks, any_low = [], [], False
     for g, colour in zip(groups, colours):
         mine = np.array([lab == g for lab in group_labels]) & (row_x >= 0)
-        y, lo, hi = (np.full(len(periods), np.nan) for _ in range(3))
-        ch, s, ln = np.full(len(periods), np.nan), np.zeros(len(periods), bool), np.zeros(len(periods), bool)
-        idx = row_x[mine]
-        y[idx], lo[idx], hi[idx] = est[mine], low[mine], high[mine]
-        s[idx], ln[idx] = sig[mine], low_n[mine]
-        if change is not None:
-            ch[idx] = change[mine]
-        else:
-            previous = np.concatenate([[np.nan], y[:-1]])
-            ch = y - previous
+        series = _line_series(t, mine, row_x[mine], len(periods))
         name = g if g is not None else _i18n.text("nps", language)
-        ax.fill_between(x, lo, hi, color=colour, alpha=band_alpha, linewidth=0, zorder=1)
-        ax.plot(x, y, "-o", color=colour, linewidth=2.0, markersize=6, label=name, zorder=3)
-        handles.append(Line2D([], [], color=colour, marker="o", linewidth=2.0, markersize=6, label=name))
-        has = np.isfinite(y)
-        marked = has & s & (np.sign(np.nan_to_num(ch)) != 0) if show_changes else np.zeros(len(y), bool)
-        hollow = has & ln & ~marked  # marked low-n periods get a hollow triangle instead
-        any_low |= bool((has & ln).any())
-        if hollow.any():
-            ax.plot(x[hollow], y[hollow], "o", ls="none", markersize=8, markerfacecolor="white",
-                    markeredgecolor=colour, markeredgewidth=1.8, zorder=4)
-        if show_changes:
-            for direction, marker, cat in ((1, "^", "promoter"), (-1, "v", "detractor")):
-                hit = has & s & (np.sign(np.nan_to_num(ch)) == direction)
-                if not hit.any():
-                    continue
-                any_up |= direction > 0
-                any_down |= direction < 0
-                face = PALETTE[cat] if not by_cols else colour
-                solid, hollow_hit = hit & ~ln, hit & ln  # a low-n period keeps a hollow marker
-                if solid.any():
-                    ax.plot(x[solid], y[solid], marker, ls="none", markersize=12, color=face,
-                            markeredgecolor="white", markeredgewidth=1.0, zorder=5)
-                if hollow_hit.any():
-                    ax.plot(x[hollow_hit], y[hollow_hit], marker, ls="none", markersize=12, color=face,
-                            markerfacecolor="white", markeredgecolor=face, markeredgewidth=1.8, zorder=5)
-                for xi, yi, ci in zip(x[hit], y[hit], ch[hit]):
-                    annotations.append((xi, yi, ci, direction, face))
-    for xi, yi, ci, direction, face in annotations:
-        ax.annotate(_i18n.number(ci, language, sign=True), (xi, yi), xytext=(0, 11 * direction),
-                    textcoords="offset points", ha="center", va="bottom" if direction > 0 else "top",
-                    fontsize=8.5, color=face, fontweight="bold", zorder=6)
-    if by_cols:
-        handles.append(Patch(facecolor="#888888", alpha=0.25, label=interval_label))
-    else:
-        handles.append(Patch(facecolor=NEUTRAL, alpha=0.2, label=interval_label))
-    arrow_colour = {1: PALETTE["promoter"], -1: PALETTE["detractor"]}
-    if any_up:
-        handles.append(Line2D([], [], ls="none", marker="^", markersize=10, markeredgecolor="white",
-                              color=arrow_colour[1] if not by_cols else "#666666",
-                              label=_i18n.text("significant_increase", language)))
-    if any_down:
-        handles.append(Line2D([], [], ls="none", marker="v", markersize=10, markeredgecolor="white",
-                              color=arrow_colour[-1] if not by_cols else "#666666",
-                              label=_i18n.text("significant_decrease", language)))
-    if any_low:
-        min_n = data.attrs.get("min_n")
-        note = (_i18n.text("low_n", language, min_n=_i18n.number(min_n, language, decimals=0))
-                if isinstance(min_n, numbers.Real) else _i18n.text("low_n_short", language))
-        handles.append(Line2D([], [], ls="none", marker="o", markersize=7, markerfacecolor="white",
-                              markeredgecolor="#444444", markeredgewidth=1.8, label=note))
-
-    ylo, yhi = _limits(est, low, high)
-    span = yhi - ylo
-    ax.set_ylim(ylo - 0.04 * span, yhi + 0.06 * span)
-    ax.set_xlim(-0.5, len(periods) - 0.5)
-    rotate = len(periods) > 8 or max((len(p) for p in periods), default=0) > 8
-    ax.set_xticks(x, periods, rotation=45 if rotate else 0, ha="right" if rotate else "center")
-    ax.set_xlabel(_i18n.header(period, language) if period != "period" else _i18n.text("period", language))
-    ax.set_ylabel(_i18n.text("nps", language))
-    if by_cols:
-        group_title = " / ".join(_i18n.header(c, language) for c in by_cols)
-        ax.set_title(_i18n.text("nps_over_time_by", language, group=group_title))
-    else:
-        ax.set_title(_i18n.text("nps_over_time", language))
-    _style(ax)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+        handles.append(_draw_line(ax, x, series, colour, name, band_alpha))
+        any_low |= bool((np.isfinite(series.nps) & series.low_n).any())
+        marks += _draw_changes(ax, x, series, lambda cat, c=colour: c if by_cols else PALETTE[cat])
+    _annotate_changes(ax, marks, language)
+    handles += _trend_key(data, bool(by_cols), {m[3] for m in marks}, any_low, language)
+    _trend_frame(ax, t, periods, period, by_cols, language)
+    _legend_outside(ax, handles)
     return ax
 
 
 # -- comparison (forest plot) ---------------------------------------------------------------------------------
+def _comparison_ticks(raw: list, names: list, diff: np.ndarray, n: np.ndarray, is_ref: list, language) -> list:
+    """Tick of each row: its name, marked as the reference or as a group without answers."""
+    ticks = []
+    for name, d, size, this in zip(names, diff, n, is_ref):
+        if this:
+            ticks.append(_i18n.text("reference_label", language, label=name))
+        elif np.isfinite(d):
+            ticks.append(name)
+        elif size == 0 or any(is_ref):
+            # no difference: no answers (when the reference is another row or n = 0) ...
+            ticks.append(_i18n.text("no_answers_label", language, label=name))
+        else:
+            # ... or, with no reference row named, the row everything was compared with
+            ticks.append(_i18n.text("reference_label", language, label=name))
+    return ticks
+
+
+def _draw_differences(ax: Axes, y, diff, low, high, sig, colour, language) -> None:
+    """One bar per difference around the zero line, each with its value and interval written after it."""
+    ok = np.isfinite(diff)
+    for i in np.flatnonzero(ok):
+        lo_err = max(diff[i] - low[i], 0.0) if np.isfinite(low[i]) else 0.0
+        hi_err = max(high[i] - diff[i], 0.0) if np.isfinite(high[i]) else 0.0
+        ax.errorbar([diff[i]], [y[i]], xerr=[[lo_err], [hi_err]], fmt="D" if sig[i] else "o", color=colour[i],
+                    ecolor=colour[i], elinewidth=2.6 if sig[i] else 1.8, capsize=4, markersize=7, zorder=3)
+    ax.axvline(0, color="#444444", linewidth=1.0, zorder=2)
+    reach = np.concatenate([diff[ok], low[ok & np.isfinite(low)], high[ok & np.isfinite(high)]])
+    half = max(float(np.abs(reach).max()) if reach.size else 0.0, 5.0) * 1.08
+    ax.set_xlim(-half, half * 1.55)  # room on the right for the value labels
+    for i in np.flatnonzero(ok):
+        end = high[i] if np.isfinite(high[i]) else diff[i]
+        value = (f"{_i18n.number(diff[i], language, sign=True)} "
+                 f"[{_i18n.number(low[i], language)}; {_i18n.number(high[i], language)}]")
+        ax.annotate(value, (end, y[i]), xytext=(7, 0), textcoords="offset points", ha="left", va="center",
+                    fontsize=8.5, color=colour[i] if sig[i] else "#555555",
+                    fontweight="bold" if sig[i] else "normal")
+
+
+def _comparison_key(diff: np.ndarray, sig: np.ndarray, language) -> list:
+    """Legend entries of the kinds of difference shown: significantly higher, lower, not significant."""
+    ok = np.isfinite(diff)
+    handles = []
+    if (ok & sig & (diff > 0)).any():
+        handles.append(Line2D([], [], color=PALETTE["promoter"], marker="D", lw=2.6,
+                              label=_i18n.text("significant_higher", language)))
+    if (ok & sig & (diff < 0)).any():
+        handles.append(Line2D([], [], color=PALETTE["detractor"], marker="D", lw=2.6,
+                              label=_i18n.text("significant_lower", language)))
+    if (ok & ~sig).any():
+        handles.append(Line2D([], [], color=MUTED, marker="o", lw=1.8,
+                              label=_i18n.text("not_significant_difference", language)))
+    return handles
+
+
+@shared_docs
 def plot_comparison(data, *, label=None, ax=None, language="en", reference=None):
     """Forest plot of NPS differences with their intervals.
 
@@ -634,10 +806,8 @@ def plot_comparison(data, *, label=None, ax=None, language="en", reference=None)
     label : str, optional
         Column naming the rows; by default the first non-numeric column
         (the index when there is none).
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-    language : {"en", "ru", "pl"}
-        Language of the labels.
+    {{ax}}
+    {{language}}
     reference : optional
         The group the differences are taken from: its row is labelled
         "(reference)" and the axis "Difference in NPS from <reference>".
@@ -674,46 +844,17 @@ def plot_comparison(data, *, label=None, ax=None, language="en", reference=None)
         check_columns(data, [label], role="label column")
     diff, low, high = (_numbers(data, c) for c in ("difference", "diff_low", "diff_high"))
     sig = _flags(data, "significant")
-    n = _numbers(data, "n") if "n" in data.columns else np.full(len(data), np.nan)
     raw = data[label].tolist() if label is not None else list(data.index)
     names = [_label(v, language) for v in raw]
     ref = reference if reference is not None else data.attrs.get("reference")
     is_ref = [ref is not None and (_same(v, ref) or name == str(ref)) for v, name in zip(raw, names)]
-    ticks = []
-    for v, name, d, size, this in zip(raw, names, diff, n, is_ref):
-        if this:
-            ticks.append(_i18n.text("reference_label", language, label=name))
-        elif np.isfinite(d):
-            ticks.append(name)
-        elif size == 0 or any(is_ref):
-            # no difference: no answers (when the reference is another row or n = 0) ...
-            ticks.append(_i18n.text("no_answers_label", language, label=name))
-        else:
-            # ... or, with no reference row named, the row everything was compared with
-            ticks.append(_i18n.text("reference_label", language, label=name))
+    ticks = _comparison_ticks(raw, names, diff, _optional_numbers(data, "n", np.nan), is_ref, language)
 
     k = len(data)
     ax = _axes(ax, (7.5, max(2.6, 0.55 * k + 1.6)))
     y = np.arange(k, dtype=float)
-    ok = np.isfinite(diff)
     colour = np.where(sig & (diff > 0), PALETTE["promoter"], np.where(sig & (diff < 0), PALETTE["detractor"], MUTED))
-    for i in np.flatnonzero(ok):
-        lo_err = max(diff[i] - low[i], 0.0) if np.isfinite(low[i]) else 0.0
-        hi_err = max(high[i] - diff[i], 0.0) if np.isfinite(high[i]) else 0.0
-        ax.errorbar([diff[i]], [y[i]], xerr=[[lo_err], [hi_err]], fmt="D" if sig[i] else "o", color=colour[i],
-                    ecolor=colour[i], elinewidth=2.6 if sig[i] else 1.8, capsize=4, markersize=7, zorder=3)
-    ax.axvline(0, color="#444444", linewidth=1.0, zorder=2)
-
-    reach = np.concatenate([diff[ok], low[ok & np.isfinite(low)], high[ok & np.isfinite(high)]])
-    half = max(float(np.abs(reach).max()) if reach.size else 0.0, 5.0) * 1.08
-    ax.set_xlim(-half, half * 1.55)  # room on the right for the value labels
-    for i in np.flatnonzero(ok):
-        end = high[i] if np.isfinite(high[i]) else diff[i]
-        value = (f"{_i18n.number(diff[i], language, sign=True)} "
-                 f"[{_i18n.number(low[i], language)}; {_i18n.number(high[i], language)}]")
-        ax.annotate(value, (end, y[i]), xytext=(7, 0), textcoords="offset points", ha="left", va="center",
-                    fontsize=8.5, color=colour[i] if sig[i] else "#555555",
-                    fontweight="bold" if sig[i] else "normal")
+    _draw_differences(ax, y, diff, low, high, sig, colour, language)
     ax.set_yticks(y, ticks)
     ax.set_ylim(k - 0.4, -0.6)
     ax.set_xlabel(_i18n.text("difference_vs", language, reference=_label(reference, language))
@@ -722,23 +863,13 @@ def plot_comparison(data, *, label=None, ax=None, language="en", reference=None)
     ax.set_title(_i18n.text("differences_title", language, confidence=_confidence_text(confidence, language))
                  if isinstance(confidence, numbers.Real) else _i18n.text("differences_title_plain", language))
     _style(ax, grid_axis="x")
-    handles = []
-    if (ok & sig & (diff > 0)).any():
-        handles.append(Line2D([], [], color=PALETTE["promoter"], marker="D", lw=2.6,
-                              label=_i18n.text("significant_higher", language)))
-    if (ok & sig & (diff < 0)).any():
-        handles.append(Line2D([], [], color=PALETTE["detractor"], marker="D", lw=2.6,
-                              label=_i18n.text("significant_lower", language)))
-    if (ok & ~sig).any():
-        handles.append(Line2D([], [], color=MUTED, marker="o", lw=1.8,
-                              label=_i18n.text("not_significant_difference", language)))
-    if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+    _legend_outside(ax, _comparison_key(diff, sig, language))
     return ax
 
 
 # -- decomposition (waterfall) --------------------------------------------------------------------------------
 def _component_label(name, language) -> str:
+    """Tick text of a component of decompose_change, in the report language."""
     text = str(name)
     if text in ("previous", "current", "mix"):
         return _i18n.text(text, language)
@@ -749,6 +880,103 @@ def _component_label(name, language) -> str:
     return text
 
 
+def _waterfall_rows(data: pd.DataFrame) -> tuple[list, np.ndarray]:
+    """Check the table of decompose_change and read its kinds and points."""
+    check_columns(data, ["component", "points", "kind"], role="column")
+    if len(data) == 0:
+        raise ValueError("data has no rows; expected at least one 'level' row")
+    points = _numbers(data, "points")
+    kinds = [str(v) for v in data["kind"].tolist()]
+    bad = [i for i, v in enumerate(kinds) if v not in ("level", "change")]
+    if bad:
+        raise ValueError(f"column 'kind' must hold 'level' or 'change'; got "
+                         f"{describe_offenders([kinds[i] for i in bad], bad)}")
+    if kinds[0] != "level":
+        raise ValueError(f"the first row must be a 'level' (the earlier NPS) to start the waterfall from; "
+                         f"got kind {kinds[0]!r} for component {data['component'].iloc[0]!r}")
+    missing = np.flatnonzero(~np.isfinite(points))
+    if missing.size:
+        raise ValueError(f"column 'points' must hold finite numbers; got "
+                         f"{describe_offenders(points[missing].tolist(), missing)}")
+    return kinds, points
+
+
+def _waterfall(kinds: list, points: np.ndarray) -> tuple[list, list, list, list]:
+    """Bottom, height, colour and running total of each bar: levels from 0, changes from the running total."""
+    bottoms, heights, colours, ends = [], [], [], []
+    running = 0.0
+    for kind, v in zip(kinds, points):
+        if kind == "level":
+            bottoms.append(0.0)
+            running = float(v)
+            colours.append(NEUTRAL)
+        else:
+            bottoms.append(running)
+            running += float(v)
+            colours.append(PALETTE["promoter"] if v > 0 else PALETTE["detractor"] if v < 0 else MUTED)
+        heights.append(float(v))
+        ends.append(running)
+    return bottoms, heights, colours, ends
+
+
+def _draw_waterfall(ax: Axes, kinds: list, bottoms: list, heights: list, colours: list, ends: list,
+                    language) -> None:
+    """The bars, the dashed steps between them, the zero line and each bar's value."""
+    k = len(kinds)
+    x = np.arange(k, dtype=float)
+    ax.bar(x, heights, bottom=bottoms, width=0.62, color=colours, edgecolor="white", linewidth=0.8, zorder=2)
+    for i in range(k - 1):
+        ax.plot([x[i] + 0.31, x[i + 1] - 0.31], [ends[i], ends[i]], color="#7a7a7a", linewidth=0.9,
+                linestyle=(0, (2, 2)), zorder=1)
+    ax.axhline(0, color="#444444", linewidth=0.9, zorder=1)
+    for xi, kind, b, h in zip(x, kinds, bottoms, heights):
+        top, bottom = max(b, b + h), min(b, b + h)
+        up = h >= 0
+        value = _i18n.number(h, language, sign=kind == "change")
+        ax.annotate(value, (xi, top if up else bottom), xytext=(0, 3 if up else -3), textcoords="offset points",
+                    ha="center", va="bottom" if up else "top", fontsize=9,
+                    fontweight="bold" if kind == "level" else "normal", color="#222222")
+
+
+def _waterfall_limits(bottoms: list, heights: list) -> tuple[float, float]:
+    """Vertical limits around every bar, standing on the zero line when all are on one side of it."""
+    tops = np.array(bottoms) + np.array(heights)
+    lo, hi = _limits([0.0], np.array(bottoms), tops, pad=0.14, min_span=10.0)
+    if min(min(bottoms), tops.min()) >= 0:
+        lo = 0.0  # everything above zero: the bars stand on the axis
+    elif max(max(bottoms), tops.max()) <= 0:
+        hi = 0.0
+    return lo, hi
+
+
+def _waterfall_text(ax: Axes, ticks: list, kinds: list, points: np.ndarray, language) -> None:
+    """Ticks (wrapped, or slanted when many), the axis label and the title with the two levels."""
+    x = np.arange(len(ticks), dtype=float)
+    if len(ticks) > 6:
+        ax.set_xticks(x, ticks, rotation=30, ha="right")
+    else:
+        ax.set_xticks(x, [textwrap.fill(t, 16, break_long_words=False) for t in ticks])
+    ax.set_ylabel(_i18n.text("nps_points", language))
+    levels = [v for kind, v in zip(kinds, points) if kind == "level"]
+    if len(levels) >= 2:
+        ax.set_title(_i18n.text("decomposition_title", language, previous=_i18n.number(levels[0], language),
+                                current=_i18n.number(levels[-1], language),
+                                change=_i18n.number(levels[-1] - levels[0], language, sign=True)))
+    else:
+        ax.set_title(_i18n.text("change_in_nps", language))
+
+
+def _waterfall_key(kinds: list, points: np.ndarray, language) -> list:
+    """Legend entries: the level, and increase and decrease when the changes have them."""
+    handles = [Patch(facecolor=NEUTRAL, label=_i18n.text("level", language))]
+    if any(kind == "change" and v > 0 for kind, v in zip(kinds, points)):
+        handles.append(Patch(facecolor=PALETTE["promoter"], label=_i18n.text("increase", language)))
+    if any(kind == "change" and v < 0 for kind, v in zip(kinds, points)):
+        handles.append(Patch(facecolor=PALETTE["detractor"], label=_i18n.text("decrease", language)))
+    return handles
+
+
+@shared_docs
 def plot_decomposition(data, *, ax=None, language="en"):
     """Waterfall of a change in NPS: the earlier level, the parts of the change, the level now.
 
@@ -760,10 +988,8 @@ def plot_decomposition(data, *, ax=None, language="en"):
         "level" (e.g. "previous", "current") are bars from 0; rows of kind
         "change" (any number of them: "promoters", "detractors", or
         "within: <segment>" and "mix") float from the running total.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-    language : {"en", "ru", "pl"}
-        Language of the labels.
+    {{ax}}
+    {{language}}
 
     Returns
     -------
@@ -787,76 +1013,113 @@ def plot_decomposition(data, *, ax=None, language="en"):
     """
     _i18n.check_language(language)
     _table(data, "the table of decompose_change")
-    check_columns(data, ["component", "points", "kind"], role="column")
-    if len(data) == 0:
-        raise ValueError("data has no rows; expected at least one 'level' row")
-    points = _numbers(data, "points")
-    kinds = [str(v) for v in data["kind"].tolist()]
-    bad = [i for i, v in enumerate(kinds) if v not in ("level", "change")]
-    if bad:
-        raise ValueError(f"column 'kind' must hold 'level' or 'change'; got "
-                         f"{describe_offenders([kinds[i] for i in bad], bad)}")
-    if kinds[0] != "level":
-        raise ValueError(f"the first row must be a 'level' (the earlier NPS) to start the waterfall from; "
-                         f"got kind {kinds[0]!r} for component {data['component'].iloc[0]!r}")
-    missing = np.flatnonzero(~np.isfinite(points))
-    if missing.size:
-        raise ValueError(f"column 'points' must hold finite numbers; got "
-                         f"{describe_offenders(points[missing].tolist(), missing)}")
-
-    bottoms, heights, colours, ends = [], [], [], []
-    running = 0.0
-    for kind, v in zip(kinds, points):
-        if kind == "level":
-            bottoms.append(0.0)
-            running = float(v)
-            colours.append(NEUTRAL)
-        else:
-            bottoms.append(running)
-            running += float(v)
-            colours.append(PALETTE["promoter"] if v > 0 else PALETTE["detractor"] if v < 0 else MUTED)
-        heights.append(float(v))
-        ends.append(running)
-    k = len(points)
+    kinds, points = _waterfall_rows(data)
+    bottoms, heights, colours, ends = _waterfall(kinds, points)
     ticks = [_component_label(c, language) for c in data["component"]]
-    ax = _axes(ax, (max(5.0, 1.15 * k + 2.0), 4.4))
-    x = np.arange(k, dtype=float)
-    ax.bar(x, heights, bottom=bottoms, width=0.62, color=colours, edgecolor="white", linewidth=0.8, zorder=2)
-    for i in range(k - 1):
-        ax.plot([x[i] + 0.31, x[i + 1] - 0.31], [ends[i], ends[i]], color="#7a7a7a", linewidth=0.9,
-                linestyle=(0, (2, 2)), zorder=1)
-    ax.axhline(0, color="#444444", linewidth=0.9, zorder=1)
-    for xi, kind, b, h in zip(x, kinds, bottoms, heights):
-        top, bottom = max(b, b + h), min(b, b + h)
-        up = h >= 0
-        value = _i18n.number(h, language, sign=kind == "change")
-        ax.annotate(value, (xi, top if up else bottom), xytext=(0, 3 if up else -3), textcoords="offset points",
-                    ha="center", va="bottom" if up else "top", fontsize=9,
-                    fontweight="bold" if kind == "level" else "normal", color="#222222")
-    tops = np.array(bottoms) + np.array(heights)
-    lo, hi = _limits([0.0], np.array(bottoms), tops, pad=0.14, min_span=10.0)
-    if min(min(bottoms), tops.min()) >= 0:
-        lo = 0.0  # everything above zero: the bars stand on the axis
-    elif max(max(bottoms), tops.max()) <= 0:
-        hi = 0.0
-    ax.set_ylim(lo, hi)
-    if k > 6:
-        ax.set_xticks(x, ticks, rotation=30, ha="right")
-    else:
-        ax.set_xticks(x, [textwrap.fill(t, 16, break_long_words=False) for t in ticks])
-    ax.set_ylabel(_i18n.text("nps_points", language))
-    levels = [v for kind, v in zip(kinds, points) if kind == "level"]
-    if len(levels) >= 2:
-        ax.set_title(_i18n.text("decomposition_title", language, previous=_i18n.number(levels[0], language),
-                                current=_i18n.number(levels[-1], language),
-                                change=_i18n.number(levels[-1] - levels[0], language, sign=True)))
-    else:
-        ax.set_title(_i18n.text("change_in_nps", language))
+    ax = _axes(ax, (max(5.0, 1.15 * len(kinds) + 2.0), 4.4))
+    _draw_waterfall(ax, kinds, bottoms, heights, colours, ends, language)
+    ax.set_ylim(*_waterfall_limits(bottoms, heights))
+    _waterfall_text(ax, ticks, kinds, points, language)
     _style(ax)
-    handles = [Patch(facecolor=NEUTRAL, label=_i18n.text("level", language))]
-    if any(kind == "change" and v > 0 for kind, v in zip(kinds, points)):
-        handles.append(Patch(facecolor=PALETTE["promoter"], label=_i18n.text("increase", language)))
-    if any(kind == "change" and v < 0 for kind, v in zip(kinds, points)):
-        handles.append(Patch(facecolor=PALETTE["detractor"], label=_i18n.text("decrease", language)))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8.5)
+    _legend_outside(ax, _waterfall_key(kinds, points, language), x=1.0)
+    return ax
+
+
+# -- key drivers ----------------------------------------------------------------------------------------------
+def _driver_columns(data: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """Check the table of key_drivers and read importance, interval, share and correlation of each driver."""
+    check_columns(data, ["driver", "importance"], role="column")
+    if len(data) == 0:
+        raise ValueError("data has no rows; expected one row per driver")
+    importance = _numbers(data, "importance")
+    low, high = _optional_numbers(data, "low", np.nan), _optional_numbers(data, "high", np.nan)
+    share = (_numbers(data, "importance_share") if "importance_share" in data.columns
+             else importance / np.nansum(importance))
+    corr = _optional_numbers(data, "correlation", 1.0)
+    return importance, low, high, share, corr
+
+
+def _draw_driver_bars(ax: Axes, importance, low, high, share, corr, language) -> np.ndarray:
+    """Bars coloured by the direction of the correlation, interval lines, shares; returns where intervals are."""
+    y = np.arange(len(importance), dtype=float)
+    colours = [PALETTE["detractor"] if c < 0 else PALETTE["promoter"] if c > 0 else NEUTRAL for c in corr]
+    ax.barh(y, np.nan_to_num(importance), height=0.6, color=colours, edgecolor="white", zorder=2)
+    has_interval = np.isfinite(low) & np.isfinite(high)
+    for i in np.flatnonzero(has_interval):
+        ax.plot([low[i], high[i]], [y[i], y[i]], color="#222222", linewidth=1.6, solid_capstyle="butt", zorder=3)
+    reach = np.nanmax(np.concatenate([importance, np.where(has_interval, high, np.nan), [0.0]]))
+    for i in range(len(y)):
+        end = high[i] if has_interval[i] else importance[i]
+        if np.isfinite(end) and np.isfinite(share[i]):
+            ax.annotate(_i18n.percent(share[i], language), (end, y[i]), xytext=(5, 0), textcoords="offset points",
+                        ha="left", va="center", fontsize=8.5, color="#333333")
+    ax.set_xlim(min(0.0, float(np.nanmin(np.concatenate([low, importance, [0.0]])))), max(reach, 1e-9) * 1.18)
+    return has_interval
+
+
+def _drivers_key(corr: np.ndarray, has_interval: np.ndarray, confidence, language) -> list:
+    """Legend entries: the directions shown and the bootstrap interval."""
+    handles = []
+    if (corr > 0).any():
+        handles.append(Patch(facecolor=PALETTE["promoter"], label=_i18n.text("drivers_positive", language)))
+    if (corr < 0).any():
+        handles.append(Patch(facecolor=PALETTE["detractor"], label=_i18n.text("drivers_negative", language)))
+    if has_interval.any():
+        label = _i18n.text("drivers_interval", language,
+                           confidence=(_i18n.number(100 * confidence, language, decimals=0) + "%")
+                           if isinstance(confidence, numbers.Real) else "")
+        handles.append(Line2D([], [], color="#222222", linewidth=1.6, label=label.strip()))
+    return handles
+
+
+@renamed_arguments(table="data")
+@shared_docs
+def plot_drivers(data, *, ax=None, language="en"):
+    """Bar chart of driver importance with bootstrap intervals.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table of :func:`nps_toolkit.key_drivers` (columns ``driver``,
+        ``importance``, ``low``, ``high``, ``importance_share``,
+        ``correlation``); rows are drawn top to bottom in its order. (Its
+        old name ``table=`` still works, with a ``DeprecationWarning``.)
+    {{ax}}
+    {{language}}
+
+    Returns
+    -------
+    matplotlib Axes
+        One horizontal bar per driver (``ax.containers[0]``), in the promoter
+        green when a higher rating goes with a higher score and in the
+        detractor red when it goes with a lower one, the interval as a black
+        line, the share of R² written next to it; R² in the title.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"driver": ["quality", "support"], "importance": [0.3, 0.1],
+    ...                       "importance_share": [0.75, 0.25], "low": [0.25, 0.06], "high": [0.35, 0.14],
+    ...                       "correlation": [0.55, 0.3]})
+    >>> table.attrs.update(r_squared=0.4, confidence=0.95)
+    >>> ax = plot_drivers(table)
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_title()
+    (['quality', 'support'], 'What drives the score (R² = 0.40)')
+    >>> plt.close("all")
+    """
+    _i18n.check_language(language)
+    _table(data, "the table of key_drivers")
+    importance, low, high, share, corr = _driver_columns(data)
+    k = len(importance)
+    ax = _axes(ax, (7.5, max(2.6, 0.5 * k + 1.6)))
+    has_interval = _draw_driver_bars(ax, importance, low, high, share, corr, language)
+    ax.set_yticks(np.arange(k, dtype=float), [str(v) for v in data["driver"]])
+    ax.set_ylim(k - 0.4, -0.6)
+    ax.set_xlabel(_i18n.text("drivers_axis", language))
+    r2 = data.attrs.get("r_squared")
+    ax.set_title(_i18n.text("drivers_title", language, r2=_i18n.number(r2, language, decimals=2))
+                 if isinstance(r2, numbers.Real) and math.isfinite(r2) else _i18n.text("drivers_title_plain", language))
+    _style(ax, grid_axis="x")
+    _legend_outside(ax, _drivers_key(corr, has_interval, data.attrs.get("confidence"), language))
     return ax

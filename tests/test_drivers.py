@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from nps_toolkit._i18n import TEXTS
-from nps_toolkit.drivers import DRIVER_COLUMNS, _correlations, key_drivers, plot_drivers
+from nps_toolkit.drivers import DRIVER_COLUMNS, _correlations, key_drivers
+from nps_toolkit.plots import plot_drivers
 
 
 def _r2_lstsq(x: np.ndarray, y: np.ndarray, columns) -> float:
@@ -200,9 +201,44 @@ def test_plot_drivers(simulated):
         plot_drivers(table, language="de")
     with pytest.raises(KeyError, match="column 'importance' is not in the data"):
         plot_drivers(table.drop(columns="importance"))
-    with pytest.raises(TypeError, match="must be the DataFrame of key_drivers"):
+    with pytest.raises(TypeError, match=r"data must be a pandas DataFrame \(the table of key_drivers\), got list"):
         plot_drivers([1, 2])
 
+
+
+def test_plot_drivers_lives_in_plots_and_keeps_its_old_keyword(simulated):
+    import warnings
+
+    import nps_toolkit as nt
+    from nps_toolkit import plots
+
+    assert nt.plot_drivers is plot_drivers is plots.plot_drivers
+    table = key_drivers(simulated, drivers=DRIVERS, n_resamples=0)
+    want = plot_drivers(table)
+    with pytest.warns(DeprecationWarning, match=r"plot_drivers\(\): 'table' is renamed 'data'"):
+        got = plot_drivers(table=table)
+    assert [b.get_width() for b in got.containers[0]] == [b.get_width() for b in want.containers[0]]
+    assert got.get_title() == want.get_title()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the new name does not warn
+        plot_drivers(data=table)
+    with pytest.raises(TypeError, match="got both 'table' and its new name 'data'"):
+        plot_drivers(table=table, data=table)
+    with pytest.raises(ValueError, match="data has no rows; expected one row per driver"):
+        plot_drivers(table.iloc[:0])
+    plt.close("all")
+
+
+def test_drivers_is_a_table_module():
+    """Importing the drivers module draws in neither matplotlib, seaborn nor the plots module."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nps_toolkit.drivers; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'seaborn') "
+            "or m == 'nps_toolkit.plots'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 def test_texts_have_every_language_and_the_same_placeholders():
     import string

@@ -23,6 +23,7 @@ from nps_toolkit.plots import (MUTED, NEUTRAL, PALETTE, plot_comparison, plot_de
 
 MINUS = "\u2212"
 BAD_LANGUAGE = r"unknown language 'de'; allowed: 'en', 'ru', 'pl'"
+FIVE = nt.NPSScale(detractors=[1, 2, 3], passives=[4], promoters=[5])  # a five-point scale
 
 
 @pytest.fixture(autouse=True)
@@ -121,6 +122,17 @@ def test_distribution_custom_scale_and_title():
     assert ax.get_title() == "Pilot: NPS = 25.0, n = 4"
     assert legend_texts(ax)[1] == "Passives (4): 25%"
 
+
+
+def test_distribution_bars_take_the_categories_of_a_custom_scale():
+    no_passives = nt.NPSScale(detractors=[1, 2], passives=[], promoters=[3, 4, 5])
+    for scale, expected in ((FIVE, ["detractor"] * 3 + ["passive", "promoter"]),
+                            (no_passives, ["detractor"] * 2 + ["promoter"] * 3)):
+        bars = plot_distribution([1, 5, 5, 4, 3], scale=scale).containers[0]
+        assert [b.get_x() + b.get_width() / 2 for b in bars] == pytest.approx([1, 2, 3, 4, 5])
+        assert all(same_colour(b.get_facecolor(), PALETTE[c]) for b, c in zip(bars, expected))
+    assert legend_texts(plot_distribution([1, 5, 5, 2], scale=no_passives)) == [
+        "Detractors (1–2): 50%", "Promoters (3–5): 50%"]
 
 def test_distribution_negative_nps_uses_a_minus_sign():
     ax = plot_distribution([0, 0, 10])
@@ -285,15 +297,78 @@ def test_nps_bad_input(summary_table):
         plot_nps(summary_table, by="region")
     with pytest.raises(KeyError, match=r"score column 'score'"):
         plot_nps(pd.DataFrame({"q1": [1, 2]}))
-    with pytest.raises(ValueError, match="benchmark must be an NPS number between -100 and 100"):
+    with pytest.raises(ValueError, match=r"benchmark must be an NPS number between -100 and 100, got 150"):
         plot_nps(summary_table, by="segment", benchmark=150)
-    with pytest.raises(TypeError, match="benchmark must be an NPS number"):
+    with pytest.raises(ValueError, match=r"benchmark must be an NPS number between -100 and 100, got nan"):
+        plot_nps(summary_table, by="segment", benchmark=float("nan"))
+    with pytest.raises(TypeError, match=r"benchmark must be an NPS number between -100 and 100 \(or None\), "
+                                        r"got 'high'"):
         plot_nps(summary_table, by="segment", benchmark="high")
     with pytest.raises(ValueError, match=BAD_LANGUAGE):
         plot_nps(summary_table, by="segment", language="de")
     with pytest.raises(TypeError, match="column 'nps' must hold numbers"):
         plot_nps(summary_table.assign(nps=["a", "b", "c"]), by="segment")
 
+
+
+# -- plot_nps with a custom scale ------------------------------------------------------------------------------
+# the same answers on the standard 0-10 scale: each five-point answer to a value of its category
+TO_ELEVEN = {1: 0, 2: 3, 3: 6, 4: 7, 5: 10}
+
+
+@pytest.fixture
+def five_point() -> pd.DataFrame:
+    """Answers on a 1-5 scale; N: 2 promoters, 1 passive, 2 detractors of 5; S: 3, 2, 1 of 6 (one missing)."""
+    return pd.DataFrame({"stars": [5, 5, 4, 1, 3, 5, 4, 4, 2, 5, 5, None],
+                         "region": list("NNNNNSSSSSSS")})
+
+
+def test_nps_custom_scale_is_the_figure_of_the_answers_recoded(five_point):
+    recoded = five_point.assign(stars=five_point["stars"].map(TO_ELEVEN))
+    for method in ("adjusted-wald", "wald", "score"):
+        got = plot_nps(five_point, by="region", score="stars", scale=FIVE, method=method, benchmark=10)
+        want = plot_nps(recoded, by="region", score="stars", method=method, benchmark=10)
+        for got_part, want_part in zip(errorbar_parts(got.containers[0]), errorbar_parts(want.containers[0])):
+            assert got_part == pytest.approx(want_part, rel=1e-12)
+        assert xticks(got) == xticks(want) == ["N\nn = 5", "S\nn = 6"]
+        assert texts(got) == texts(want) and legend_texts(got) == legend_texts(want)
+        assert got.get_ylim() == pytest.approx(want.get_ylim())
+        plt.close("all")
+    # by hand: N 100 * (2 - 2) / 5 = 0; S 100 * (3 - 1) / 6 = 33.3
+    _, y, low, high = errorbar_parts(plot_nps(five_point, by="region", score="stars", scale=FIVE,
+                                              method="wald").containers[0])
+    assert y == pytest.approx([0.0, 100 / 3])
+    p, d, n = 3 / 6, 1 / 6, 6  # Wald: NPS +/- z * 100 * sqrt((p + d - (p - d)^2) / n)
+    half = 1.959963984540054 * 100 * math.sqrt((p + d - (p - d) ** 2) / n)
+    assert (low[1], high[1]) == pytest.approx((100 / 3 - half, 100 / 3 + half))
+
+
+def test_nps_default_scale_is_the_standard_one(survey):
+    plain, standard = plot_nps(survey, by="segment"), plot_nps(survey, by="segment", scale=nt.DEFAULT_SCALE)
+    assert errorbar_parts(plain.containers[0]) == errorbar_parts(standard.containers[0])
+    assert xticks(plain) == xticks(standard)
+
+
+def test_nps_scale_is_checked(five_point, summary_table):
+    with pytest.raises(ValueError, match=r"column 'stars': answers must be whole numbers 0 to 10.*"):
+        plot_nps(five_point.assign(stars=five_point["stars"] + 10), score="stars")
+    with pytest.raises(ValueError, match=r"answers must be whole numbers 1 to 5 .*got 0.0 \(position 0\)"):
+        plot_nps(five_point.assign(stars=[0] + five_point["stars"].tolist()[1:]), score="stars", scale=FIVE)
+    with pytest.raises(TypeError, match="scale must be an NPSScale"):
+        plot_nps(five_point, score="stars", scale=(1, 5))
+    with pytest.raises(ValueError, match="scale= applies to answers"):
+        plot_nps(summary_table, by="segment", scale=FIVE)
+
+
+def test_plots_count_nothing_themselves():
+    """Counting goes through counting / summary: plots has no answer codes of its own."""
+    from nps_toolkit import plots
+
+    assert not hasattr(plots, "score_codes") and not hasattr(plots, "count_groups")
+    assert plots.PALETTE is nt.PALETTE and plots.NEUTRAL == NEUTRAL and plots.MUTED == MUTED
+    from nps_toolkit import _style
+
+    assert plots.PALETTE is _style.PALETTE and plots.NEUTRAL is _style.NEUTRAL and plots.MUTED is _style.MUTED
 
 # -- plot_trend ------------------------------------------------------------------------------------------------
 @pytest.fixture
