@@ -54,7 +54,7 @@ class DataError(Exception):
         super().__init__(message)
         self.column = column
         self.role = role
-        self.values = list(values)
+        self.values = [_plain(v) for v in values]  # numpy scalars as the plain values they hold
         self.positions = [int(p) for p in positions]
         self.total = len(self.positions) if total is None else int(total)
 
@@ -215,11 +215,56 @@ def check_choice(value, allowed: Iterable, *, name: str = "method"):
     return value
 
 
+def role_of(words: str) -> str | None:
+    """The role of a column from the words naming it in messages: ``"score column of Aurora"`` -> ``"score"``.
+
+    Plain ``"column"`` names no role (None).
+
+    Examples
+    --------
+    >>> role_of("score column"), role_of("group column"), role_of("weights column of Aurora"), role_of("column")
+    ('score', 'group', 'weights', None)
+    """
+    head, found, _ = str(words).partition(" column")
+    return head if found else None
+
+
+def missing_column_error(name, columns, role: str = "column") -> ColumnNotFoundError:
+    """The error for a column ``name`` that is not among ``columns``: one wording for pandas and every engine.
+
+    ``role`` is the words naming the column (``"by column"``); the error's
+    ``role`` attribute is the role they name (:func:`role_of`).
+
+    Examples
+    --------
+    >>> err = missing_column_error("region", ["score", "brand"], "by column")
+    >>> err.column, err.role, isinstance(err, KeyError)
+    ('region', 'by', True)
+    >>> raise err
+    Traceback (most recent call last):
+    ...
+    nps_toolkit.ColumnNotFoundError: "by column 'region' is not in the data; available columns: 'score', 'brand'"
+    """
+    available = ", ".join(repr(c) for c in list(columns)[:20])
+    return ColumnNotFoundError(f"{role} {name!r} is not in the data; available columns: {available}", column=name,
+                               role=role_of(role))
+
+
 def check_columns(data: pd.DataFrame, columns, *, role: str = "column") -> list:
     """Check that ``data`` is a DataFrame holding every name in ``columns``.
 
     ``columns`` may be one name or a list of names; the names are returned as
-    a list. A missing name raises ``KeyError`` listing the available columns.
+    a list. A missing name raises :class:`ColumnNotFoundError` (a
+    ``KeyError``) listing the available columns (:func:`missing_column_error`).
+
+    Examples
+    --------
+    >>> check_columns(pd.DataFrame({"score": [10]}), "score")
+    ['score']
+    >>> check_columns(pd.DataFrame({"score": [10]}), ["score", "brand"], role="by column")
+    Traceback (most recent call last):
+    ...
+    nps_toolkit.ColumnNotFoundError: "by column 'brand' is not in the data; available columns: 'score'"
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -228,18 +273,53 @@ def check_columns(data: pd.DataFrame, columns, *, role: str = "column") -> list:
     names = [columns] if isinstance(columns, (str, int)) or not isinstance(columns, Iterable) else list(columns)
     missing = [c for c in names if c not in data.columns]
     if missing:
-        available = ", ".join(repr(c) for c in list(data.columns)[:20])
-        raise KeyError(f"{role} {missing[0]!r} is not in the data; available columns: {available}")
+        raise missing_column_error(missing[0], data.columns, role)
     return names
+
+
+def weights_error(column, kind: str, shown: str = "", *, values=(), positions=(), total=None) -> DataError:
+    """The error for offending weights in ``column``: one wording for pandas and every engine.
+
+    ``kind`` is ``"booleans"`` or ``"text"`` (values that are not numbers;
+    without ``shown``, a column of booleans), ``"range"`` (negative,
+    infinite or missing weights) or ``"dtype"`` (a column of another type;
+    ``shown`` is its type). ``shown`` lists the offenders
+    (:func:`describe_offenders`).
+
+    Examples
+    --------
+    >>> err = weights_error("w", "range", "-2 (position 1)", values=[-2], positions=[1])
+    >>> type(err).__name__, err.role, err.column, err.values, err.positions
+    ('DataValueError', 'weights', 'w', [-2], [1])
+    >>> str(err)
+    'w: weights must be finite, non-negative numbers; got -2 (position 1)'
+    """
+    where = dict(column=column, role="weights", values=values, positions=positions, total=total)
+    if kind == "range":
+        return DataValueError(f"{column}: weights must be finite, non-negative numbers; got {shown}", **where)
+    if kind == "dtype":
+        return DataTypeError(f"{column}: weights must be numbers, got {shown} values", **where)
+    if not shown:
+        return DataTypeError(f"{column}: weights must be numbers, got {kind}", **where)
+    return DataTypeError(f"{column}: weights must be numbers, got {kind}: {shown}", **where)
+
+
+def _offending(make, column, kind: str, values, positions) -> DataError:
+    """``make(column, kind, shown, ...)`` for every offender: all described, the first few as attributes."""
+    values, positions = list(values), [int(p) for p in positions]
+    return make(column, kind, describe_offenders(values, positions), values=values[:MAX_SHOWN],
+                positions=positions[:MAX_SHOWN], total=len(positions))
 
 
 def check_weights(weights, length: int, *, column: str = "weights", mask=None) -> np.ndarray:
     """Validate survey weights: finite, non-negative numbers, one per row.
 
     Returns a float array. Booleans, text, negative, infinite or missing
-    weights are refused, naming a few offending values and their positions.
-    With ``mask``, only the rows where it is true are checked (rows whose
-    answer is missing may carry a missing weight).
+    weights are refused, naming a few offending values and their positions
+    (a :class:`DataTypeError` or :class:`DataValueError` whose ``role`` is
+    ``"weights"``; see :func:`weights_error`). With ``mask``, only the rows
+    where it is true are checked (rows whose answer is missing may carry a
+    missing weight).
 
     Examples
     --------
@@ -248,13 +328,14 @@ def check_weights(weights, length: int, *, column: str = "weights", mask=None) -
     >>> check_weights([1, -2], 2, column="w")
     Traceback (most recent call last):
     ...
-    ValueError: w: weights must be finite, non-negative numbers; got -2 (position 1)
+    nps_toolkit.DataValueError: w: weights must be finite, non-negative numbers; got -2 (position 1)
     """
     series = weights if isinstance(weights, pd.Series) else pd.Series(np.asarray(weights, dtype=object).ravel())
     if len(series) != length:
-        raise ValueError(f"{column}: {len(series)} weights given for {length} scores; give one weight per row")
+        raise DataValueError(f"{column}: {len(series)} weights given for {length} scores; give one weight per row",
+                             column=column, role="weights")
     if pd.api.types.is_bool_dtype(series.dtype):
-        raise TypeError(f"{column}: weights must be numbers, got booleans")
+        raise weights_error(column, "booleans")
     numeric = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     # Object, string and categorical columns are looked at value by value: booleans and text
     # (even numeric text such as "2", which pd.to_numeric would silently accept) are refused.
@@ -266,16 +347,13 @@ def check_weights(weights, length: int, *, column: str = "weights", mask=None) -
                 hit &= np.asarray(mask, dtype=bool)
             if hit.any():
                 pos = np.flatnonzero(hit)
-                raise TypeError(f"{column}: weights must be numbers, got {kind}: "
-                                f"{describe_offenders(list(raw[pos]), pos)}")
+                raise _offending(weights_error, column, kind, raw[pos], pos)
     bad = ~np.isfinite(numeric) | (numeric < 0)
     if mask is not None:
         bad &= np.asarray(mask, dtype=bool)
     if bad.any():
         pos = np.flatnonzero(bad)
-        shown = list(series.to_numpy(dtype=object)[pos])
-        raise ValueError(f"{column}: weights must be finite, non-negative numbers; got "
-                         f"{describe_offenders(shown, pos)}")
+        raise _offending(weights_error, column, "range", series.to_numpy(dtype=object)[pos], pos)
     return numeric
 
 

@@ -47,13 +47,13 @@ import re
 import numpy as np
 import pandas as pd
 
-from ._validation import describe_offenders
+from ._validation import BLANK_TOKENS, MAX_SHOWN, DataValueError, describe_offenders
 
 __all__ = ["parse_dates", "AmbiguousDatesError", "DATE_HELP", "BLANK_DATES", "order_from_fields",
-           "NUMERIC_DATE", "ISO_DATE", "OFFSET"]
+           "NUMERIC_DATE", "ISO_DATE", "OFFSET", "date_error", "no_dates_error"]
 
-#: Text that means "no date" (compared after trimming, case-insensitively).
-BLANK_DATES = ("", "nan", "nat", "none", "null", "na", "n/a")
+#: Text that means "no date" (compared after trimming, case-insensitively): the blank answers and "nat".
+BLANK_DATES = BLANK_TOKENS + ("nat",)
 
 #: What a date column may hold, for error messages (here and in the engines).
 DATE_HELP = ("dates must be dates or date text: ISO (2024-12-31, 2024-12-31 14:05:09) or day and month "
@@ -75,8 +75,12 @@ _ISO = re.compile(ISO_DATE)
 _NUMERIC = re.compile(NUMERIC_DATE)
 
 
-class AmbiguousDatesError(ValueError):
+class AmbiguousDatesError(DataValueError):
     """Every date of a column reads both day first and month first (or the column mixes the two).
+
+    A :class:`~nps_toolkit.DataValueError` (so a ``ValueError``) whose
+    ``role`` is ``"date"``; ``values`` and ``positions`` are those of the
+    ``examples``.
 
     Attributes
     ----------
@@ -84,12 +88,47 @@ class AmbiguousDatesError(ValueError):
         The column.
     examples : list of (value, position)
         A few of the dates concerned, with their 0-based positions.
+
+    Examples
+    --------
+    >>> err = AmbiguousDatesError("column 'd': ...", column="d", examples=[("03/01/2024", 0)])
+    >>> isinstance(err, ValueError), err.role, err.values, err.positions
+    (True, 'date', ['03/01/2024'], [0])
     """
 
     def __init__(self, message: str, *, column: str, examples=()):
-        super().__init__(message)
-        self.column = column
-        self.examples = list(examples)
+        examples = list(examples)
+        super().__init__(message, column=column, role="date", values=[v for v, _ in examples],
+                         positions=[p for _, p in examples])
+        self.examples = examples
+
+
+def date_error(column, shown: str, *, values=(), positions=(), total=None) -> DataValueError:
+    """The error for values of ``column`` that are not dates: one wording for pandas and every engine.
+
+    ``shown`` lists the offenders (:func:`~nps_toolkit._validation.describe_offenders`).
+
+    Examples
+    --------
+    >>> err = date_error("when", "'yesterday' (position 1)", values=["yesterday"], positions=[1])
+    >>> err.role, err.column, err.positions
+    ('date', 'when', [1])
+    >>> str(err).endswith("could not read 'yesterday' (position 1)")
+    True
+    """
+    return DataValueError(f"column {column!r}: {DATE_HELP}; could not read {shown}", column=column, role="date",
+                          values=values, positions=positions, total=total)
+
+
+def no_dates_error(column) -> ValueError:
+    """The error for a date column without a single date (periods cannot be formed): pandas and every engine.
+
+    Examples
+    --------
+    >>> str(no_dates_error("when"))
+    "date column 'when' holds no dates; cannot form periods"
+    """
+    return ValueError(f"date column {column!r} holds no dates; cannot form periods")
 
 
 def order_from_fields(column: str, *, first_over_12=None, second_over_12=None, examples=(),
@@ -254,6 +293,49 @@ def _parse_distinct(text: pd.Series, column: str, dayfirst) -> tuple[np.ndarray,
     return out, day_first
 
 
+def _read_objects(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dates of the date-like objects of ``raw`` (NaT elsewhere), the values that are no dates, the texts."""
+    out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[us]")
+    bad = np.zeros(len(raw), bool)
+    is_text = np.zeros(len(raw), bool)
+    stamps = {}
+    for i, v in enumerate(raw):
+        if isinstance(v, str):
+            is_text[i] = True
+        elif _is_missing(v):
+            continue
+        else:
+            ts = _naive(v)
+            if ts is None:
+                bad[i] = True
+            else:
+                stamps[i] = ts
+    if stamps:
+        where = np.fromiter(stamps, np.int64, len(stamps))
+        out[where] = pd.to_datetime(pd.Series(list(stamps.values()), dtype=object)).to_numpy(
+            dtype="datetime64[us]")
+    return out, bad, is_text
+
+
+def _read_texts(texts: pd.Series, rows: np.ndarray, n: int, column: str, dayfirst):
+    """(dates, unreadable, order) of the texts at ``rows`` of a column of ``n`` values, each distinct text read once.
+
+    ``order`` is how the day/month/year texts were read (True: day first), None when there are none.
+    """
+    codes, distinct = pd.factorize(texts)  # parse each distinct text once
+    distinct = np.asarray(distinct, dtype=object)
+    first_pos = np.full(len(distinct), n, np.int64)
+    first_pos[codes[::-1]] = rows[::-1]  # the last assignment wins: each distinct text's first row
+    distinct = pd.Series(distinct, dtype=object, index=first_pos).str.strip()
+    blank = distinct.str.lower().isin(BLANK_DATES).to_numpy()
+    parsed = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[us]")
+    order = None
+    if (~blank).any():
+        parsed[~blank], order = _parse_distinct(distinct[~blank], column, dayfirst)
+    got = parsed[codes]  # NaT for blanks
+    return got, ~blank[codes] & np.isnat(got), order
+
+
 def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -> pd.Series:
     """Read a column of dates as naive datetimes (``NaT`` where the date is missing).
 
@@ -281,9 +363,10 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
     AmbiguousDatesError
         Every numeric date reads both ways, or the column mixes the two
         orders (a ``ValueError``).
-    ValueError
+    DataValueError
         Values that are not dates, naming the column and up to five of them
-        with their 0-based positions.
+        with their 0-based positions (a ``ValueError``; the ``column``,
+        ``values`` and ``positions`` are attributes: :func:`date_error`).
 
     Examples
     --------
@@ -309,33 +392,17 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
     if isinstance(dtype, pd.CategoricalDtype):
         return parse_dates(series.astype(object), column=column, dayfirst=dayfirst)
     if isinstance(dtype, pd.PeriodDtype):
-        raise ValueError(f"column {column!r} holds periods, not dates; convert it with .dt.start_time first")
+        raise DataValueError(f"column {column!r} holds periods, not dates; convert it with .dt.start_time first",
+                             column=column, role="date")
     text_dtype = pd.api.types.is_string_dtype(dtype) and dtype != object
     raw = None if text_dtype else series.to_numpy(dtype=object)  # a string column is factorised as it is
     n = len(series)
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     kind = "string" if text_dtype else pd.api.types.infer_dtype(raw, skipna=True)
-    bad = np.zeros(n, bool)
     if kind in ("string", "empty"):
+        out, bad = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]"), np.zeros(n, bool)
         is_text = ~pd.isna(series).to_numpy()
     else:
-        is_text = np.zeros(len(raw), bool)
-        stamps = {}
-        for i, v in enumerate(raw):
-            if isinstance(v, str):
-                is_text[i] = True
-            elif _is_missing(v):
-                continue
-            else:
-                ts = _naive(v)
-                if ts is None:
-                    bad[i] = True
-                else:
-                    stamps[i] = ts
-        if stamps:
-            where = np.fromiter(stamps, np.int64, len(stamps))
-            out[where] = pd.to_datetime(pd.Series(list(stamps.values()), dtype=object)).to_numpy(
-                dtype="datetime64[us]")
+        out, bad, is_text = _read_objects(raw)
     order = None
     if is_text.any():
         every = bool(is_text.all())  # (then the column is factorised as it is, without a copy)
@@ -344,17 +411,7 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
             texts = series if every else series.iloc[rows]
         else:
             texts = pd.Series(raw if every else raw[rows], dtype=object)
-        codes, distinct = pd.factorize(texts)  # parse each distinct text once
-        distinct = np.asarray(distinct, dtype=object)
-        first_pos = np.full(len(distinct), n, np.int64)
-        first_pos[codes[::-1]] = rows[::-1]  # the last assignment wins: each distinct text's first row
-        distinct = pd.Series(distinct, dtype=object, index=first_pos).str.strip()
-        blank = distinct.str.lower().isin(BLANK_DATES).to_numpy()
-        parsed = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[us]")
-        if (~blank).any():
-            parsed[~blank], order = _parse_distinct(distinct[~blank], column, dayfirst)
-        got = parsed[codes]  # NaT for blanks
-        unreadable = ~blank[codes] & np.isnat(got)
+        got, unreadable, order = _read_texts(texts, rows, n, column, dayfirst)
         if every:
             out, bad = got, unreadable
         else:
@@ -363,7 +420,8 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
     if bad.any():
         where = np.flatnonzero(bad)
         shown = series.iloc[where].tolist() if raw is None else list(raw[where])
-        raise ValueError(f"column {column!r}: {DATE_HELP}; could not read {describe_offenders(shown, where)}")
+        raise date_error(column, describe_offenders(shown, where), values=shown[:MAX_SHOWN],
+                         positions=where[:MAX_SHOWN], total=len(where))
     result = pd.Series(out, index=series.index, name=series.name)
     # how day/month/year text was read: "day first", "month first", or None when the column has none
     result.attrs["date_order"] = None if order is None else ("day first" if order else "month first")

@@ -275,15 +275,36 @@ def _load(p: dict, date_column: str | None):
         raise ParameterError(f"parameter 'score_column' or 'date_column': {exc.args[0]}") from None
     except (TypeError, ValueError) as exc:  # answers that are not scores: named as the engines name them
         text = str(exc).removeprefix(f"{files[0].name!r}: ")  # the parameter names the file
-        if (score is not None and f"column {score!r}" in text) or "pass score=" in text:
-            key = "score_column"
-        elif "dayfirst" in text:
-            key = "dayfirst"
-        elif date is not None and f"column {date!r}" in text:
-            key = "date_column"
-        else:
-            key = "data_path"
-        raise ParameterError(f"parameter {key!r}: {text}") from None
+        raise ParameterError(f"parameter {_read_parameter(exc, text, score, date)!r}: {text}") from None
+
+
+def _read_parameter(exc: Exception, text: str, score, date) -> str:
+    """The parameter a refusal of :func:`read_responses` is about: from the column and role the error carries.
+
+    An :class:`~nps_toolkit.AmbiguousDatesError` is about ``dayfirst``; a
+    :class:`~nps_toolkit.DataError` names its column and role. Errors that
+    carry neither (the search for the score column, ``clean_scores``, the
+    ones :mod:`nps_toolkit.reading` words again with the file's name) are
+    told by their ``text`` (without the file's name).
+    """
+    from .dates import AmbiguousDatesError
+
+    role, column = getattr(exc, "role", None), getattr(exc, "column", None)
+    if role == "score" and score is not None and column == score:
+        return "score_column"
+    if isinstance(exc, AmbiguousDatesError):
+        return "dayfirst"
+    if role == "date" and date is not None and column == date:
+        return "date_column"
+    if role is not None:
+        return "data_path"
+    if (score is not None and f"column {score!r}" in text) or "pass score=" in text:
+        return "score_column"
+    if "dayfirst" in text:
+        return "dayfirst"
+    if date is not None and f"column {date!r}" in text:
+        return "date_column"
+    return "data_path"
 
 
 #: A parameter value that means "find it" (score and date columns) or "the bundled sample's" (the rest).
@@ -388,8 +409,8 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
             counting.counts(data, score=p["score_column"], weights=p["weights_column"])
         except counting.EngineReadError as exc:
             raise ParameterError(f"parameter 'data_path': {exc}") from None
-        except (TypeError, ValueError) as exc:
-            key = "score_column" if str(exc).startswith(f"column {p['score_column']!r}") else "weights_column"
+        except (TypeError, ValueError) as exc:  # the engine's errors say which column they are about
+            key = "score_column" if getattr(exc, "role", None) == "score" else "weights_column"
             raise ParameterError(f"parameter {key!r}: {exc}") from None
         return p, data
     try:

@@ -112,3 +112,29 @@ def test_formatted_dates_read_back(values, day_first, sep, twelve_hour):
     got = parse_dates(text)
     assert got.tolist() == [pd.Timestamp(v) for v in values]
     assert parse_dates(text, dayfirst=day_first).tolist() == got.tolist()
+
+
+def test_errors_carry_the_column_values_and_positions():
+    import nps_toolkit as nt
+
+    with pytest.raises(nt.DataValueError) as info:
+        parse_dates(["2024-01-01", "yesterday", None, "01/02/24"], column="when")
+    err = info.value
+    assert (err.column, err.role, err.values, err.positions, err.total) == ("when", "date", ["yesterday", "01/02/24"],
+                                                                            [1, 3], 2)
+    with pytest.raises(AmbiguousDatesError) as info:
+        parse_dates(["03/01/2024", "2024-05-05", "04/02/2024"], column="when")
+    err = info.value
+    assert isinstance(err, nt.DataValueError) and type(err).__name__ == "AmbiguousDatesError"
+    assert (err.column, err.role, err.values, err.positions) == ("when", "date", ["03/01/2024", "04/02/2024"], [0, 2])
+    assert err.examples == [("03/01/2024", 0), ("04/02/2024", 2)]
+    with pytest.raises(nt.DataValueError) as info:
+        parse_dates(pd.Series(pd.period_range("2024-01", periods=2, freq="M")), column="when")
+    assert info.value.column == "when" and info.value.role == "date"
+
+
+def test_blank_dates_are_the_blank_answers_and_nat():
+    from nps_toolkit import _validation, dates
+
+    assert set(dates.BLANK_DATES) == set(_validation.BLANK_TOKENS) | {"nat"}
+    assert set(dates.BLANK_DATES) == {"", "nan", "nat", "none", "null", "na", "n/a"}

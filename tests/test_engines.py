@@ -280,7 +280,7 @@ def test_order_of_day_and_month_is_decided_like_pandas(kind, to_engine):
                         False)
         # in a mixed column the dates written the other way are then unreadable
         want = raised(nt.compare_periods, df, date="mixed", dayfirst=dayfirst)
-        assert want[0] is ValueError and "could not read" in want[1]
+        assert want[0] is nt.DataValueError and "could not read" in want[1]
         assert raised(nt.compare_periods, data, date="mixed", dayfirst=dayfirst) == want
     want = raised(nt.compare_periods, df, date="ambiguous", dayfirst="yes")
     assert want[0] is TypeError and raised(nt.compare_periods, data, date="ambiguous", dayfirst="yes") == want
@@ -295,7 +295,7 @@ def test_unreadable_text_dates_are_refused_like_pandas(kind, to_engine):
              "29.02.2024", "2024-06-30T25:00", None]
     df = pd.DataFrame({"score": np.arange(len(dates)) % 11, "date": dates})
     want = raised(nt.compare_periods, df)
-    assert want[0] is ValueError and "'31/04/2024' (position 1)" in want[1] and "and 7 more" in want[1]
+    assert want[0] is nt.DataValueError and "'31/04/2024' (position 1)" in want[1] and "and 7 more" in want[1]
     assert raised(nt.compare_periods, to_engine(df, kind)) == want
     good = df.iloc[[0, 12, 14]]
     assert_same(nt.compare_periods(to_engine(good, kind), freq="ME", min_n=1),
@@ -365,6 +365,53 @@ def test_bad_dates_and_columns_are_refused_like_pandas(kind, to_engine):
         assert raised(nt.summarize, data, **call) == raised(nt.summarize, df, **call)
     assert raised(nt.compare_groups, data, group="nope") == raised(nt.compare_groups, df, group="nope")
     assert raised(nt.summarize, data, by="n") == raised(nt.summarize, df, by="n")
+
+
+# -- the same errors, as attributes: the column, its role, the offending values and their positions ---------------
+def offenders_of(func, *args, **kwargs):
+    """Type, column, role, positions, values (as repr: NaN equals NaN), total and message of the DataError raised."""
+    with pytest.raises(nt.DataError) as info:
+        func(*args, **kwargs)
+    err = info.value
+    return type(err), err.column, err.role, err.positions, [repr(v) for v in err.values], err.total, str(err)
+
+
+def error_cases():
+    """(name, call, frame, keywords, what pandas says: type, column, role, positions, values, total)."""
+    yield ("score range", nt.summarize, pd.DataFrame({"score": [10, 11, 9.5, 7, -1, 3] * 2}), {},
+           (nt.DataValueError, "score", "score", [1, 2, 4, 7, 8], ["11.0", "9.5", "-1.0", "11.0", "9.5"], 6))
+    yield ("score text", nt.summarize, pd.DataFrame({"score": pd.Series(["10", "x", None, " ", "9"], dtype=object)}),
+           {}, (nt.DataTypeError, "score", "score", [0, 1, 4], ["'10'", "'x'", "'9'"], 3))
+    yield ("weights negative", nt.summarize,
+           pd.DataFrame({"score": [10.0, 8, np.nan, 0, 5], "w": [1.0, -2, np.nan, np.nan, np.inf]}), {"weights": "w"},
+           (nt.DataValueError, "w", "weights", [1, 3, 4], ["-2.0", "nan", "inf"], 3))
+    yield ("weights text", nt.summarize,
+           pd.DataFrame({"score": [10.0, np.nan, 8], "w": pd.Series(["1", "x", "2"], dtype=object)}), {"weights": "w"},
+           (nt.DataTypeError, "w", "weights", [0, 2], ["'1'", "'2'"], 2))
+    yield ("weights booleans", nt.summarize, pd.DataFrame({"score": [10, 8], "w": [True, False]}), {"weights": "w"},
+           (nt.DataTypeError, "w", "weights", [], [], 0))
+    yield ("missing column", nt.summarize, pd.DataFrame({"score": [10, 8]}), {"by": ["region"]},
+           (nt.ColumnNotFoundError, "region", "by", [], [], 0))
+    yield ("missing group column", nt.compare_groups, pd.DataFrame({"score": [10, 8]}), {"group": "nope"},
+           (nt.ColumnNotFoundError, "nope", "group", [], [], 0))
+    yield ("bad date", nt.compare_periods,
+           pd.DataFrame({"score": [10, 8, 3, 9], "date": ["2024-01-01", "yesterday", None, "01/02/24"]}), {},
+           (nt.DataValueError, "date", "date", [1, 3], ["'yesterday'", "'01/02/24'"], 2))
+    yield ("ambiguous dates", nt.compare_periods,
+           pd.DataFrame({"score": [10, 8, 7], "date": ["2024-01-01", "01/02/2024", "03/04/2024"]}), {},
+           (nt.dates.AmbiguousDatesError, "date", "date", [1, 2], ["'01/02/2024'", "'03/04/2024'"], 2))
+
+
+ATTRIBUTE_KINDS = [k for k in FAST_KINDS if k.values[0] in ("parquet", "duckdb", "polars", "polars-lazy")]
+
+
+@pytest.mark.parametrize("kind", ATTRIBUTE_KINDS)
+@pytest.mark.filterwarnings(r"ignore:compare_groups\(\). 'group' is renamed:DeprecationWarning")
+def test_errors_carry_column_role_and_positions_alike(kind, to_engine):
+    for name, func, df, options, expected in error_cases():
+        want = offenders_of(func, df, **options)
+        assert want[:6] == expected, name
+        assert offenders_of(func, to_engine(df, kind), **options) == want, name
 
 
 @need_duckdb
@@ -449,6 +496,12 @@ def test_detection_imports_no_optional_package():
             "print(sorted(m for m in ('duckdb', 'polars', 'pyspark') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_engines_use_the_input_rules_of_the_pandas_path():
+    from nps_toolkit import _validation, dates
+
+    assert engines.BLANK_SCORES is _validation.BLANK_TOKENS and engines.BLANK_DATES is dates.BLANK_DATES
 
 
 def test_engine_of():

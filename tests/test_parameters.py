@@ -1,7 +1,12 @@
 """Template parameters: declared in the notebooks, checked by one shared function."""
 
+import importlib.util
+
+import pandas as pd
 import pytest
 
+import nps_toolkit as nt
+from nps_toolkit import parameters
 from nps_toolkit.parameters import (Parameter, ParameterError, check_parameters, coerce_value, list_templates,
                                     prepare_study, template_parameters)
 
@@ -73,3 +78,51 @@ def test_unknown_template():
 ])
 def test_command_line_values_take_the_declared_type(kind, text, value):
     assert coerce_value(Parameter("x", kind, "", ""), text) == value
+
+
+# -- a refused column is the parameter that names it, told by the error's role (not its message) ----------------
+need_duckdb = pytest.mark.skipif(importlib.util.find_spec("duckdb") is None, reason="needs duckdb")
+
+#: A weights column whose name makes its message start as a score message would: "column 'score': weights ...".
+TRICKY = "column 'score'"
+
+
+def _study(tmp_path, engine, **columns):
+    pd.DataFrame(columns).to_parquet(tmp_path / "answers.parquet")
+    values = _defaults("benchmark_study") | {"data_path": str(tmp_path / "answers.parquet"), "engine": engine,
+                                             "score_column": "score", "weights_column": TRICKY}
+    with pytest.raises(ParameterError) as info:
+        prepare_study("benchmark_study", values)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("engine", [pytest.param("duckdb", marks=need_duckdb), "pandas"])
+def test_a_bad_weights_or_score_column_names_its_parameter(tmp_path, engine):
+    if engine == "pandas" and importlib.util.find_spec("pyarrow") is None:
+        pytest.skip("needs pyarrow to read Parquet")
+    text = _study(tmp_path, engine, score=[10, 9, 3], **{TRICKY: [1.0, -2.0, 1.0]})
+    assert text.startswith(f"parameter 'weights_column': {TRICKY}: weights must be finite, non-negative numbers")
+    if engine == "duckdb":  # (read_responses refuses the answers itself on the pandas path)
+        text = _study(tmp_path, engine, score=[10, 11, 3], **{TRICKY: [1.0, 1.0, 1.0]})
+        assert text.startswith("parameter 'score_column': column 'score': answers must be whole numbers 0 to 10")
+
+
+@need_duckdb
+@pytest.mark.parametrize("role, key", [("score", "score_column"), ("weights", "weights_column")])
+def test_the_parameter_comes_from_the_role_of_the_error(tmp_path, monkeypatch, role, key):
+    def refuse(data, **kwargs):
+        raise nt.DataValueError("no words to read", column="anything", role=role)
+
+    monkeypatch.setattr(nt.counting, "counts", refuse)
+    text = _study(tmp_path, "duckdb", score=[10, 9], **{TRICKY: [1.0, 1.0]})
+    assert text == f"parameter {key!r}: no words to read"
+
+
+@pytest.mark.parametrize("error, key", [
+    (nt.DataValueError("x", column="q1", role="score"), "score_column"),
+    (nt.DataValueError("x", column="when", role="date"), "date_column"),
+    (nt.dates.AmbiguousDatesError("x", column="when", examples=[("03/01/2024", 0)]), "dayfirst"),
+    (nt.DataValueError("x", column="other", role="date"), "data_path"),
+])
+def test_read_errors_name_the_parameter_of_their_column(error, key):
+    assert parameters._read_parameter(error, "x", "q1", "when") == key

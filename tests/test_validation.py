@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import nps_toolkit as nt
 from nps_toolkit._validation import (
     MAX_SHOWN,
     check_choice,
@@ -21,6 +22,9 @@ from nps_toolkit._validation import (
     check_positive_int,
     check_weights,
     describe_offenders,
+    missing_column_error,
+    role_of,
+    weights_error,
 )
 
 
@@ -96,6 +100,26 @@ def test_check_columns_names_the_missing_column_and_lists_available_ones():
     with pytest.raises(KeyError, match=r"by column 'segment' is not in the data; available columns: "
                                        r"'score', 'region'"):
         check_columns(df, ["region", "segment"], role="by column")
+
+
+def test_check_columns_error_carries_the_column_and_its_role():
+    df = pd.DataFrame({"score": [1], "region": ["A"]})
+    with pytest.raises(nt.ColumnNotFoundError) as info:
+        check_columns(df, ["region", "segment"], role="by column")
+    err = info.value
+    assert (err.column, err.role, err.positions, err.values, err.total) == ("segment", "by", [], [], 0)
+    assert str(err) == "\"by column 'segment' is not in the data; available columns: 'score', 'region'\""
+    with pytest.raises(KeyError) as info:
+        check_columns(df, "q1")  # plain "column": no role
+    assert info.value.column == "q1" and info.value.role is None
+
+
+@pytest.mark.parametrize("words, role", [("score column", "score"), ("weights column of Aurora", "weights"),
+                                         ("group column", "group"), ("count table column", "count table"),
+                                         ("column", None)])
+def test_role_of_reads_the_role_from_the_words(words, role):
+    assert role_of(words) == role
+    assert missing_column_error("x", ["a"], words).role == role
 
 
 def test_check_columns_refuses_a_non_dataframe():
@@ -193,3 +217,34 @@ def test_check_positive_int_refuses_values_below_the_minimum():
     with pytest.raises(ValueError, match=r"window must be a whole number >= 2, got 1"):
         check_positive_int(1, name="window", minimum=2)
     assert check_positive_int(0, name="k", minimum=0) == 0
+
+
+# -- errors carry what they say ----------------------------------------------------------------------------------
+def weights_refusal(*args, **kwargs):
+    with pytest.raises(nt.DataError) as info:
+        check_weights(*args, **kwargs)
+    err = info.value
+    return type(err), err.column, err.role, err.positions, err.values, err.total
+
+
+def test_check_weights_errors_carry_column_values_and_positions():
+    assert weights_refusal([1, -2, 3, -4], 4, column="wt") == (nt.DataValueError, "wt", "weights", [1, 3], [-2, -4], 2)
+    assert weights_refusal(["1", 2.0, "x"], 3, column="wt") == (nt.DataTypeError, "wt", "weights", [0, 2], ["1", "x"],
+                                                                2)
+    assert weights_refusal([1.0, True], 2, column="wt") == (nt.DataTypeError, "wt", "weights", [1], [True], 1)
+    assert weights_refusal(pd.Series([True, False]), 2, column="wt") == (nt.DataTypeError, "wt", "weights", [], [], 0)
+    assert weights_refusal([1, 1, 1], 2, column="wt") == (nt.DataValueError, "wt", "weights", [], [], 0)
+
+
+def test_check_weights_lists_the_first_offenders_and_counts_them_all():
+    kind, column, role, positions, values, total = weights_refusal(-np.arange(1.0, 10.0), 9, column="wt")
+    assert positions == [0, 1, 2, 3, 4] and values == [-1.0, -2.0, -3.0, -4.0, -5.0] and total == 9
+    assert all(type(v) is float for v in values)  # plain values, not numpy scalars
+
+
+def test_weights_error_is_the_one_wording():
+    assert str(weights_error("w", "booleans")) == "w: weights must be numbers, got booleans"
+    assert str(weights_error("w", "text", "'x' (position 1)")) == "w: weights must be numbers, got text: 'x' (position 1)"
+    assert str(weights_error("w", "dtype", "DATE")) == "w: weights must be numbers, got DATE values"
+    err = weights_error("w", "range", "-1 (position 0)", values=[-1], positions=[0])
+    assert isinstance(err, ValueError) and str(err) == "w: weights must be finite, non-negative numbers; got -1 (position 0)"

@@ -43,7 +43,13 @@ Bad input is refused as in pandas, and found by the engine: a score outside
 the scale, a fraction, a boolean or text column, a negative, infinite or
 missing weight of an answer, an unreadable date. The error names the column,
 the first five offending values with their 0-based positions and how many
-more there are, and what is allowed. Only those five rows are fetched.
+more there are, and what is allowed. Only those five rows are fetched. The
+errors are those of the pandas path, made by the same functions
+(:func:`nps_toolkit.scale.score_error`, :func:`nps_toolkit._validation.weights_error`,
+:func:`nps_toolkit.dates.date_error`, :func:`nps_toolkit._validation.missing_column_error`):
+a :class:`~nps_toolkit.DataValueError`, :class:`~nps_toolkit.DataTypeError`
+or :class:`~nps_toolkit.ColumnNotFoundError` whose ``column``, ``role``,
+``values``, ``positions`` and ``total`` are those of the message.
 
 Positions
 ---------
@@ -102,8 +108,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+# the input rules and the wording of the errors are those of the pandas path: one source for both
+from .._validation import BLANK_TOKENS, describe_offenders, missing_column_error, weights_error
 # the one date rule of the package; the engine modules take the patterns from here
-from ..dates import BLANK_DATES, DATE_HELP, ISO_DATE, NUMERIC_DATE, OFFSET, order_from_fields  # noqa: F401
+from ..dates import (BLANK_DATES, ISO_DATE, NUMERIC_DATE, OFFSET, date_error, no_dates_error,  # noqa: F401
+                     order_from_fields)
 from ..scale import check_scale, score_error
 
 __all__ = ["ENGINES", "engine_of", "require", "count", "without_backreference"]
@@ -126,13 +135,16 @@ CELL, N, W, W2, PERIOD = "__nps_cell", "__nps_n", "__nps_w", "__nps_w2", "__nps_
 ROWS = "\x00rows"
 
 _CATS = ("detractors", "passives", "promoters")
-#: Blank strings count as missing answers (as in scoring) and as missing dates (as in periods).
-BLANK_SCORES = ("", "nan", "none", "null", "na", "n/a")
+#: Blank strings count as missing answers (as in :mod:`nps_toolkit.scale`) and as missing dates
+#: (:data:`~nps_toolkit.dates.BLANK_DATES`, as in periods).
+BLANK_SCORES = BLANK_TOKENS
 #: Names of the groups of the shared date patterns of :mod:`nps_toolkit.dates`, in order.
 ISO_GROUPS = ("year", "sep", "month", "day", "hour", "minute", "sec", "frac")
 NUMERIC_GROUPS = ("first", "sep", "second", "year", "hour", "minute", "sec", "frac", "half")
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
 class EngineReadError(ValueError):
     """An engine could not read the data (a file it cannot parse, such as a CSV in another encoding)."""
 
@@ -353,8 +365,6 @@ def describe(values, positions, total: int) -> str:
     >>> describe([11.0, -1.0], [3, 7], total=9)
     '11.0 (position 3), -1.0 (position 7) and 7 more'
     """
-    from .._validation import describe_offenders
-
     text = describe_offenders(list(values), list(positions))
     if total > len(values):
         text += f" and {total - len(values)} more"
@@ -369,23 +379,20 @@ def _plain(value):
     return value
 
 
-
-
 def check_names(columns, names, role: str) -> None:
-    """KeyError naming a missing column and the available ones (as ``check_columns`` does for pandas).
+    """:class:`~nps_toolkit.ColumnNotFoundError` naming a missing column and the available ones (as ``check_columns``).
 
     Examples
     --------
     >>> check_names(["score", "brand"], ["region"], "by column")
     Traceback (most recent call last):
     ...
-    KeyError: "by column 'region' is not in the data; available columns: 'score', 'brand'"
+    nps_toolkit.ColumnNotFoundError: "by column 'region' is not in the data; available columns: 'score', 'brand'"
     """
     columns = list(columns)
     missing = [c for c in names if c not in columns]
     if missing:
-        available = ", ".join(repr(c) for c in columns[:20])
-        raise KeyError(f"{role} {missing[0]!r} is not in the data; available columns: {available}")
+        raise missing_column_error(missing[0], columns, role)
 
 
 # -- the counting ----------------------------------------------------------------------------------------------------
@@ -420,6 +427,12 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         when weighted) and the row count, in no particular order; the
         caller sorts and totals it (:func:`nps_toolkit.summary.combine_counts`).
 
+    Raises
+    ------
+    DataError
+        As the pandas path: a missing column, answers, weights or dates that
+        are refused (with ``column``, ``role``, ``values`` and ``positions``).
+
     Notes
     -----
     Each engine module has ``open(data, text_columns=...)`` giving a
@@ -449,37 +462,49 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
     if engine is None:
         raise TypeError(f"data must be a pandas DataFrame, a path, a DuckDB relation, a Polars or a Spark "
                         f"DataFrame, got {type(data).__name__}")
-    module = _module(engine)
     by = list(by)
-    roles = {**ROLES, **(roles or {})}
-    source = module.open(data, text_columns=[date] if date is not None else [])
-    columns = source.columns
+    source = _module(engine).open(data, text_columns=[date] if date is not None else [])
+    _check_columns(source.columns, {**ROLES, **(roles or {})}, score=score, date=date, by=by, weights=weights)
+    if validate is not None:
+        validate()
+    scale = check_scale(scale)
+    spec, checks = _plan(source, scale, score=score, by=by, weights=weights, date=date, pfreq=pfreq,
+                         dayfirst=dayfirst)
+    for cell, error in checks:  # a static error not preceded by a check that needs the data: raise at once
+        if cell is not None:
+            break
+        if error is not None:
+            raise error
+    long = source.count(spec)
+    ordinals = None
+    if date is not None:
+        ordinals = period_ordinals(long[PERIOD], pfreq, spec.period_unit) if len(long) else np.empty(0)
+    _raise_found(source, spec, scale, checks, long, ordinals)
+    return _wide(long, spec, ordinals, period_key)
+
+
+def _check_columns(columns, roles: dict, *, score, date, by, weights) -> None:
+    """Every named column is in the data, checked in pandas' order: score, date, by, weights."""
     check_names(columns, [score], roles["score"])
     if date is not None:
         check_names(columns, [date], roles["date"])
     check_names(columns, by, roles["by"])
     if weights is not None:
         check_names(columns, [weights], roles["weights"])
-    if validate is not None:
-        validate()
-    scale = check_scale(scale)
 
-    # static checks (from the column types) and the cells that find offending rows, in pandas' order
-    checks = []  # (cell or None, error or None)
+
+def _plan(source, scale, *, score, by, weights, date, pfreq, dayfirst) -> tuple:
+    """The :class:`Spec` to count and the checks to make, in the order pandas makes them (dates, scores, weights).
+
+    A check is ``(cell, None)``: offending rows fall in ``cell``, known only
+    once counted; or ``(None, error)``: refused from the column's type alone.
+    """
     spec = Spec(score=score, score_kind="none", low=scale.minimum, high=scale.maximum,
                 detractor_max=scale.detractors[-1], promoter_min=scale.promoters[0], by=by,
                 by_kinds=[source.kind(c) for c in by], weights=weights)
+    checks = []
     if date is not None:
-        kind = source.kind(date)
-        spec.date = date
-        spec.date_kind = {"category": "text"}.get(kind, kind if kind in ("date", "datetime", "datetime_tz",
-                                                                           "text") else "bad")
-        spec.period_unit, spec.period_step, spec.period_anchor = period_spec(pfreq)
-        order_from_fields(str(date), dayfirst=dayfirst)  # a dayfirst that is not a bool is refused first
-        if spec.date_kind == "text":  # the order of day and month, decided before counting (as pandas does)
-            spec.dayfirst = _date_order(source, spec, dayfirst)
-        if spec.date_kind in ("text", "bad"):
-            checks.append((BAD_DATE, None))
+        checks += _plan_dates(source, spec, date, pfreq, dayfirst)
     kind = source.kind(score)
     if kind in ("int", "float", "text", "bool", "category"):
         spec.score_kind = "text" if kind == "category" else kind
@@ -487,46 +512,82 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
     else:
         checks.append((None, score_error(score, "dtype", source.type_name(score))))
     if weights is not None:
-        kind = source.kind(weights)
-        if kind in ("int", "float"):
-            spec.weights_kind = kind
-            checks.append((WEIGHT_VALUE, None))
-        elif kind in ("text", "category"):
-            spec.weights_kind = "text"
-            checks += [(WEIGHT_TYPE, None), (WEIGHT_VALUE, None)]
-        elif kind == "bool":
-            checks.append((None, TypeError(f"{weights}: weights must be numbers, got booleans")))
-        else:
-            checks.append((None, TypeError(f"{weights}: weights must be numbers, got {source.type_name(weights)} "
-                                           f"values")))
-    for cell, error in checks:  # a static error not preceded by a check that needs the data: raise at once
-        if cell is not None:
-            break
-        if error is not None:
-            raise error
-    long = source.count(spec)
+        checks += _plan_weights(source, spec)
+    return spec, checks
+
+
+def _plan_dates(source, spec: Spec, date, pfreq, dayfirst) -> list:
+    """Fill in the date and period of ``spec`` (deciding the order of day and month of text dates); its checks."""
+    kind = source.kind(date)
+    spec.date = date
+    spec.date_kind = {"category": "text"}.get(kind, kind if kind in ("date", "datetime", "datetime_tz",
+                                                                       "text") else "bad")
+    spec.period_unit, spec.period_step, spec.period_anchor = period_spec(pfreq)
+    order_from_fields(str(date), dayfirst=dayfirst)  # a dayfirst that is not a bool is refused first
+    if spec.date_kind == "text":  # the order of day and month, decided before counting (as pandas does)
+        spec.dayfirst = _date_order(source, spec, dayfirst)
+    return [(BAD_DATE, None)] if spec.date_kind in ("text", "bad") else []
+
+
+def _plan_weights(source, spec: Spec) -> list:
+    """Fill in the kind of weights of ``spec``; its checks (a column of booleans or dates is refused at once)."""
+    weights = spec.weights
+    kind = source.kind(weights)
+    if kind in ("int", "float"):
+        spec.weights_kind = kind
+        return [(WEIGHT_VALUE, None)]
+    if kind in ("text", "category"):
+        spec.weights_kind = "text"
+        return [(WEIGHT_TYPE, None), (WEIGHT_VALUE, None)]
+    if kind == "bool":
+        return [(None, weights_error(weights, "booleans"))]
+    return [(None, weights_error(weights, "dtype", source.type_name(weights)))]
+
+
+def _raise_found(source, spec: Spec, scale, checks, long: pd.DataFrame, ordinals) -> None:
+    """Raise the first error the count found, in the order of ``checks`` (as pandas: dates, no dates at all, ...)."""
     cells = long[CELL].to_numpy(np.int64)
     n = long[N].to_numpy(np.int64)
     totals = {int(c): int(n[cells == c].sum()) for c in np.unique(cells)}
-    if date is not None:
-        ordinals = period_ordinals(long[PERIOD], pfreq, spec.period_unit) if len(long) else np.empty(0)
-    dates_checked = date is None
+    dates_checked = spec.date is None
     for cell, error in checks:
         if cell != BAD_DATE and not dates_checked:  # as pandas: unreadable dates, then no dates at all
             dates_checked = True
             if not (~np.isnan(ordinals)).any():
-                raise ValueError(f"date column {date!r} holds no dates; cannot form periods")
+                raise no_dates_error(spec.date)
         if error is not None:
             raise error
         if totals.get(cell):
             _raise_offenders(source, spec, cell, totals[cell], scale)
 
+
+def _raise_offenders(source, spec: Spec, cell: int, total: int, scale):
+    """Fetch the first offending rows of ``cell`` and raise the error of the pandas path, with them as attributes."""
+    rows = source.offenders(spec, cell, LIMIT)
+    positions = [int(p) for p, _ in rows]
+    values = [_plain(v) for _, v in rows]
+    if cell == BAD_SCORE and spec.score_kind in ("int", "float"):
+        values = [float(v) for v in values]
+    shown = describe(values, positions, total)
+    where = dict(values=values, positions=positions, total=total)
+    if cell == BAD_DATE:
+        raise date_error(str(spec.date), shown, **where)
+    if cell == BAD_SCORE:
+        kind = {"bool": "booleans", "text": "text"}.get(spec.score_kind, "range")
+        raise score_error(spec.score, kind, shown, scale=scale, **where)
+    raise weights_error(spec.weights, "text" if cell == WEIGHT_TYPE else "range", shown, **where)
+
+
+def _wide(long: pd.DataFrame, spec: Spec, ordinals, period_key) -> pd.DataFrame:
+    """The wide count table of the long one: by columns (and period), n_missing, the categories, the row count."""
+    cells = long[CELL].to_numpy(np.int64)
+    n = long[N].to_numpy(np.int64)
     # built as one dict of columns: a column at a time costs more than the count itself on small tables
-    wide = {name: long[name].reset_index(drop=True) for name in by}
-    if date is not None:
+    wide = {name: long[name].reset_index(drop=True) for name in spec.by}
+    if spec.date is not None:
         wide[period_key] = ordinals
     wide["n_missing"] = np.where(cells == MISSING, n, 0).astype(np.int64)
-    if weights is None:
+    if spec.weights is None:
         for i, name in enumerate(_CATS):
             wide[name] = np.where(cells == i, n, 0).astype(np.int64)
     else:
@@ -537,25 +598,7 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         for i, name in enumerate(_CATS):
             wide[name + "_sq"] = np.where(cells == i, w2, 0.0)
     wide[ROWS] = n
-    wide = pd.DataFrame(wide, index=pd.RangeIndex(len(long)))
-    return wide
-
-
-def _raise_offenders(source, spec: Spec, cell: int, total: int, scale):
-    rows = source.offenders(spec, cell, LIMIT)
-    positions = [int(p) for p, _ in rows]
-    values = [_plain(v) for _, v in rows]
-    if cell == BAD_SCORE and spec.score_kind in ("int", "float"):
-        values = [float(v) for v in values]
-    shown = describe(values, positions, total)
-    if cell == BAD_DATE:
-        raise ValueError(f"column {str(spec.date)!r}: {DATE_HELP}; could not read {shown}")
-    if cell == BAD_SCORE:
-        kind = {"bool": "booleans", "text": "text"}.get(spec.score_kind, "range")
-        raise score_error(spec.score, kind, shown, scale=scale, values=values, positions=positions, total=total)
-    if cell == WEIGHT_TYPE:
-        raise TypeError(f"{spec.weights}: weights must be numbers, got text: {shown}")
-    raise ValueError(f"{spec.weights}: weights must be finite, non-negative numbers; got {shown}")
+    return pd.DataFrame(wide, index=pd.RangeIndex(len(long)))
 
 
 # -- rows: what the studies need besides counts ---------------------------------------------------------------------
