@@ -9,48 +9,104 @@ One import gives the whole toolkit::
 >>> import nps_toolkit as nt
 >>> nt.nps([10, 9, 8, 3, 0])
 0.0
+
+The import is lazy (PEP 562): ``import nps_toolkit`` loads almost nothing,
+and each public name imports its module the first time it is used, so a
+command that counts never pays for matplotlib, seaborn or SciPy. The names
+are the same as with eager imports (``from nps_toolkit import *`` too), and
+submodules are attributes as usual (``nt.counting``, ``nt.scale``,
+``nt.summary``). Where each module sits: ``docs/architecture.md``.
 """
 
-from ._version import __version__
-from ._validation import ColumnNotFoundError, DataError, DataTypeError, DataValueError
-from .comments import classify_comments, theme_impact
-from .compare import Comparison, adjust_p_values, compare, compare_groups, compare_to_benchmark
-from .drivers import key_drivers, plot_drivers
-from .datasets import OUR_BRAND, load_sample, simulate_scores, simulate_survey, true_shares
-from .industry import industry_benchmarks, lookup_benchmark
-from .interpretation import interpret
-from .intervals import Interval, confint, margin_of_error, sample_size
-from .dates import AmbiguousDatesError, parse_dates
-from .io import clean_scores, read_responses
-from .reading import inspect_file
-from .parameters import ParameterError, list_templates, prepare_study, template_parameters
-from .periods import Trend, compare_periods, current_vs_previous, decompose_change, rolling_nps, trend
-from .plots import PALETTE, plot_comparison, plot_decomposition, plot_distribution, plot_nps, plot_trend
-from .results import write_results
-from .report import TemplateError, TemplateRun, run_template
-from .counting import NPSCounts, counts, nps
-from .scale import DEFAULT_SCALE, NPSScale, categorize
-from .studies import Study, benchmark_study, competitor_comparison, period_comparison
-from .summary import summarize
+import importlib as _importlib
+import sys as _sys
+import types as _types
 
-__all__ = [
-    "__version__",
+from ._version import __version__
+
+#: The public names and where each lives: name -> module of the package that defines (or re-exports) it.
+#: A new public name goes here; ``__all__`` follows.
+_SOURCES = {
     # errors that carry the column and rows at fault
-    "DataError", "DataValueError", "DataTypeError", "ColumnNotFoundError",
+    "DataError": "_validation", "DataValueError": "_validation", "DataTypeError": "_validation",
+    "ColumnNotFoundError": "_validation",
     # scoring and summaries
-    "NPSCounts", "NPSScale", "DEFAULT_SCALE", "categorize", "counts", "nps", "summarize", "interpret",
+    "NPSCounts": "counting", "counts": "counting", "nps": "counting",
+    "NPSScale": "scale", "DEFAULT_SCALE": "scale", "categorize": "scale",
+    "summarize": "summary", "interpret": "interpretation",
     # uncertainty and tests
-    "Interval", "confint", "margin_of_error", "sample_size", "Comparison", "compare", "compare_to_benchmark", "compare_groups", "adjust_p_values",
+    "Interval": "intervals", "confint": "intervals", "margin_of_error": "intervals", "sample_size": "intervals",
+    "Comparison": "compare", "compare": "compare", "compare_to_benchmark": "compare", "compare_groups": "compare",
+    "adjust_p_values": "compare",
     # periods
-    "Trend", "compare_periods", "current_vs_previous", "decompose_change", "trend", "rolling_nps",
+    "Trend": "periods", "compare_periods": "periods", "current_vs_previous": "periods",
+    "decompose_change": "periods", "trend": "periods", "rolling_nps": "periods",
     # plots
-    "PALETTE", "plot_distribution", "plot_nps", "plot_trend", "plot_comparison", "plot_decomposition",
+    "PALETTE": "_style", "plot_distribution": "plots", "plot_nps": "plots", "plot_trend": "plots",
+    "plot_comparison": "plots", "plot_decomposition": "plots", "plot_drivers": "plots",
     # data
-    "read_responses", "inspect_file", "clean_scores", "parse_dates", "AmbiguousDatesError", "load_sample", "simulate_survey", "simulate_scores", "true_shares",
-    "OUR_BRAND", "industry_benchmarks", "lookup_benchmark",
+    "read_responses": "io", "clean_scores": "io", "inspect_file": "reading",
+    "parse_dates": "dates", "AmbiguousDatesError": "dates",
+    "load_sample": "datasets", "simulate_survey": "datasets", "simulate_scores": "datasets",
+    "true_shares": "datasets", "OUR_BRAND": "datasets",
+    "industry_benchmarks": "industry", "lookup_benchmark": "industry",
     # comments and drivers
-    "classify_comments", "theme_impact", "key_drivers", "plot_drivers",
+    "classify_comments": "comments", "theme_impact": "comments", "key_drivers": "drivers",
     # studies and reports
-    "Study", "benchmark_study", "competitor_comparison", "period_comparison", "prepare_study", "ParameterError",
-    "list_templates", "template_parameters", "run_template", "TemplateRun", "TemplateError", "write_results",
-]
+    "Study": "studies", "benchmark_study": "studies", "competitor_comparison": "studies",
+    "period_comparison": "studies",
+    "prepare_study": "parameters", "ParameterError": "parameters", "list_templates": "parameters",
+    "template_parameters": "parameters",
+    "run_template": "report", "TemplateRun": "report", "TemplateError": "report",
+    "write_results": "results",
+}
+
+#: Submodules reached through another module: the engines belong to the counting layer, which alone imports them.
+_SUBMODULES_VIA = {"engines": "counting"}
+
+#: The public names: those of :data:`_SOURCES`, in its order.
+__all__ = ["__version__", *_SOURCES]
+
+
+def __getattr__(name: str):
+    """Import a public name's module (or a submodule) the first time the name is used."""
+    if name in _SOURCES:
+        value = getattr(_importlib.import_module(f".{_SOURCES[name]}", __name__), name)
+    elif name in _SUBMODULES_VIA:
+        value = getattr(_importlib.import_module(f".{_SUBMODULES_VIA[name]}", __name__), name)
+    elif name.startswith("__"):  # __wrapped__, __path__... asked by tools: never a module of ours
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    else:
+        try:
+            value = _importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":  # the submodule exists but needs something missing
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = value  # found once; later uses are ordinary attribute look-ups
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(_types.ModuleType):
+    """The package module; a public name that is also a submodule's name stays the public object.
+
+    Importing ``nps_toolkit.compare`` (the module) sets the package's attribute
+    ``compare``; with eager imports the function then replaced it, as here: the
+    attribute is the function ``compare``, the module is
+    ``sys.modules["nps_toolkit.compare"]``.
+    """
+
+    def __setattr__(self, name, value):
+        if (name in _SOURCES and isinstance(value, _types.ModuleType)
+                and value.__name__ == f"{__name__}.{name}"):
+            if _SOURCES[name] != name:
+                return  # the public name comes from another module: __getattr__ finds it
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package

@@ -93,10 +93,118 @@ VOCABULARY = {
     Expected shares of promoters, passives and detractors (the worst case by default).""",
     "margin": """margin : float
     Wanted margin of error in NPS points.""",
+    # -- first arguments: what a function works on --------------------------------------------------------------
+    "scores": """scores : array-like or Series
+    Answers on the scale (0-10 by default); missing answers are excluded and counted.""",
+    "values": """values : list, array, Series or dict
+    The raw values to read (answers, dates) or, for a study, the parameter values by name.""",
+    "value": """value : float
+    An NPS on the -100..100 scale.""",
+    "a": """a, b : data
+    The two samples compared (answers, counts or tables, as :func:`nps_toolkit.counts` takes them).""",
+    "b": """b : data
+    The second sample compared (see ``a``).""",
+    "previous": """previous, current : DataFrame
+    The answers of the earlier and of the later period.""",
+    "current": """current : DataFrame
+    The answers of the later period (see ``previous``).""",
+    "texts": """texts : list, array or Series of str
+    Free-text comments; missing values are allowed.""",
+    "p_values": """p_values : array-like
+    Raw p-values.""",
+    "path": """path : str or pathlib.Path
+    A file (or, where counted in place, a glob or folder of Parquet/CSV files).""",
+    "name": """name : str or path
+    A bundled template's name or a path to a notebook.""",
+    "industry": """industry : str
+    An industry of the bundled benchmark table.""",
+    "results": """results : dict
+    The results of a study (JSON-ready).""",
+    "p": """p : dict
+    A template's parameters as :func:`nps_toolkit.prepare_study` returns them.""",
+    "n": """n : int or array-like
+    Number of answers (respondents, simulated answers), at least 1.""",
+    # -- options of one function or a few ------------------------------------------------------------------------
+    "column": """column : str
+    The column's name, for messages.""",
+    "exclude_below": """exclude_below : float
+    Periods with fewer answers (the Kish effective n when weighted) are left out of the fit.""",
+    "groups": """groups : {1, 2}
+    One NPS, or the difference between two independent groups of the same size.""",
+    "window": """window : int
+    Length of the rolling window: periods with ``freq``, answers without.""",
+    "min_periods": """min_periods : int
+    Fewest periods with answers (or answers) a window needs; NaN below.""",
+    "bands": """bands : bool
+    Shade and name the interpretation bands.""",
+    "order": """order : list, optional
+    Groups to show, in this order.""",
+    "period": """period : str
+    Column of period labels.""",
+    "show_changes": """show_changes : bool
+    Mark the significant changes between periods.""",
+    "label": """label : str, optional
+    Column naming the rows.""",
+    "layout": """layout : str, optional
+    The export's layout (``"qualtrics"``, ``"surveymonkey"``, ...); recognised from the file by default.""",
+    "excluded": """excluded : {"drop", "keep"}
+    Platform rows that are not real responses (previews, tests, spam) are dropped or kept; counted either way.""",
+    "dedupe": """dedupe : {None, "latest"}
+    Keep each respondent's last response only.""",
+    "id_column": """id_column : str, optional
+    Column identifying respondents (for ``dedupe``).""",
+    "sheet": """sheet : str or int, optional
+    Excel sheet name or 0-based index.""",
+    "encoding": """encoding : str, optional
+    Text encoding of a text file; recognised by default.""",
+    "segments": """segments : list of str
+    Names of the simulated segments (regions).""",
+    "brands": """brands : list of str
+    Names of the simulated brands, ours first.""",
+    "start": """start : date-like
+    A date in the first simulated period.""",
+    "periods": """periods : int
+    Number of simulated periods, at least 1.""",
+    "segment_weights": """segment_weights : list of float, optional
+    Relative numbers of simulated respondents per segment (equal by default).""",
+    "brand_weights": """brand_weights : list of float, optional
+    Relative numbers of simulated respondents per brand (equal by default).""",
+    "missing": """missing : float
+    Share of simulated answers left blank.""",
+    "promoter_share": """promoter_share : float
+    True share of promoters, 0..1.""",
+    "detractor_share": """detractor_share : float
+    True share of detractors, 0..1.""",
+    "year": """year : int, optional
+    Year of the published figure (the latest by default).""",
+    "region": """region : str, optional
+    Region of the published figure.""",
+    "lexicon": """lexicon : dict or path, optional
+    A lexicon of your own (YAML file or dict) that adds or replaces themes and words.""",
+    "owners": """owners : dict, optional
+    Theme -> owner (a team or person).""",
+    "base": """base : {"all", "commented"}
+    Whom shares are taken from: every respondent with a score, or the commenters only.""",
+    "kind": """kind : {None, "minus", "plus", "suggestion"}
+    Which mentions count: all, or complaints, praise or suggestions only.""",
+    "parameters": """parameters : dict, optional
+    Values of a template's parameters, by name.""",
+    "output_dir": """output_dir : str or Path
+    Folder of the files written.""",
+    "stem": """stem : str, optional
+    File name stem of the files written.""",
+    "progress": """progress : bool
+    Show a progress bar.""",
+    "kernel_name": """kernel_name : str, optional
+    Jupyter kernel that runs the notebook.""",
+    "schema": """schema : str, optional
+    Name of the JSON schema the results must satisfy.""",
 }
 
 #: Old spellings accepted for one release, with a DeprecationWarning: old name -> new name.
-RENAMED = {"seed": "random_state", "group": "by", "n_draws": "n_resamples"}
+RENAMED = {"seed": "random_state", "group": "by", "n_draws": "n_resamples", "table": "data"}
+# Renamed in one function only (the old name is still a keyword elsewhere, with another meaning), so not listed
+# here: trend(min_n=) -> exclude_below= (compare_periods' min_n only flags small periods).
 
 _PLACEHOLDER = re.compile(r"^(?P<indent>[ \t]*)\{\{(?P<name>\w+)\}\}[ \t]*$", re.MULTILINE)
 

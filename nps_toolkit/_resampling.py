@@ -1,9 +1,10 @@
 """Vectorised draws of NPS from counts: the multinomial bootstrap and the
 Dirichlet posterior. Shared by the interval methods and the comparisons.
 
-Both work on :class:`~nps_toolkit.intervals.CountArrays` (many groups at
-once) and never loop over respondents: a resample of n answers is one
-multinomial draw of three counts.
+Both take arrays of counts, one entry per group (the fields of a
+:class:`~nps_toolkit.intervals.CountArrays`: many groups at once), and never
+loop over respondents: a resample of n answers is one multinomial draw of
+three counts. Both call the number of draws ``n_resamples``.
 """
 
 from __future__ import annotations
@@ -47,22 +48,22 @@ def bootstrap_nps(promoters, passives, detractors, *, n_resamples=9999, random_s
         return 100.0 * (draws[..., 0] - draws[..., 2]) / np.where(size > 0, size, np.nan)
 
 
-def dirichlet_nps(promoters, passives, detractors, *, prior=(1.0, 1.0, 1.0), n_draws=20000,
+def dirichlet_nps(promoters, passives, detractors, *, prior=(1.0, 1.0, 1.0), n_resamples=20000,
                   random_state=None) -> np.ndarray:
     """Posterior draws of NPS from the Dirichlet(counts + prior) of the three shares.
 
     ``prior`` is (promoters, passives, detractors); the default is uniform.
-    Returns an array of shape ``(n_draws, groups)``.
+    Returns an array of shape ``(n_resamples, groups)`` (``n_resamples`` posterior draws).
 
     Examples
     --------
-    >>> draws = dirichlet_nps([20], [50], [30], n_draws=4000, random_state=1)
+    >>> draws = dirichlet_nps([20], [50], [30], n_resamples=4000, random_state=1)
     >>> draws.shape
     (4000, 1)
     """
-    n_draws = check_positive_int(n_draws, name="n_draws")
+    n_resamples = check_positive_int(n_resamples, name="n_resamples")
     prior = np.asarray(check_prior(prior))
     alpha = np.stack([np.atleast_1d(np.asarray(v, dtype=float)) for v in (promoters, passives, detractors)],
                      axis=-1) + prior
-    g = rng_from(random_state).standard_gamma(alpha, size=(n_draws,) + alpha.shape)
+    g = rng_from(random_state).standard_gamma(alpha, size=(n_resamples,) + alpha.shape)
     return 100.0 * (g[..., 0] - g[..., 2]) / g.sum(axis=-1)

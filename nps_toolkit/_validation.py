@@ -58,6 +58,20 @@ class DataError(Exception):
         self.positions = [int(p) for p in positions]
         self.total = len(self.positions) if total is None else int(total)
 
+    def reworded(self, message: str) -> "DataError":
+        """The same error (its type and attributes) with another message, e.g. one naming the file.
+
+        Examples
+        --------
+        >>> err = DataValueError("column 'q1': bad", column="q1", role="score").reworded("a.csv: column 'q1': bad")
+        >>> type(err).__name__, str(err), err.column
+        ('DataValueError', "a.csv: column 'q1': bad", 'q1')
+        """
+        other = type(self).__new__(type(self), message)
+        other.__dict__.update(self.__dict__)
+        other.args = (message,)
+        return other
+
 
 class DataValueError(DataError, ValueError):
     """Values that are the right kind but not allowed (a score of 11, a negative weight)."""

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ._validation import MAX_SHOWN, describe_offenders
+from ._validation import MAX_SHOWN, DataTypeError, DataValueError, describe_offenders
 from .scale import NPSScale, check_scale, score_codes
 
 __all__ = ["clean_scores", "NO_ANSWER_TOKENS"]
@@ -113,7 +113,7 @@ def clean_scores(values, *, scale: NPSScale | None = None, column: str = "score"
     >>> clean_scores(["9 (zdecydowanie polecę)", "great", "11"], column="q1")
     Traceback (most recent call last):
     ...
-    ValueError: column 'q1': cannot read a score from 'great' (position 1); allowed: ...
+    nps_toolkit.DataValueError: column 'q1': cannot read a score from 'great' (position 1); allowed: ...
     """
     scale = check_scale(scale)
     series = _as_series(values, column)
@@ -136,19 +136,27 @@ def clean_scores(values, *, scale: NPSScale | None = None, column: str = "score"
 
 def _as_series(values, column: str) -> pd.Series:
     if isinstance(values, pd.DataFrame):
-        raise TypeError(f"{column}: clean_scores takes one column (a Series, list or array), not a DataFrame; "
-                        f"pass e.g. data[{column!r}]")
+        raise DataTypeError(f"{column}: clean_scores takes one column (a Series, list or array), not a DataFrame; "
+                            f"pass e.g. data[{column!r}]", column=column, role="score")
     if isinstance(values, pd.Series):
         return values
     if isinstance(values, np.ndarray):
         if values.ndim != 1:
-            raise ValueError(f"{column}: answers must be one-dimensional, got shape {values.shape}")
+            raise DataValueError(f"{column}: answers must be one-dimensional, got shape {values.shape}", column=column,
+                                 role="score")
         return pd.Series(values)
     if isinstance(values, (pd.Index, pd.api.extensions.ExtensionArray)):
         return pd.Series(values)
     if isinstance(values, (str, bytes, dict, set, frozenset)) or not isinstance(values, Iterable):
-        raise TypeError(f"{column}: answers must be a sequence (list, array or Series), got {values!r}")
+        raise DataTypeError(f"{column}: answers must be a sequence (list, array or Series), got {values!r}",
+                            column=column, role="score")
     return pd.Series(list(values), dtype=object)
+
+
+def _offenders(series: pd.Series, positions, column) -> dict:
+    """The attributes of a :class:`~nps_toolkit.DataError` for the answers of ``column`` at ``positions``."""
+    return dict(column=column, role="score", values=list(_originals(series, positions[:MAX_SHOWN])),
+                positions=positions[:MAX_SHOWN], total=len(positions))
 
 
 def _originals(series: pd.Series, positions) -> np.ndarray:
@@ -209,9 +217,9 @@ def _check_on_scale(series: pd.Series, numbers_: np.ndarray, codes, scale: NPSSc
         if not bad.any():  # pragma: no cover - score_codes refused something else
             raise
     pos = np.flatnonzero(bad)
-    raise ValueError(f"column {column!r}: answers must be {scale.describe()} (missing answers may be blank "
-                     f"or a no-answer token such as 'n/a'); got "
-                     f"{describe_offenders(_originals(series, pos), pos)}")
+    raise DataValueError(f"column {column!r}: answers must be {scale.describe()} (missing answers may be blank "
+                         f"or a no-answer token such as 'n/a'); got "
+                         f"{describe_offenders(_originals(series, pos), pos)}", **_offenders(series, pos, column))
 
 
 def _surely_on_scale(numbers_: np.ndarray, scale: NPSScale) -> bool:
@@ -247,8 +255,8 @@ def _to_numbers(series: pd.Series, column: str) -> tuple[np.ndarray, np.ndarray 
         return _from_distinct(series, cat.categories.to_numpy(dtype=object), codes, column), codes
     if pd.api.types.is_bool_dtype(dtype):
         pos = np.flatnonzero(series.notna().to_numpy())
-        raise TypeError(f"column {column!r}: answers must be numbers or text, got booleans: "
-                        f"{describe_offenders(_originals(series, pos), pos)}")
+        raise DataTypeError(f"column {column!r}: answers must be numbers or text, got booleans: "
+                            f"{describe_offenders(_originals(series, pos), pos)}", **_offenders(series, pos, column))
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
         return series.to_numpy(dtype=float, na_value=np.nan), None
     if pd.api.types.is_string_dtype(dtype) and dtype != object:
@@ -256,7 +264,8 @@ def _to_numbers(series: pd.Series, column: str) -> tuple[np.ndarray, np.ndarray 
         codes = np.asarray(codes, dtype=np.intp)
         return _from_text(pd.Series(uniques), codes, column), codes
     if dtype != object:
-        raise TypeError(f"column {column!r}: answers must be numbers or text, got {dtype} values")
+        raise DataTypeError(f"column {column!r}: answers must be numbers or text, got {dtype} values", column=column,
+                            role="score")
     raw = series.to_numpy(dtype=object)
     kind = pd.api.types.infer_dtype(raw, skipna=True)
     if kind == "empty":
@@ -326,8 +335,9 @@ def _from_distinct(series: pd.Series, uniques: np.ndarray, codes: np.ndarray, co
         rows = _rows_with(mask, codes)
         if rows.any():
             pos = np.flatnonzero(rows)
-            raise TypeError(f"column {column!r}: answers must be numbers or text, got {what}: "
-                            f"{describe_offenders(_originals(series, pos), pos)}")
+            raise DataTypeError(f"column {column!r}: answers must be numbers or text, got {what}: "
+                                f"{describe_offenders(_originals(series, pos), pos)}",
+                                **_offenders(series, pos, column))
     out = np.full(n, np.nan)
     out[is_number] = [_as_float(v) for v in uniques[is_number]]
     text = np.flatnonzero(is_text)
@@ -365,8 +375,10 @@ def _refuse_text(shown: np.ndarray, bad: np.ndarray, codes: np.ndarray, column: 
     if not rows.any():  # only unused categories are bad
         return
     where = np.flatnonzero(rows)
-    raise ValueError(f"column {column!r}: cannot read a score from {describe_offenders(shown[codes[where]], where)}; "
-                     f"allowed: {_ALLOWED_TEXT}")
+    raise DataValueError(f"column {column!r}: cannot read a score from "
+                         f"{describe_offenders(shown[codes[where]], where)}; allowed: {_ALLOWED_TEXT}", column=column,
+                         role="score", values=list(shown[codes[where[:MAX_SHOWN]]]), positions=where[:MAX_SHOWN],
+                         total=len(where))
 
 
 def _as_float(value) -> float:

@@ -79,7 +79,7 @@ def _run(args) -> int:
     out = Path(args.output_dir)
     if len(args.file or []) <= 1:
         params = {**(_read_yaml(args.file[0]) if args.file else {}), **cli_params}
-        run = run_template(args.template, params, out, progress=not args.quiet)
+        run = run_template(args.template, parameters=params, output_dir=out, progress=not args.quiet)
         print(f"wrote {run.html}, {run.results}, {run.notebook}")
         return 0
     jobs = [(args.template, {**_read_yaml(f), **cli_params}, out / Path(f).stem, None) for f in args.file]

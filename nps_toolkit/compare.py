@@ -41,7 +41,7 @@ symmetric in distribution, and each draw is pooled with its negation.
 
 Weighted data
 -------------
-Weighted :class:`~nps_toolkit.scoring.NPSCounts` (from ``counts(x, weights)``):
+Weighted :class:`~nps_toolkit.counting.NPSCounts` (from ``counts(x, weights=w)``):
 ``"wald"`` uses each sample's linearisation standard error
 (:attr:`NPSCounts.se`); the other methods use effective counts (the weighted
 shares times the Kish effective sample size), as the interval methods do.
@@ -71,23 +71,20 @@ the kept ``a`` answers minus that of the kept ``b`` answers).
 from __future__ import annotations
 
 import html
-import inspect
 import math
-import numbers
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from scipy.special import xlogy
 
-from . import intervals as _intervals
+from ._docstrings import shared_docs
 from ._resampling import bootstrap_nps, dirichlet_nps, rng_from
-from ._validation import check_choice, check_confidence, check_positive_int, check_prior
-from .intervals import CountArrays, _as_counts, _z, check_method
+from ._validation import (check_benchmark, check_choice, check_confidence, check_positive_int, check_prior,
+                          positional_options, renamed_arguments)
 from .counting import NPSCounts, check_data_columns, count_groups, counts
-from .intervals import summarize_counts
+from .intervals import (ADJUSTMENT, CountArrays, as_counts, interval_arrays, method_options, summarize_counts,
+                        z_value)
 from .scale import score_codes
 
 __all__ = ["Comparison", "compare", "compare_to_benchmark", "compare_groups", "adjust_p_values", "METHODS",
@@ -95,9 +92,6 @@ __all__ = ["Comparison", "compare", "compare_to_benchmark", "compare_groups", "a
 
 #: Multiple-comparison corrections of :func:`compare_groups` (None: no correction).
 CORRECTIONS = ("holm", "bonferroni", "fdr_bh", None)
-
-#: Pseudo-respondents of the adjusted Wald method: (promoters, passives, detractors).
-_PSEUDO = (0.75, 1.5, 0.75)
 
 
 # -- result ------------------------------------------------------------------------------------------------------
@@ -224,28 +218,10 @@ class _Options:
     prior: tuple[float, float, float]
 
 
-def _estimate(c: CountArrays) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return 100.0 * (c.promoters - c.detractors) / c.n
-
-
-def _wald_se(c: CountArrays) -> np.ndarray:
-    """SE of the NPS: the linearisation SE when weighted, else 100 sqrt((p + d - (p - d)^2) / n)."""
-    if c.se is not None:
-        return np.asarray(c.se, dtype=float)
-    n = c.n
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p, d = c.promoters / n, c.detractors / n
-        return 100.0 * np.sqrt(np.maximum(p + d - (p - d) ** 2, 0.0) / n)
-
-
-def _adjust(c: CountArrays) -> CountArrays:
-    pro, pas, det = _PSEUDO
-    return CountArrays(c.promoters + pro, c.passives + pas, c.detractors + det)
-
-
 def _z_p(centre, se):
     """Two-sided z-test of centre = 0: (p-value, z); p = 1 where z is 0 / 0."""
+    from scipy import stats
+
     centre, se = np.asarray(centre, dtype=float), np.asarray(se, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         stat = centre / se
@@ -256,7 +232,7 @@ def _z_p(centre, se):
 def _z_test(centre, se, confidence):
     """Interval centre +- z se, the two-sided p-value and z of centre / se."""
     centre, se = np.asarray(centre, dtype=float), np.asarray(se, dtype=float)
-    z = _z(confidence)
+    z = z_value(confidence)
     return (centre - z * se, centre + z * se, *_z_p(centre, se))
 
 
@@ -308,24 +284,21 @@ def _bootstrap_draw(opts: _Options):
 
 def _dirichlet_draw(opts: _Options):
     def draw(pro, pas, det):
-        return dirichlet_nps(pro, pas, det, prior=opts.prior, n_draws=opts.n_resamples, random_state=opts.rng)
+        return dirichlet_nps(pro, pas, det, prior=opts.prior, n_resamples=opts.n_resamples, random_state=opts.rng)
     return draw
 
 
 # -- methods: independent samples --------------------------------------------------------------------------------
 def _wald(a: CountArrays, b: CountArrays, confidence: float, opts: _Options) -> _Test:
     """Wald: difference +- z sqrt(se_a^2 + se_b^2) (linearisation SEs when weighted)."""
-    diff = _estimate(a) - _estimate(b)
-    se = np.sqrt(_wald_se(a) ** 2 + _wald_se(b) ** 2)
+    diff = a.nps - b.nps
+    se = np.sqrt(a.wald_se ** 2 + b.wald_se ** 2)
     return _Test(*_z_test(diff, se, confidence))
 
 
 def _adjusted_wald(a: CountArrays, b: CountArrays, confidence: float, opts: _Options) -> _Test:
     """Adjusted Wald (R's adjusted.wald): Wald on counts + 0.75 / 1.5 / 0.75 pseudo-respondents each."""
-    a, b = _adjust(a), _adjust(b)
-    diff = _estimate(a) - _estimate(b)
-    se = np.sqrt(_wald_se(a) ** 2 + _wald_se(b) ** 2)
-    return _Test(*_z_test(diff, se, confidence))
+    return _wald(a.adjusted(), b.adjusted(), confidence, opts)
 
 
 def _bootstrap(a: CountArrays, b: CountArrays, confidence: float, opts: _Options) -> _Test:
@@ -353,9 +326,10 @@ METHODS = {
 _SCORES = np.array([-1.0, 0.0, 1.0])
 #: Change a - b of each cell of the 3 x 3 table (rows: answer a, columns: answer b), flattened.
 _CHANGE = (_SCORES[:, None] - _SCORES[None, :]).ravel()
-#: Pseudo-pairs of the paired adjusted Wald: the unpaired 0.75 / 1.5 / 0.75 split on both margins.
-_PSEUDO_SHARES = np.array([0.25, 0.5, 0.25])
-_PSEUDO_PAIRS = 3.0 * np.outer(_PSEUDO_SHARES, _PSEUDO_SHARES).ravel()
+#: Pseudo-pairs of the paired adjusted Wald: the unpaired pseudo-respondents (intervals.ADJUSTMENT, 0.75 / 1.5 /
+#: 0.75) as shares in code order (detractor, passive, promoter), on both margins as if independent.
+_PSEUDO_SHARES = np.array(ADJUSTMENT[::-1]) / sum(ADJUSTMENT)
+_PSEUDO_PAIRS = sum(ADJUSTMENT) * np.outer(_PSEUDO_SHARES, _PSEUDO_SHARES).ravel()
 
 
 def _paired_moments(table):
@@ -477,6 +451,19 @@ def _finish(test: _Test, *, difference, nps_a, nps_b, n_a, n_b, method, confiden
 
 
 # -- compare -----------------------------------------------------------------------------------------------------
+def _compare_paired(a, b, method, confidence, opts, scale) -> Comparison:
+    """The paired comparison: each respondent's two answers, as a 3 x 3 table."""
+    table, n_dropped = _paired_table(a, b, scale)
+    test = PAIRED_METHODS[method](table, confidence, opts)
+    n = table.sum()
+    cells = table.reshape(3, 3)
+    nps_a = 100.0 * (cells[2].sum() - cells[0].sum()) / n
+    nps_b = 100.0 * (cells[:, 2].sum() - cells[:, 0].sum()) / n
+    return _finish(test, difference=100.0 * float(table @ _CHANGE) / n, nps_a=nps_a, nps_b=nps_b, n_a=int(n),
+                   n_b=int(n), method=method, confidence=confidence, paired=True, n_dropped=n_dropped)
+
+
+@shared_docs
 def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_resamples=9999, random_state=None,
             prior=(1, 1, 1), scale=None) -> Comparison:
     """Compare the NPS of two samples: difference NPS(a) - NPS(b), interval and p-value.
@@ -485,25 +472,22 @@ def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_re
     ----------
     a, b : array-like, Series or NPSCounts
         Raw answers (0-10 by default; missing answers are left out) or
-        counts (weighted counts from ``counts(x, weights)`` are allowed).
-    confidence : float
-        Confidence level strictly between 0 and 1; significance is judged at
-        ``1 - confidence``.
+        counts (weighted counts from ``counts(x, weights=w)`` are allowed).
+    {{confidence}}
+        Significance is judged at ``1 - confidence``.
     method : {"adjusted-wald", "wald", "bootstrap", "bayes"}
         See the module notes. ``"wald"`` and ``"adjusted-wald"`` equal the
         two-sample test of the R package NPS.
-    paired : bool
-        The same respondents answered twice: ``a[i]`` and ``b[i]`` are one
-        respondent's answers (aligned by position). Needs raw answers of
-        equal length; pairs with a missing answer are dropped and counted.
-    n_resamples : int
-        Bootstrap resamples or posterior draws (``"bootstrap"``, ``"bayes"``).
-    random_state : None, int or numpy Generator
-        Seed of the random methods.
-    prior : three positive numbers
-        Dirichlet prior (promoters, passives, detractors) of ``"bayes"``.
-    scale : NPSScale, optional
-        A custom category scale for raw answers.
+    {{paired}}
+        ``a[i]`` and ``b[i]`` are one respondent's answers (aligned by
+        position). Needs raw answers of equal length; pairs with a missing
+        answer are dropped and counted.
+    {{n_resamples}}
+        Used by ``"bootstrap"`` and ``"bayes"``.
+    {{random_state}}
+    {{prior}}
+        Used by ``"bayes"``.
+    {{scale}}
 
     Returns
     -------
@@ -541,14 +525,7 @@ def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_re
     if not isinstance(paired, (bool, np.bool_)):
         raise TypeError(f"paired must be True or False, got {paired!r}")
     if paired:
-        table, n_dropped = _paired_table(a, b, scale)
-        test = PAIRED_METHODS[method](table, confidence, opts)
-        n = table.sum()
-        cells = table.reshape(3, 3)
-        nps_a = 100.0 * (cells[2].sum() - cells[0].sum()) / n
-        nps_b = 100.0 * (cells[:, 2].sum() - cells[:, 0].sum()) / n
-        return _finish(test, difference=100.0 * float(table @ _CHANGE) / n, nps_a=nps_a, nps_b=nps_b, n_a=int(n),
-                       n_b=int(n), method=method, confidence=confidence, paired=True, n_dropped=n_dropped)
+        return _compare_paired(a, b, method, confidence, opts, scale)
     ca, cb = _sample(a, "a", scale), _sample(b, "b", scale)
     _require_answers(ca, "a")
     _require_answers(cb, "b")
@@ -558,15 +535,6 @@ def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_re
 
 
 # -- compare_to_benchmark -----------------------------------------------------------------------------------------
-def _check_benchmark(benchmark) -> float:
-    if isinstance(benchmark, (bool, np.bool_)) or not isinstance(benchmark, numbers.Real):
-        raise TypeError(f"benchmark must be an NPS number between -100 and 100, got {benchmark!r}")
-    value = float(benchmark)
-    if not -100.0 <= value <= 100.0:  # also refuses NaN
-        raise ValueError(f"benchmark must be an NPS between -100 and 100, got {benchmark!r}")
-    return value
-
-
 def _restricted_variance(c: CountArrays, delta: float) -> np.ndarray:
     """Per-respondent variance of the +1/0/-1 score at the maximum-likelihood shares under NPS = 100 delta.
 
@@ -575,6 +543,8 @@ def _restricted_variance(c: CountArrays, delta: float) -> np.ndarray:
     B = x_p (1 + 3 delta) + x_d (1 + delta) + 2 x_m delta; of its roots (kept
     within the allowed range) the one of higher likelihood is taken.
     """
+    from scipy.special import xlogy
+
     xp, xm, xd = c.promoters, c.passives, c.detractors
     n = c.n
     b = xp * (1 + 3 * delta) + xd * (1 + delta) + 2 * xm * delta
@@ -587,17 +557,16 @@ def _restricted_variance(c: CountArrays, delta: float) -> np.ndarray:
 
 
 def _benchmark_wald(c, benchmark, opts):
-    return _z_p(_estimate(c) - benchmark, _wald_se(c))
+    return _z_p(c.nps - benchmark, c.wald_se)
 
 
 def _benchmark_adjusted_wald(c, benchmark, opts):
-    c = _adjust(c)
-    return _z_p(_estimate(c) - benchmark, _wald_se(c))
+    return _benchmark_wald(c.adjusted(), benchmark, opts)
 
 
 def _benchmark_score(c, benchmark, opts):
     se0 = 100.0 * np.sqrt(_restricted_variance(c, benchmark / 100.0) / c.n)
-    return _z_p(_estimate(c) - benchmark, se0)
+    return _z_p(c.nps - benchmark, se0)
 
 
 def _benchmark_draws(draws, benchmark, opts, *, bayes):
@@ -616,8 +585,8 @@ def _benchmark_bootstrap(c, benchmark, opts):
 
 
 def _benchmark_bayes(c, benchmark, opts):
-    draws = dirichlet_nps(c.promoters, c.passives, c.detractors, prior=opts.prior, n_draws=opts.n_resamples,
-                          random_state=opts.rng)
+    draws = dirichlet_nps(c.promoters, c.passives, c.detractors, prior=opts.prior,
+                          n_resamples=opts.n_resamples, random_state=opts.rng)
     return _benchmark_draws(draws, benchmark, opts, bayes=True)
 
 
@@ -632,16 +601,7 @@ BENCHMARK_METHODS = {
 }
 
 
-def _interval_options(method: str, n_resamples, random_state, prior) -> dict:
-    """The options an interval method of :mod:`nps_toolkit.intervals` takes by name."""
-    func = _intervals.METHODS.get(method)
-    if func is None:
-        return {}
-    accepted = inspect.signature(func).parameters
-    offered = {"n_resamples": n_resamples, "n_draws": n_resamples, "random_state": random_state, "prior": prior}
-    return {k: v for k, v in offered.items() if k in accepted}
-
-
+@shared_docs
 def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-wald", weights=None,
                          n_resamples=9999, random_state=None, prior=(1, 1, 1), scale=None) -> Comparison:
     """Compare one NPS with a fixed benchmark: NPS - benchmark, interval and p-value.
@@ -672,16 +632,17 @@ def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-w
         Raw answers (0-10 by default) or counts.
     benchmark : float
         The benchmark NPS, a number in [-100, 100].
-    confidence : float
-        Confidence level strictly between 0 and 1.
+    {{confidence}}
     method : {"adjusted-wald", "wald", "score", "bootstrap", "bayes"}
         Interval and test method.
-    weights : array-like, optional
-        Survey weights, one per answer (raw answers only).
-    n_resamples, random_state, prior
-        As in :func:`compare`, for the random methods.
-    scale : NPSScale, optional
-        A custom category scale.
+    {{weights}}
+        Raw answers only.
+    {{n_resamples}}
+        Used by ``"bootstrap"`` and ``"bayes"``.
+    {{random_state}}
+    {{prior}}
+        Used by ``"bayes"``.
+    {{scale}}
 
     Returns
     -------
@@ -695,16 +656,16 @@ def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-w
     >>> round(result.difference, 1), round(result.low, 2), round(result.high, 2), result.significant
     (5.0, 0.41, 9.59, True)
     """
-    bench = _check_benchmark(benchmark)
+    bench = check_benchmark(benchmark)
     confidence = check_confidence(confidence)
     check_choice(method, BENCHMARK_METHODS, name="method")
     opts = _options(n_resamples, random_state, prior)
-    c = _as_counts(data, weights, scale)
+    c = as_counts(data, weights=weights, scale=scale)
     _require_answers(c, "data")
     arrays = CountArrays.from_counts(c)
-    check_method(method)
-    _, low, high = _intervals.interval_arrays(arrays, confidence=confidence, method=method,
-                                              **_interval_options(method, n_resamples, random_state, prior))
+    # the interval is seeded by random_state itself, the test by opts.rng (the same Generator if one was given)
+    interval_opts = method_options(method, n_resamples=n_resamples, random_state=random_state, prior=prior)
+    _, low, high = interval_arrays(arrays, confidence=confidence, method=method, **interval_opts)
     p, stat, *prob = BENCHMARK_METHODS[method](arrays, bench, opts)
     prob = prob[0] if prob else None
     test = _Test(low - bench, high - bench, p, stat, prob)
@@ -713,7 +674,8 @@ def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-w
 
 
 # -- multiple comparisons ----------------------------------------------------------------------------------------
-def adjust_p_values(p_values, correction="holm") -> np.ndarray:
+@positional_options("correction")
+def adjust_p_values(p_values, *, correction="holm") -> np.ndarray:
     """Adjust p-values for multiple comparisons; NaN entries are left out (and stay NaN).
 
     Parameters
@@ -731,9 +693,9 @@ def adjust_p_values(p_values, correction="holm") -> np.ndarray:
 
     Examples
     --------
-    >>> adjust_p_values([0.01, 0.04, 0.03], "holm").round(4).tolist()
+    >>> adjust_p_values([0.01, 0.04, 0.03], correction="holm").round(4).tolist()
     [0.03, 0.06, 0.06]
-    >>> adjust_p_values([0.01, 0.04, 0.03], "fdr_bh").round(4).tolist()
+    >>> adjust_p_values([0.01, 0.04, 0.03], correction="fdr_bh").round(4).tolist()
     [0.03, 0.04, 0.04]
     """
     check_choice(correction, CORRECTIONS, name="correction")
@@ -759,49 +721,126 @@ def adjust_p_values(p_values, correction="holm") -> np.ndarray:
 
 
 # -- compare_groups ----------------------------------------------------------------------------------------------
-def _arrays(pro, pas, det, sq) -> CountArrays:
-    return CountArrays.from_arrays(pro, pas, det, sq)
+class _Groups(NamedTuple):
+    """The counted groups of :func:`compare_groups`: the summary table and the groups' counts as arrays."""
+
+    table: pd.DataFrame  # summarize_counts: group column, counts, shares, nps, ci_low, ci_high (n_effective)
+    counts: CountArrays  # effective counts when weighted
+    sq: list | None  # sums of squared weights per category (weighted only)
 
 
-def compare_groups(data: pd.DataFrame, *, score="score", group, reference=None, correction="holm", confidence=0.95,
-                   method="adjusted-wald", weights=None, n_draws=20000, random_state=None, prior=(1, 1, 1),
+def _counted_groups(data, *, score, by, weights, scale, method, confidence, opts: _Options) -> _Groups:
+    """Count the answers per group where the data lives; the groups' own NPS and intervals."""
+    interval_opts = method_options(method, n_resamples=opts.n_resamples, random_state=opts.rng, prior=opts.prior)
+    counted = count_groups(data, score=score, by=by, weights=weights, scale=scale, _roles={"by": "group column"})
+    table = summarize_counts(counted, by=by, confidence=confidence, method=method, **interval_opts)
+    pro, pas, det = (table[k].to_numpy(float) for k in ("promoters", "passives", "detractors"))
+    sq = None
+    if weights is not None:  # sums of squared weights per group and category, from the same counting
+        sq = [counted[k + "_sq"].to_numpy(float) for k in ("promoters", "passives", "detractors")]
+    return _Groups(table, CountArrays.from_arrays(pro, pas, det, sq), sq)
+
+
+def _others(groups: _Groups, by, reference):
+    """What each group is compared with: the reference group's counts, or the rest's; and which rows compare."""
+    table, sq = groups.table, groups.sq
+    pro, pas, det = (table[k].to_numpy(float) for k in ("promoters", "passives", "detractors"))
+    g = len(table)
+    if reference is None:
+        def rest(x):
+            return np.maximum(x.sum() - x, 0.0)
+        b = CountArrays.from_arrays(rest(pro), rest(pas), rest(det), None if sq is None else [rest(s) for s in sq])
+        return b, np.ones(g, dtype=bool)
+    names = table[by]
+    matches = np.flatnonzero(names.to_numpy(dtype=object) == reference)
+    if matches.size == 0:
+        listed = ", ".join(repr(v) for v in names.tolist())
+        raise ValueError(f"reference {reference!r} is not a group of column {by!r}; groups: {listed}")
+    ref = int(matches[0])
+    if not table["n"].to_numpy(float)[ref] > 0:
+        raise ValueError(f"reference group {reference!r} has no answers (n = 0); cannot compare with it")
+    pick = np.full(g, ref)
+    b = CountArrays.from_arrays(pro[pick], pas[pick], det[pick], None if sq is None else [s[pick] for s in sq])
+    return b, np.arange(g) != ref
+
+
+def _p_best(a: CountArrays, opts: _Options) -> np.ndarray:
+    """Posterior probability that each group has the highest NPS (one shared set of Dirichlet draws)."""
+    filled = a.n > 0
+    p_best = np.full(len(filled), np.nan)
+    if filled.any():
+        post = dirichlet_nps(a.promoters[filled], a.passives[filled], a.detractors[filled], prior=opts.prior,
+                             n_resamples=opts.n_resamples, random_state=opts.rng)
+        p_best[filled] = np.bincount(np.argmax(post, axis=1), minlength=int(filled.sum())) / opts.n_resamples
+    return p_best
+
+
+def _group_table(groups: _Groups, b: CountArrays, valid, test: _Test, p_adjusted, p_best, *, by, weighted,
+                 confidence) -> pd.DataFrame:
+    """The result columns: the groups' own NPS and interval, then the comparison of each."""
+    table = groups.table
+    nps_a = table["nps"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nps_b = 100.0 * (b.promoters - b.detractors) / b.n  # ratio of weighted sums = ratio of effective counts
+
+    def masked(x):
+        return np.where(valid, np.clip(np.asarray(x, dtype=float), -200.0, 200.0), np.nan)
+
+    out = table[[by]].copy()
+    out["n"] = table["n"]
+    out["nps"] = nps_a
+    out["ci_low"] = table["ci_low"]
+    out["ci_high"] = table["ci_high"]
+    if weighted:
+        out["n_effective"] = table["n_effective"]
+    out["difference"] = np.where(valid, nps_a - nps_b, np.nan)
+    out["diff_low"] = masked(test.low)
+    out["diff_high"] = masked(test.high)
+    out["p_value"] = np.where(valid, test.p_value, np.nan)
+    out["p_value_adjusted"] = p_adjusted
+    out["significant"] = np.where(valid, p_adjusted < 1.0 - confidence, False).astype(bool)
+    out["p_best"] = p_best
+    return out
+
+
+@renamed_arguments(group="by", n_draws="n_resamples")
+@shared_docs
+def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, correction="holm", confidence=0.95,
+                   method="adjusted-wald", weights=None, n_resamples=20000, random_state=None, prior=(1, 1, 1),
                    scale=None) -> pd.DataFrame:
     """Compare every group's NPS with a reference group (or with everyone else), adjusted for multiplicity.
 
     Parameters
     ----------
-    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
-        One row per respondent. Not modified. Anything :func:`summarize`
-        takes: the rows are counted where they are (:mod:`nps_toolkit.engines`).
-    score : str
-        Column of answers (0-10 by default).
-    group : str
-        Grouping column. Every group appears (categories without answers
-        and a missing group value too, as in :func:`nps_toolkit.summarize`).
-    reference : optional
-        The group every other group is compared with (difference = group
-        minus reference). None: each group against all other respondents
-        (difference = group minus the rest).
+    {{data}}
+    {{score}}
+    by : str
+        Grouping column (``group=``, its old name, still works for one
+        release, with a ``DeprecationWarning``). Every group appears
+        (categories without answers and a missing group value too, as in
+        :func:`nps_toolkit.summarize`).
+    {{reference}}
+        The difference is the group minus the reference, or the group minus
+        the rest of the respondents.
     correction : {"holm", "bonferroni", "fdr_bh", None}
         Multiple-comparison adjustment of the p-values (see
         :func:`adjust_p_values`), over the groups that were compared.
-    confidence : float
-        Confidence level of the intervals; ``significant`` means adjusted
-        p < ``1 - confidence``. The difference intervals are not adjusted.
+    {{confidence}}
+        ``significant`` means adjusted p < ``1 - confidence``; the
+        difference intervals are not adjusted.
     method : {"adjusted-wald", "wald", "bootstrap", "bayes"}
         Comparison method (as in :func:`compare`) and interval method of the
         groups' own NPS (as in :func:`nps_toolkit.confint`).
-    weights : str, optional
-        Column of survey weights (see :func:`compare` on weighted data).
-    n_draws : int
-        Posterior draws for ``p_best`` (and resamples or draws of the
-        ``"bootstrap"`` and ``"bayes"`` methods).
-    random_state : None, int or numpy Generator
-        Seed of the draws.
-    prior : three positive numbers
-        Dirichlet prior (promoters, passives, detractors) of ``p_best`` and ``"bayes"``.
-    scale : NPSScale, optional
-        A custom category scale.
+    {{weights}}
+        See :func:`compare` on weighted data.
+    {{n_resamples}}
+        20000 by default: the posterior draws of ``p_best`` and the
+        resamples or draws of ``"bootstrap"`` and ``"bayes"`` (``n_draws=``,
+        its old name, still works for one release).
+    {{random_state}}
+    {{prior}}
+        Used by ``p_best`` and ``"bayes"``.
+    {{scale}}
 
     Returns
     -------
@@ -814,13 +853,16 @@ def compare_groups(data: pd.DataFrame, *, score="score", group, reference=None, 
         draws; sums to 1 over the groups with answers). The reference row
         and groups without answers have NaN differences and p-values
         (``significant`` False); groups without answers also NaN ``p_best``.
+        ``attrs`` hold ``confidence``, ``method``, ``correction``,
+        ``reference``, ``score``, ``group`` (the ``by`` column, under its old
+        name) and ``weights``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"score": [10, 9, 9, 8, 10, 10, 3, 5, 6, 8, 9, 0, 8, 9, 7, 2, 10, 6],
     ...                    "brand": ["A"] * 6 + ["B"] * 6 + ["C"] * 6})
-    >>> table = compare_groups(df, group="brand", reference="A", random_state=1)
+    >>> table = compare_groups(df, by="brand", reference="A", random_state=1)
     >>> table[["brand", "n", "nps", "difference", "p_value", "p_value_adjusted", "significant"]].round(3)
       brand  n     nps  difference  p_value  p_value_adjusted  significant
     0     A  6  83.333         NaN      NaN               NaN        False
@@ -829,74 +871,24 @@ def compare_groups(data: pd.DataFrame, *, score="score", group, reference=None, 
     >>> table["p_best"].round(2).tolist()
     [0.94, 0.01, 0.05]
     """
-    check_data_columns(data, score=score, by=group, weights=weights, role_of={"by": "group column"})
+    check_data_columns(data, score=score, by=by, weights=weights, role_of={"by": "group column"})
     confidence = check_confidence(confidence)
     check_choice(method, METHODS, name="method")
     check_choice(correction, CORRECTIONS, name="correction")
-    opts = _options(check_positive_int(n_draws, name="n_draws"), random_state, prior)
+    opts = _options(n_resamples, random_state, prior)
 
-    interval_opts = _interval_options(method, opts.n_resamples, opts.rng, opts.prior)
-    counted = count_groups(data, score=score, by=group, weights=weights, scale=scale,
-                           _roles={"by": "group column"})
-    table = summarize_counts(counted, by=group, confidence=confidence, method=method, **interval_opts)
-    pro, pas, det = (table[k].to_numpy(float) for k in ("promoters", "passives", "detractors"))
-    sq = None
-    if weights is not None:  # sums of squared weights per group and category, from the same counting
-        sq = [counted[k + "_sq"].to_numpy(float) for k in ("promoters", "passives", "detractors")]
-    groups = table[group]
-    n = table["n"].to_numpy(float)
-    nps_a = table["nps"].to_numpy(float)
-    a = _arrays(pro, pas, det, sq)
-    g = len(table)
-
-    if reference is not None:
-        matches = np.flatnonzero(groups.to_numpy(dtype=object) == reference)
-        if matches.size == 0:
-            listed = ", ".join(repr(v) for v in groups.tolist())
-            raise ValueError(f"reference {reference!r} is not a group of column {group!r}; groups: {listed}")
-        ref = int(matches[0])
-        if not n[ref] > 0:
-            raise ValueError(f"reference group {reference!r} has no answers (n = 0); cannot compare with it")
-        pick = np.full(g, ref)
-        b = _arrays(pro[pick], pas[pick], det[pick], None if sq is None else [s[pick] for s in sq])
-        compared = np.arange(g) != ref
-    else:
-        def rest(x):
-            return np.maximum(x.sum() - x, 0.0)
-        b = _arrays(rest(pro), rest(pas), rest(det), None if sq is None else [rest(s) for s in sq])
-        compared = np.ones(g, dtype=bool)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nps_b = 100.0 * (b.promoters - b.detractors) / b.n  # ratio of weighted sums = ratio of effective counts
+    groups = _counted_groups(data, score=score, by=by, weights=weights, scale=scale, method=method,
+                             confidence=confidence, opts=opts)
+    a = groups.counts
+    b, compared = _others(groups, by, reference)
     test = METHODS[method](a, b, confidence, opts)
     valid = compared & (a.n > 0) & (b.n > 0)
+    p_adjusted = adjust_p_values(np.where(valid, test.p_value, np.nan), correction=correction)
+    p_best = _p_best(a, opts)
 
-    def masked(x):
-        return np.where(valid, np.clip(np.asarray(x, dtype=float), -200.0, 200.0), np.nan)
-
-    p_value = np.where(valid, test.p_value, np.nan)
-    p_adjusted = adjust_p_values(p_value, correction)
-
-    filled = a.n > 0
-    p_best = np.full(g, np.nan)
-    if filled.any():
-        post = dirichlet_nps(a.promoters[filled], a.passives[filled], a.detractors[filled], prior=opts.prior,
-                             n_draws=opts.n_resamples, random_state=opts.rng)
-        p_best[filled] = np.bincount(np.argmax(post, axis=1), minlength=int(filled.sum())) / opts.n_resamples
-
-    out = table[[group]].copy()
-    out["n"] = table["n"]
-    out["nps"] = nps_a
-    out["ci_low"] = table["ci_low"]
-    out["ci_high"] = table["ci_high"]
-    if weights is not None:
-        out["n_effective"] = table["n_effective"]
-    out["difference"] = np.where(valid, nps_a - nps_b, np.nan)
-    out["diff_low"] = masked(test.low)
-    out["diff_high"] = masked(test.high)
-    out["p_value"] = p_value
-    out["p_value_adjusted"] = p_adjusted
-    out["significant"] = np.where(valid, p_adjusted < 1.0 - confidence, False).astype(bool)
-    out["p_best"] = p_best
+    out = _group_table(groups, b, valid, test, p_adjusted, p_best, by=by, weighted=weights is not None,
+                       confidence=confidence)
+    # "group": the attrs key of the release before by= (kept while group= is deprecated)
     out.attrs.update({"confidence": confidence, "method": method, "correction": correction, "reference": reference,
-                      "score": score, "group": group, "weights": weights})
+                      "score": score, "group": by, "weights": weights})
     return out

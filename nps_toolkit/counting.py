@@ -35,7 +35,7 @@ import pandas as pd
 from . import engines  # the one import of the engines in the package (see docs/architecture.md)
 from ._docstrings import shared_docs
 from ._validation import as_column_list, check_columns, check_weights, positional_options
-from .dates import parse_dates
+from .dates import no_dates_error, parse_dates
 from .scale import as_scores, check_scale, score_codes
 
 __all__ = ["NPSCounts", "counts", "nps", "kish_n", "linearised_se", "counts_of_table", "count_groups", "count_rows",
@@ -644,7 +644,7 @@ def count_periods(data, *, score, date, pfreq, by=None, weights=None, scale=None
         dates = parse_dates(data[date], column=str(date), dayfirst=dayfirst)
         dated = dates.notna().to_numpy()
         if not dated.any():
-            raise ValueError(f"date column {date!r} holds no dates; cannot form periods")
+            raise no_dates_error(date)
         ordinals = np.full(len(data), np.nan)
         ordinals[dated] = pd.PeriodIndex(dates[dated], freq=pfreq).asi8
         wide = count_rows(data[score], [(c, data[c]) for c in by_cols] + [(key, ordinals)],

@@ -12,7 +12,7 @@
 
 Getting the truth
 -----------------
-The truth does not depend on ``n`` or ``seed``: call :func:`true_shares` with
+The truth does not depend on ``n`` or ``random_state``: call :func:`true_shares` with
 the same design arguments as :func:`simulate_survey` (``segments``,
 ``brands``, ``start``, ``periods``, ``freq``, ``shares``,
 ``segment_weights``, ``brand_weights``). It has one row per cell with
@@ -45,7 +45,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from ._validation import check_positive_int
+from ._docstrings import shared_docs
+from ._validation import check_positive_int, renamed_arguments
 
 __all__ = ["load_sample", "simulate_survey", "simulate_scores", "true_shares", "OUR_BRAND", "BRANDS",
            "SEGMENTS", "CHANNELS", "TRUTH_COLUMNS", "SAMPLE_COLUMNS"]
@@ -92,16 +93,16 @@ _WITHIN_CUM = tuple(np.cumsum(w) / w.sum() for w in _WITHIN)
 
 
 # -- argument checks ---------------------------------------------------------
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
+def _rng(random_state) -> np.random.Generator:
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if random_state is None:
         return np.random.default_rng()
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be a whole number >= 0, a numpy Generator or None, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    return np.random.default_rng(int(seed))
+    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
+        raise TypeError(f"random_state must be a whole number >= 0, a numpy Generator or None, got {random_state!r}")
+    if random_state < 0:
+        raise ValueError(f"random_state must be a whole number >= 0, got {random_state!r}")
+    return np.random.default_rng(int(random_state))
 
 
 def _share(value, name: str) -> float:
@@ -265,7 +266,7 @@ def true_shares(*, segments=SEGMENTS, brands=BRANDS, start="2023-01-01", periods
     """The true category shares behind :func:`simulate_survey`, as a tidy table.
 
     Takes the same design arguments as :func:`simulate_survey` (the truth
-    depends on neither ``n`` nor ``seed``).
+    depends on neither ``n`` nor ``random_state``).
 
     Parameters
     ----------
@@ -344,7 +345,9 @@ def _draw_scores(rng: np.random.Generator, promoter: np.ndarray, detractor: np.n
     return scores
 
 
-def simulate_scores(n: int, *, promoter_share: float, detractor_share: float, seed=None) -> np.ndarray:
+@renamed_arguments(seed="random_state")
+@shared_docs
+def simulate_scores(n: int, *, promoter_share: float, detractor_share: float, random_state=None) -> np.ndarray:
     """Draw ``n`` answers on the 0-10 scale with known true category shares.
 
     Each answer is a promoter with probability ``promoter_share``, a
@@ -359,8 +362,7 @@ def simulate_scores(n: int, *, promoter_share: float, detractor_share: float, se
         Number of answers, at least 1.
     promoter_share, detractor_share : float
         True shares, each in [0, 1], summing to at most 1.
-    seed : int, numpy Generator or None
-        The same seed gives the same answers.
+    {{random_state}}
 
     Returns
     -------
@@ -368,22 +370,24 @@ def simulate_scores(n: int, *, promoter_share: float, detractor_share: float, se
 
     Examples
     --------
-    >>> scores = simulate_scores(8, promoter_share=0.5, detractor_share=0.2, seed=7)
+    >>> scores = simulate_scores(8, promoter_share=0.5, detractor_share=0.2, random_state=7)
     >>> scores.tolist()
     [10, 10, 9, 7, 7, 9, 5, 10]
-    >>> big = simulate_scores(100_000, promoter_share=0.5, detractor_share=0.2, seed=7)
+    >>> big = simulate_scores(100_000, promoter_share=0.5, detractor_share=0.2, random_state=7)
     >>> round(100 * (np.mean(big >= 9) - np.mean(big <= 6)))  # true NPS 30
     30
     """
     n = check_positive_int(n, name="n")
     p, d = _check_pair(promoter_share, detractor_share)
-    rng = _rng(seed)
+    rng = _rng(random_state)
     return _draw_scores(rng, np.full(n, p), np.full(n, d))
 
 
+@renamed_arguments(seed="random_state")
+@shared_docs
 def simulate_survey(n: int = 1000, *, segments=SEGMENTS, brands=BRANDS, start="2023-01-01", periods: int = 8,
                     freq: str = "QE", shares=None, segment_weights=None, brand_weights=None, missing: float = 0.0,
-                    seed=None) -> pd.DataFrame:
+                    random_state=None) -> pd.DataFrame:
     """Simulate a survey from a population with known true shares per segment, brand and period.
 
     Every respondent falls at random in a cell (segment x brand x period;
@@ -420,8 +424,7 @@ def simulate_survey(n: int = 1000, *, segments=SEGMENTS, brands=BRANDS, start="2
         default).
     missing : float
         Share of answers left blank, at random (0 by default).
-    seed : int, numpy Generator or None
-        The same seed (and arguments) gives the same survey.
+    {{random_state}}
 
     Returns
     -------
@@ -432,7 +435,7 @@ def simulate_survey(n: int = 1000, *, segments=SEGMENTS, brands=BRANDS, start="2
 
     Examples
     --------
-    >>> survey = simulate_survey(500, seed=1)
+    >>> survey = simulate_survey(500, random_state=1)
     >>> survey.shape, list(survey.columns)
     ((500, 6), ['respondent_id', 'date', 'period', 'segment', 'brand', 'score'])
     >>> survey["period"].iloc[[0, -1]].tolist()
@@ -447,7 +450,7 @@ def simulate_survey(n: int = 1000, *, segments=SEGMENTS, brands=BRANDS, start="2
       brand   nps
     0     A  50.0
     1     B -10.0
-    >>> two = simulate_survey(4000, seed=3, **design)
+    >>> two = simulate_survey(4000, random_state=3, **design)
     >>> from nps_toolkit import nps
     >>> {brand: round(nps(group["score"]), 1) for brand, group in two.groupby("brand")}
     {'A': 49.4, 'B': -11.3}
@@ -458,7 +461,7 @@ def simulate_survey(n: int = 1000, *, segments=SEGMENTS, brands=BRANDS, start="2
         raise ValueError(f"missing must be below 1 (a share of blank answers), got {missing!r}")
     grid, index, period_pos = _design(segments, brands, start, periods, freq, shares, segment_weights,
                                       brand_weights)
-    rng = _rng(seed)
+    rng = _rng(random_state)
     cum = np.cumsum(grid["probability"].to_numpy())
     cell = np.minimum(np.searchsorted(cum / cum[-1], rng.random(n), side="right"), len(grid) - 1)
     # a day within the period of each respondent's cell

@@ -120,7 +120,7 @@ def date_error(column, shown: str, *, values=(), positions=(), total=None) -> Da
                           values=values, positions=positions, total=total)
 
 
-def no_dates_error(column) -> ValueError:
+def no_dates_error(column) -> DataValueError:
     """The error for a date column without a single date (periods cannot be formed): pandas and every engine.
 
     Examples
@@ -128,7 +128,7 @@ def no_dates_error(column) -> ValueError:
     >>> str(no_dates_error("when"))
     "date column 'when' holds no dates; cannot form periods"
     """
-    return ValueError(f"date column {column!r} holds no dates; cannot form periods")
+    return DataValueError(f"date column {column!r} holds no dates; cannot form periods", column=column, role="date")
 
 
 def order_from_fields(column: str, *, first_over_12=None, second_over_12=None, examples=(),

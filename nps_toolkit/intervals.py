@@ -1,9 +1,18 @@
 """Confidence intervals for NPS, margins of error and sample sizes.
 
 One public function, :func:`confint`, with a ``method=`` switch; each method
-is a small private function working on arrays of counts, so that a table of
-many groups (``summarize``) gets all its intervals in one vectorised call.
-The registry :data:`METHODS` maps each name to its function.
+is a small private function working on arrays of counts
+(:class:`CountArrays`), so that a table of many groups (``summarize``) gets
+all its intervals in one vectorised call. The registry :data:`METHODS` maps
+each name to a :class:`Method`: its function and the options it takes
+(:func:`method_options` picks them from the ones a caller has). The pieces
+other modules build on are public here: :func:`as_counts` (answers or counts
+to :class:`~nps_toolkit.counting.NPSCounts`), :func:`z_value`, and on
+:class:`CountArrays` the estimate (``nps``), the Wald standard error
+(``wald_se``) and the adjusted-Wald pseudo-respondents (``adjusted()``,
+:data:`ADJUSTMENT`), so that :mod:`nps_toolkit.compare` and
+:mod:`nps_toolkit.periods` use the same formulas. SciPy is imported by the
+functions that need it, not with the module.
 
 Methods
 -------
@@ -63,20 +72,25 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
-from scipy.optimize import elementwise
 
+from ._docstrings import shared_docs
 from ._resampling import bootstrap_nps, rng_from
 from ._validation import as_column_list, check_choice, check_columns, check_confidence, check_positive_int, check_prior
 from .counting import NPSCounts, counts, kish_n, linearised_se
 
-__all__ = ["Interval", "confint", "margin_of_error", "sample_size", "METHODS", "summarize_counts"]
+__all__ = ["Interval", "confint", "margin_of_error", "sample_size", "METHODS", "OPTIONS", "Method", "ADJUSTMENT",
+           "CountArrays", "as_counts", "z_value", "check_method", "method_options", "interval_arrays",
+           "summarize_counts"]
 
 _CATS = ("detractors", "passives", "promoters")
+
+#: Pseudo-respondents the adjusted Wald method adds to the counts: (promoters, passives, detractors).
+ADJUSTMENT = (0.75, 1.5, 0.75)
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,14 @@ class CountArrays:
 
     ``se`` holds the linearisation standard errors for weighted data (None
     unweighted); the counts of weighted data are effective counts.
+
+    Examples
+    --------
+    >>> c = CountArrays.from_arrays([20, 60], [50, 25], [30, 15])
+    >>> c.nps.tolist(), c.wald_se.round(3).tolist()
+    ([-10.0, 45.0], [7.0, 7.399])
+    >>> c.adjusted().n.tolist()
+    [103.0, 103.0]
     """
 
     promoters: np.ndarray
@@ -94,7 +116,31 @@ class CountArrays:
 
     @property
     def n(self) -> np.ndarray:
+        """Answers per group (effective answers when weighted)."""
         return self.promoters + self.passives + self.detractors
+
+    @property
+    def nps(self) -> np.ndarray:
+        """The NPS of each group, 100 (promoters - detractors) / n; NaN where n = 0."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return 100.0 * (self.promoters - self.detractors) / self.n
+
+    @property
+    def wald_se(self) -> np.ndarray:
+        """Standard error of each NPS: the linearisation SE when weighted (``se``), else
+        ``100 sqrt((p + d - (p - d)^2) / n)`` with p, d the promoter and detractor shares."""
+        if self.se is not None:
+            return np.asarray(self.se, dtype=float)
+        n = self.n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p, d = self.promoters / n, self.detractors / n
+            return 100.0 * np.sqrt(np.maximum(p + d - (p - d) ** 2, 0.0) / n)
+
+    def adjusted(self) -> "CountArrays":
+        """The counts plus the adjusted-Wald pseudo-respondents (:data:`ADJUSTMENT`: 0.75 promoters,
+        1.5 passives, 0.75 detractors per group); unweighted, so ``wald_se`` is the multinomial one."""
+        pro, pas, det = ADJUSTMENT
+        return CountArrays(self.promoters + pro, self.passives + pas, self.detractors + det)
 
     @classmethod
     def from_arrays(cls, promoters, passives, detractors, weights_sq=None) -> "CountArrays":
@@ -116,35 +162,31 @@ class CountArrays:
                                None if c.weights_sq is None else [[v] for v in c.weights_sq])
 
 
-def _estimate(c: CountArrays) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return 100.0 * (c.promoters - c.detractors) / c.n
+def z_value(confidence: float) -> float:
+    """The two-sided normal quantile of a confidence level: ``z`` with P(-z < Z < z) = ``confidence``.
 
+    Examples
+    --------
+    >>> round(z_value(0.95), 4), round(z_value(0.9), 4)
+    (1.96, 1.6449)
+    """
+    from scipy import stats
 
-def _z(confidence: float) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2.0))
 
 
 # -- Wald ---------------------------------------------------------------------------------------------------------
-def _wald(c: CountArrays, confidence: float, **_):
-    """Wald: estimate +- z * SE, SE = 100 sqrt((p + d - (p - d)^2) / n)."""
-    est = _estimate(c)
-    if c.se is not None:
-        se = c.se
-    else:
-        n = c.n
-        with np.errstate(invalid="ignore", divide="ignore"):
-            p, d = c.promoters / n, c.detractors / n
-            se = 100.0 * np.sqrt(np.maximum(p + d - (p - d) ** 2, 0.0) / n)
-    z = _z(confidence)
+def _wald(c: CountArrays, confidence: float):
+    """Wald: estimate +- z * SE, SE = 100 sqrt((p + d - (p - d)^2) / n) (:attr:`CountArrays.wald_se`)."""
+    est, se = c.nps, c.wald_se
+    z = z_value(confidence)
     return est - z * se, est + z * se
 
 
-def _adjusted_wald(c: CountArrays, confidence: float, **_):
+def _adjusted_wald(c: CountArrays, confidence: float):
     """Adjusted Wald (Rocks 2016; Sauro & Lewis): the Wald interval after adding
     3 pseudo-respondents, 0.75 promoters, 1.5 passives and 0.75 detractors."""
-    adjusted = CountArrays(c.promoters + 0.75, c.passives + 1.5, c.detractors + 0.75)
-    return _wald(adjusted, confidence)
+    return _wald(c.adjusted(), confidence)
 
 
 # -- score (Tango) ------------------------------------------------------------------------------------------------
@@ -164,7 +206,7 @@ def _score_statistic(delta, b, c, n):
     return (b - c - n * delta) / np.sqrt(var)
 
 
-def _score(c: CountArrays, confidence: float, **_):
+def _score(c: CountArrays, confidence: float):
     """Tango's score interval (the R package NPS's "iterative" method).
 
     The statistic decreases in ``delta`` from +inf (delta = -1) through 0 (the
@@ -176,7 +218,7 @@ def _score(c: CountArrays, confidence: float, **_):
     ok = n > 0
     n_safe = np.where(ok, n, 1.0)
     est = np.where(ok, (b - d) / n_safe, 0.0)
-    z = _z(confidence)
+    z = z_value(confidence)
     # lower bound in [-1, est] where T = z; upper bound in [est, 1] where T = -z
     lo_a, lo_b = np.full_like(est, -1.0), est.copy()
     hi_a, hi_b = est.copy(), np.ones_like(est)
@@ -219,7 +261,7 @@ def _column_quantiles(sorted_draws: np.ndarray, q: np.ndarray) -> np.ndarray:
     return lo + (h - below) * (hi - lo)
 
 
-def _bootstrap(c: CountArrays, confidence: float, *, n_resamples=9999, random_state=None, **_):
+def _bootstrap(c: CountArrays, confidence: float, *, n_resamples=9999, random_state=None):
     """Percentile bootstrap: quantiles (1 -+ confidence) / 2 of the resampled NPS."""
     n_resamples = check_positive_int(n_resamples, name="n_resamples")
     alpha = (1.0 - confidence) / 2.0
@@ -249,10 +291,12 @@ def _acceleration(c: CountArrays) -> np.ndarray:
     return np.where(s2 > 1e-12 * np.maximum(n, 1.0), a, 0.0)
 
 
-def _bca(c: CountArrays, confidence: float, *, n_resamples=9999, random_state=None, **_):
+def _bca(c: CountArrays, confidence: float, *, n_resamples=9999, random_state=None):
     """BCa bootstrap: percentile levels shifted by the bias correction and acceleration."""
+    from scipy import special, stats
+
     n_resamples = check_positive_int(n_resamples, name="n_resamples")
-    est = np.atleast_1d(_estimate(c))
+    est = np.atleast_1d(c.nps)
     accel = _acceleration(c)
     z_lo, z_hi = stats.norm.ppf((1.0 - confidence) / 2.0), stats.norm.ppf((1.0 + confidence) / 2.0)
     size = len(est)
@@ -286,6 +330,8 @@ def _posterior_parts(a1, a2, a3):
 
     Conditioning on the most concentrated share keeps the integrand smooth.
     """
+    from scipy import special
+
     flip = (a1 < a3) & (a1 <= a2)
     pro, det = np.where(flip, a3, a1), np.where(flip, a1, a3)
     mid = a2 < det
@@ -304,6 +350,8 @@ def _posterior_cdf(t, flip, mid, ax, bx, ya, yb, r, lnb, lo, hi):
     X = M: y(u) = 1/2 + t / (2 (1 - u)), between 0 and 1 below u = 1 - |t|; above it
     1 (t > 0) or 0 (t <= 0).
     """
+    from scipy import special
+
     t = np.where(flip, -t, t)
     start = np.where(mid, 0.0, np.maximum(-t, 0.0))
     stop = np.where(mid, 1.0 - np.abs(t), (1.0 - t) / 2.0)
@@ -327,6 +375,8 @@ def _posterior_cdf(t, flip, mid, ax, bx, ya, yb, r, lnb, lo, hi):
 
 def _posterior_quantile(parts: dict, q: float) -> np.ndarray:
     """The q-quantile of NPS / 100 for each group (Chandrupatla root finding on [-1, 1])."""
+    from scipy.optimize import elementwise
+
     args = tuple(parts[k] for k in ("flip", "mid", "ax", "bx", "ya", "yb", "r", "lnb", "lo", "hi"))
     size = parts["ax"].shape
     res = elementwise.find_root(lambda t, *a: _posterior_cdf(t, *a) - q, (np.full(size, -1.0), np.ones(size)),
@@ -334,7 +384,7 @@ def _posterior_quantile(parts: dict, q: float) -> np.ndarray:
     return np.asarray(res.x, dtype=float)
 
 
-def _bayes(c: CountArrays, confidence: float, *, prior=(1, 1, 1), **_):
+def _bayes(c: CountArrays, confidence: float, *, prior=(1, 1, 1)):
     """Equal-tailed credible interval of the Dirichlet(counts + prior) posterior (exact quantiles)."""
     prior = np.asarray(check_prior(prior))
     counts_ = [np.atleast_1d(np.asarray(v, dtype=float)) for v in (c.promoters, c.passives, c.detractors)]
@@ -344,45 +394,113 @@ def _bayes(c: CountArrays, confidence: float, *, prior=(1, 1, 1), **_):
     return 100.0 * _posterior_quantile(parts, alpha), 100.0 * _posterior_quantile(parts, 1.0 - alpha)
 
 
-#: Interval methods: name -> private function of (CountArrays, confidence, **options). A function names the
-#: options it uses (``n_resamples``, ``random_state``, ``prior``) and ignores the others.
+@dataclass(frozen=True)
+class Method:
+    """An interval method: its private function and the options it takes.
+
+    ``func(counts, confidence, **options)`` returns the (low, high) arrays of
+    a :class:`CountArrays`, before clipping; ``options`` names the keyword
+    options of :data:`OPTIONS` it takes. Calling a Method calls its function.
+    """
+
+    func: Callable
+    options: tuple[str, ...] = ()
+
+    def __call__(self, c: CountArrays, confidence: float, **options):
+        return self.func(c, confidence, **options)
+
+
+#: Interval methods: name -> :class:`Method` (function of (CountArrays, confidence, **options) and the options
+#: it takes).
 METHODS = {
-    "wald": _wald,
-    "adjusted-wald": _adjusted_wald,
-    "score": _score,
-    "bootstrap": _bootstrap,
-    "bca": _bca,
-    "bayes": _bayes,
+    "wald": Method(_wald),
+    "adjusted-wald": Method(_adjusted_wald),
+    "score": Method(_score),
+    "bootstrap": Method(_bootstrap, options=("n_resamples", "random_state")),
+    "bca": Method(_bca, options=("n_resamples", "random_state")),
+    "bayes": Method(_bayes, options=("prior",)),
 }
 
-#: Options that :func:`interval_arrays` passes on to the methods.
+#: Options that :func:`interval_arrays` passes on to the methods that take them.
 OPTIONS = ("n_resamples", "random_state", "prior")
 
 
 def check_method(method) -> str:
-    """Validate an interval method name; the error lists the allowed ones."""
+    """Validate an interval method name; the error lists the allowed ones.
+
+    Examples
+    --------
+    >>> check_method("score")
+    'score'
+    """
     return check_choice(method, METHODS, name="method")
 
 
-def interval_arrays(c: CountArrays, *, confidence=0.95, method="adjusted-wald", **options):
-    """Vectorised intervals: (estimate, low, high) arrays, clipped to [-100, 100].
-
-    Groups with n = 0 get NaN throughout. ``options`` (``n_resamples``,
-    ``random_state``, ``prior``) go to the methods that use them; any other
-    name is a TypeError.
-    """
-    confidence = check_confidence(confidence)
-    check_method(method)
+def _check_option_names(options) -> None:
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         raise TypeError(f"unknown interval option {unknown[0]!r}; allowed: {', '.join(OPTIONS)}")
-    if "n_resamples" in options:
+
+
+def method_options(method: str, **available) -> dict:
+    """The options of ``available`` that interval method ``method`` takes (the others are dropped).
+
+    Lets a caller that holds every option (a comparison, a table of periods)
+    pass each method only its own. A name outside :data:`OPTIONS` is a
+    ``TypeError``; an unknown method a ``ValueError``.
+
+    Examples
+    --------
+    >>> method_options("bootstrap", n_resamples=999, random_state=1, prior=(1, 1, 1))
+    {'n_resamples': 999, 'random_state': 1}
+    >>> method_options("wald", n_resamples=999)
+    {}
+    """
+    check_method(method)
+    _check_option_names(available)
+    return {name: available[name] for name in METHODS[method].options if name in available}
+
+
+@shared_docs
+def interval_arrays(c: CountArrays, *, confidence=0.95, method="adjusted-wald", **options):
+    """Vectorised intervals: (estimate, low, high) arrays, clipped to [-100, 100].
+
+    Groups with n = 0 get NaN throughout.
+
+    Parameters
+    ----------
+    c : CountArrays
+        The counts of one or many groups.
+    {{confidence}}
+    method : str
+        One of :data:`METHODS`.
+    options
+        ``n_resamples``, ``random_state``, ``prior`` (checked whichever the
+        method); each method gets the ones it takes (:func:`method_options`).
+        Any other name is a ``TypeError``.
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray)
+        Estimates, lower and upper bounds.
+
+    Examples
+    --------
+    >>> c = CountArrays.from_arrays([20, 0], [50, 0], [30, 0])
+    >>> est, low, high = interval_arrays(c, method="wald")
+    >>> est.tolist(), low.round(2).tolist()
+    ([-10.0, nan], [-23.72, nan])
+    """
+    confidence = check_confidence(confidence)
+    check_method(method)
+    _check_option_names(options)
+    if "n_resamples" in options:  # checked whichever the method, as the caller gave them
         options["n_resamples"] = check_positive_int(options["n_resamples"], name="n_resamples")
     if "prior" in options:
         check_prior(options["prior"])
-    est = np.atleast_1d(_estimate(c))
+    est = np.atleast_1d(c.nps)
     empty = ~(np.atleast_1d(c.n) > 0)
-    low, high = METHODS[method](c, confidence, **options)
+    low, high = METHODS[method](c, confidence, **method_options(method, **options))
     low = np.clip(np.array(low, dtype=float, ndmin=1), -100.0, 100.0)
     high = np.clip(np.array(high, dtype=float, ndmin=1), -100.0, 100.0)
     low[empty] = np.nan
@@ -442,7 +560,27 @@ def _num(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def _as_counts(data, weights, scale) -> NPSCounts:
+@shared_docs
+def as_counts(data, *, weights=None, scale=None) -> NPSCounts:
+    """Answers or counts as :class:`~nps_toolkit.counting.NPSCounts`: counts are returned as they are.
+
+    Parameters
+    ----------
+    data : array-like, Series or NPSCounts
+        Raw answers (0-10 by default) or counts.
+    {{weights}}
+    {{scale}}
+
+    Raises
+    ------
+    ValueError
+        ``weights`` given with counts (they are already counted).
+
+    Examples
+    --------
+    >>> as_counts([10, 9, 7, 3, None])
+    NPSCounts(promoters=2, passives=1, detractors=1, n_missing=1, weights_sq=None)
+    """
     if isinstance(data, NPSCounts):
         if weights is not None:
             raise ValueError("weights apply to raw answers; NPSCounts are already counted (weighted or not)")
@@ -450,6 +588,7 @@ def _as_counts(data, weights, scale) -> NPSCounts:
     return counts(data, weights=weights, scale=scale)
 
 
+@shared_docs
 def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scale=None, n_resamples=9999,
             random_state=None, prior=(1, 1, 1)) -> Interval:
     """Confidence interval for the NPS of one sample.
@@ -458,8 +597,7 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
     ----------
     data : array-like, Series or NPSCounts
         Raw answers (0-10 by default) or counts.
-    confidence : float
-        Confidence level strictly between 0 and 1.
+    {{confidence}}
     method : {"adjusted-wald", "wald", "score", "bootstrap", "bca", "bayes"}
         ``"adjusted-wald"`` (default; Rocks 2016, Sauro & Lewis: 0.75
         promoters, 1.5 passives, 0.75 detractors added), ``"wald"``,
@@ -467,17 +605,15 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
         "iterative"), ``"bootstrap"`` (percentile), ``"bca"`` (bias-corrected
         and accelerated bootstrap) or ``"bayes"`` (equal-tailed credible
         interval of the Dirichlet posterior). See the module notes.
-    weights : array-like, optional
-        Survey weights, one per answer (see the module notes).
-    scale : NPSScale, optional
-        A custom category scale.
-    n_resamples : int
-        Number of bootstrap resamples (``"bootstrap"``, ``"bca"``).
-    random_state : None, int or numpy.random.Generator
-        Seed of the bootstrap resamples; None draws a fresh one each call.
-    prior : tuple of three positive numbers
-        Dirichlet prior (promoters, passives, detractors) of ``"bayes"``;
-        (1, 1, 1) is uniform, (0.5, 0.5, 0.5) Jeffreys.
+    {{weights}}
+        Raw answers only (see the module notes).
+    {{scale}}
+    {{n_resamples}}
+        Used by ``"bootstrap"`` and ``"bca"``.
+    {{random_state}}
+        Used by ``"bootstrap"`` and ``"bca"``; None draws a fresh seed each call.
+    {{prior}}
+        Used by ``"bayes"``; (1, 1, 1) is uniform, (0.5, 0.5, 0.5) Jeffreys.
 
     Returns
     -------
@@ -504,7 +640,7 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
     >>> bool(-27 < ci.low < -20 and 0 < ci.high < 7)
     True
     """
-    c = _as_counts(data, weights, scale)
+    c = as_counts(data, weights=weights, scale=scale)
     confidence = check_confidence(confidence)
     check_method(method)
     if c.n <= 0:
@@ -551,6 +687,7 @@ def _margin(n, z: float, var: float, groups: int):
     return z * 100.0 * np.sqrt(groups * var / n)
 
 
+@shared_docs
 def margin_of_error(n, *, confidence=0.95, shares=None, groups=1):
     """Half-width of the Wald interval of an NPS from ``n`` answers (-100..100 scale).
 
@@ -562,8 +699,7 @@ def margin_of_error(n, *, confidence=0.95, shares=None, groups=1):
     n : number or array-like
         Number of answers (per group), at least 1; an effective sample size
         may be fractional. Arrays give an array of margins.
-    confidence : float
-        Confidence level strictly between 0 and 1.
+    {{confidence}}
     shares : (float, float) or NPSCounts, optional
         Expected ``(promoter_share, detractor_share)`` as fractions 0..1, or
         the counts of an earlier survey (their shares are used). None
@@ -602,7 +738,7 @@ def margin_of_error(n, *, confidence=0.95, shares=None, groups=1):
     bad = ~(np.isfinite(arr) & (arr >= 1))
     if bad.any():
         raise ValueError(f"n must be at least 1 answer, got {_plain_number(arr[bad].ravel()[0])}")
-    out = _margin(arr, _z(confidence), var, groups)
+    out = _margin(arr, z_value(confidence), var, groups)
     return float(out) if scalar else out
 
 
@@ -611,6 +747,7 @@ def _plain_number(v) -> str:
     return str(int(v)) if v.is_integer() else repr(v)
 
 
+@shared_docs
 def sample_size(margin, *, confidence=0.95, shares=None, groups=1) -> int:
     """Smallest number of answers whose margin of error is at most ``margin``.
 
@@ -621,8 +758,7 @@ def sample_size(margin, *, confidence=0.95, shares=None, groups=1) -> int:
     ----------
     margin : float
         Wanted half-width on the -100..100 scale (NPS points), in (0, 200].
-    confidence : float
-        Confidence level strictly between 0 and 1.
+    {{confidence}}
     shares : (float, float) or NPSCounts, optional
         Expected ``(promoter_share, detractor_share)`` (fractions 0..1) or
         earlier counts; None (default) plans for the worst case (var = 1).
@@ -651,7 +787,7 @@ def sample_size(margin, *, confidence=0.95, shares=None, groups=1) -> int:
     confidence = check_confidence(confidence)
     var = _score_variance(shares)
     groups = _check_groups(groups)
-    z = _z(confidence)
+    z = z_value(confidence)
     n = max(1, math.ceil(groups * var * (100.0 * z / margin) ** 2))
     # the closed form can be one off at exact boundaries (float rounding): settle it with the margin itself
     while _margin(n, z, var, groups) > margin:
@@ -662,6 +798,7 @@ def sample_size(margin, *, confidence=0.95, shares=None, groups=1) -> int:
 
 
 # -- the statistics of a count table (the second step of nps_toolkit.summarize) ----------------------------------------------------------------------------------------
+@shared_docs
 def summarize_counts(table: pd.DataFrame, *, by=None, confidence=0.95, method="adjusted-wald",
                      **options) -> pd.DataFrame:
     """The summary table of counts per group: shares, NPS and interval (the statistics step of :func:`summarize`).
@@ -676,8 +813,12 @@ def summarize_counts(table: pd.DataFrame, *, by=None, confidence=0.95, method="a
         a data warehouse). One row per group, kept in its order.
     by : str or list of str, optional
         The group columns of ``table``.
-    confidence, method, options
-        As in :func:`summarize`.
+    {{confidence}}
+    method : str
+        Interval method, one of :data:`METHODS` (as in :func:`confint`).
+    options
+        ``n_resamples``, ``random_state``, ``prior``: passed to the methods that take them
+        (:func:`method_options`).
 
     Returns
     -------

@@ -275,34 +275,34 @@ def _load(p: dict, date_column: str | None):
         raise ParameterError(f"parameter 'score_column' or 'date_column': {exc.args[0]}") from None
     except (TypeError, ValueError) as exc:  # answers that are not scores: named as the engines name them
         text = str(exc).removeprefix(f"{files[0].name!r}: ")  # the parameter names the file
-        raise ParameterError(f"parameter {_read_parameter(exc, text, score, date)!r}: {text}") from None
+        raise ParameterError(f"parameter {_read_parameter(exc, score, date)!r}: {text}") from None
 
 
-def _read_parameter(exc: Exception, text: str, score, date) -> str:
-    """The parameter a refusal of :func:`read_responses` is about: from the column and role the error carries.
+def _read_parameter(exc: Exception, score, date) -> str:
+    """The parameter a refusal of :func:`read_responses` is about, from the role and column the error carries.
 
-    An :class:`~nps_toolkit.AmbiguousDatesError` is about ``dayfirst``; a
-    :class:`~nps_toolkit.DataError` names its column and role. Errors that
-    carry neither (the search for the score column, ``clean_scores``, the
-    ones :mod:`nps_toolkit.reading` words again with the file's name) are
-    told by their ``text`` (without the file's name).
+    An :class:`~nps_toolkit.AmbiguousDatesError` is about ``dayfirst``; an
+    error about the score is about ``score_column`` when it names that
+    column, or when no column was named yet (the search for the score
+    column: "pass score="); about the date, ``date_column`` when it names
+    it; anything else is about ``data_path``.
+
+    Examples
+    --------
+    >>> from nps_toolkit import DataValueError
+    >>> _read_parameter(DataValueError("...", column="q1", role="score"), "q1", None)
+    'score_column'
+    >>> _read_parameter(DataValueError("...", column="q1", role="score"), None, None)  # a column found, not named
+    'data_path'
     """
     from .dates import AmbiguousDatesError
 
     role, column = getattr(exc, "role", None), getattr(exc, "column", None)
-    if role == "score" and score is not None and column == score:
-        return "score_column"
     if isinstance(exc, AmbiguousDatesError):
         return "dayfirst"
-    if role == "date" and date is not None and column == date:
-        return "date_column"
-    if role is not None:
-        return "data_path"
-    if (score is not None and f"column {score!r}" in text) or "pass score=" in text:
+    if role == "score" and (column is None or (score is not None and column == score)):
         return "score_column"
-    if "dayfirst" in text:
-        return "dayfirst"
-    if date is not None and f"column {date!r}" in text:
+    if role == "date" and date is not None and column == date:
         return "date_column"
     return "data_path"
 

@@ -39,15 +39,15 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from ._validation import as_column_list, check_choice, check_columns, check_confidence, check_positive_int
+from ._docstrings import shared_docs
 from ._resampling import rng_from
-from .compare import Comparison, _interval_options, compare
-from .dates import parse_dates
-from .intervals import check_method
+from ._validation import (as_column_list, check_choice, check_columns, check_confidence, check_positive_int,
+                          renamed_arguments)
+from .compare import Comparison, compare
 from .counting import SUMMARY_COLUMNS, NPSCounts, check_data_columns, count_periods, counts
-from .intervals import summarize_counts
+from .dates import parse_dates
+from .intervals import CountArrays, check_method, method_options, summarize_counts
 from .scale import score_codes
 from .summary import summarize
 
@@ -136,7 +136,7 @@ class _Periods:
     weighted: bool
 
 
-def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, method="adjusted-wald",
+def _period_counts(data, *, score, date, freq, by, weights, scale=None, confidence=0.95, method="adjusted-wald",
                    random_state=None, dayfirst=None) -> _Periods:
     """Count answers per (group, period) in one pass (in pandas or in the engine of ``data``)."""
     by_cols = as_column_list(by)
@@ -147,11 +147,12 @@ def _period_counts(data, *, score, date, freq, by, weights, confidence=0.95, met
     confidence = check_confidence(confidence)
     check_method(method)
 
-    periods = count_periods(data, score=score, date=date, pfreq=pfreq, by=by_cols, weights=weights,
+    periods = count_periods(data, score=score, date=date, pfreq=pfreq, by=by_cols, weights=weights, scale=scale,
                             dayfirst=dayfirst, key=_PERIOD_KEY)
     counted, labels, n_undated = periods.table, periods.labels, periods.n_undated
     keys = by_cols + [_PERIOD_KEY]
-    options = _interval_options(method, 9999, random_state, (1, 1, 1))  # seeds the resampling methods' intervals
+    # seeds the resampling methods' intervals (the defaults of confint otherwise)
+    options = method_options(method, n_resamples=9999, random_state=random_state, prior=(1, 1, 1))
     table = summarize_counts(counted, by=keys, confidence=confidence, method=method, **options)
     if weights is not None:  # sums of squared weights per category, from the same counting
         sq = counted[["promoters_sq", "passives_sq", "detractors_sq"]].to_numpy(float)
@@ -180,59 +181,65 @@ def _check_min_n(min_n, name="min_n"):
 
 
 def _size(p: _Periods) -> np.ndarray:
-    """Sample size used for min_n: n, or the Kish effective n when weighted."""
+    """Sample size used for min_n and exclude_below: n, or the Kish effective n when weighted."""
     col = "n_effective" if p.weighted else "n"
     return p.table[col].to_numpy(float)
 
 
 # -- compare_periods -------------------------------------------------------------------------------------------
+def _period_changes(p: _Periods, *, lag: int, method, confidence, rng):
+    """Each period (row of ``p.table``) compared with the one ``lag`` periods before in its group:
+    (difference, low, high, p-value) per row, NaN without a comparison, and ``significant``."""
+    n_periods = len(p.labels)
+    n = p.table["n"].to_numpy(float).reshape(p.groups, n_periods)
+    change = np.full((p.groups, n_periods, 4), np.nan)
+    significant = np.zeros((p.groups, n_periods), bool)
+    for g in range(p.groups):
+        for i in range(lag, n_periods):
+            if n[g, i] > 0 and n[g, i - lag] > 0:
+                row = g * n_periods + i
+                cmp = _compare(p.counts[row], p.counts[row - lag], method=method, confidence=confidence,
+                               random_state=rng)
+                change[g, i] = (cmp.difference, cmp.low, cmp.high, cmp.p_value)
+                significant[g, i] = bool(cmp.significant)
+    return change.reshape(-1, 4), significant.ravel()
+
+
+@shared_docs
 def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None, confidence=0.95,
                     method="adjusted-wald", compare_to="previous", min_n=30, weights=None,
-                    random_state=None, dayfirst=None) -> pd.DataFrame:
+                    random_state=None, dayfirst=None, scale=None) -> pd.DataFrame:
     """NPS per period (and group), each period compared with the one before.
 
     Parameters
     ----------
-    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
-        One row per respondent. Not modified. Anything :func:`summarize`
-        takes: the rows are counted where they are (:mod:`nps_toolkit.engines`).
+    {{data}}
         The engine buckets the dates (see the notes of
         :mod:`nps_toolkit.engines` on dates); :func:`trend` and
         :func:`current_vs_previous` take the same kinds of data.
-    score : str
-        Column of answers (0-10). Missing answers are excluded from ``n``
-        and counted in ``n_missing``.
-    date : str
-        Column of answer dates (see the module notes). Rows with a missing
-        date are left out; their number is ``attrs["n_undated"]``.
-    freq : str
-        Period length: ``"W"``, ``"ME"``, ``"QE"`` (default) or ``"YE"``
-        (and the variants listed in :func:`period_freq`).
-    by : str or list of str, optional
-        Grouping column(s): one row per group and period, every group over
-        the whole range of periods.
-    confidence : float
-        Confidence level of the NPS and change intervals.
+    {{score}}
+    {{date}}
+        Their number is ``attrs["n_undated"]``.
+    {{freq}}
+        ``"QE"`` (quarters) by default.
+    {{by}}
+        One row per group and period, every group over the whole range of
+        periods.
+    {{confidence}}
+        Used for the NPS and the change intervals.
     method : {"adjusted-wald", "wald", "bootstrap", "bayes"}
         Interval method of the NPS (:func:`nps_toolkit.confint`) and of the
         change (:func:`nps_toolkit.compare.compare`); the methods both share.
-    compare_to : {"previous", "year_ago"}
-        Compare each period with the period just before it, or with the same
-        period a year earlier (4 quarters, 12 months, 52 weeks, 1 year).
-    min_n : float
-        Periods with fewer answers (Kish effective n when weighted) are
-        flagged in ``low_n``.
-    weights : str, optional
-        Column of survey weights; counts become weighted sums and the table
-        gains ``n_effective`` (last column).
-    random_state : None, int or numpy Generator
-        Seed of the resampling methods (``"bootstrap"``, ``"bayes"``): the
-        same seed gives the same table.
-    dayfirst : bool, optional
-        How to read text dates such as ``"03/01/2024"`` when the column's
-        values do not show it (no day above 12); by default the order comes
-        from the values and a column where every date reads both ways is
-        refused (:func:`nps_toolkit.dates.parse_dates`).
+    {{compare_to}}
+        A year is 4 quarters, 12 months, 52 weeks or 1 year.
+    {{min_n}}
+        The flag is the ``low_n`` column; 30 by default.
+    {{weights}}
+        The table gains ``n_effective`` (last column).
+    {{random_state}}
+        Used by the resampling methods (``"bootstrap"``, ``"bayes"``).
+    {{dayfirst}}
+    {{scale}}
 
     Returns
     -------
@@ -267,28 +274,16 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     check_choice(compare_to, COMPARE_TO, name="compare_to")
     _check_min_n(min_n)
     rng = rng_from(random_state)  # one stream for every interval and change: reproducible with a seed
-    p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, confidence=confidence,
-                       method=method, random_state=rng, dayfirst=dayfirst)
+    p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, scale=scale,
+                       confidence=confidence, method=method, random_state=rng, dayfirst=dayfirst)
     confidence = float(confidence)
     table = p.table
-    n_periods = len(p.labels)
     lag = 1 if compare_to == "previous" else _PER_YEAR[p.pfreq[0]]
-    n = table["n"].to_numpy(float).reshape(p.groups, n_periods)
-    change = np.full((p.groups, n_periods, 4), np.nan)
-    significant = np.zeros((p.groups, n_periods), bool)
-    for g in range(p.groups):
-        for i in range(lag, n_periods):
-            if n[g, i] > 0 and n[g, i - lag] > 0:
-                row = g * n_periods + i
-                cmp = _compare(p.counts[row], p.counts[row - lag], method=method, confidence=confidence,
-                               random_state=rng)
-                change[g, i] = (cmp.difference, cmp.low, cmp.high, cmp.p_value)
-                significant[g, i] = bool(cmp.significant)
-    change = change.reshape(-1, 4)
+    change, significant = _period_changes(p, lag=lag, method=method, confidence=confidence, rng=rng)
     out = table.drop(columns=["n_effective"], errors="ignore")
     for j, name in enumerate(("change", "change_low", "change_high", "p_value")):
         out[name] = change[:, j]
-    out["significant"] = significant.ravel()
+    out["significant"] = significant
     out["low_n"] = _size(p) < min_n
     if p.weighted:
         out["n_effective"] = table["n_effective"]
@@ -298,9 +293,10 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     return out
 
 
+@shared_docs
 def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq="QE", confidence=0.95,
                         method="adjusted-wald", compare_to="previous", weights=None, random_state=None,
-                        dayfirst=None) -> Comparison:
+                        dayfirst=None, scale=None) -> Comparison:
     """This period against the last one: the latest period with answers against an earlier one.
 
     Parameters
@@ -312,6 +308,7 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
         the period just before; an empty period in between is passed
         over). ``"year_ago"``: the same period a year earlier, which must
         have answers.
+    {{scale}}
 
     Returns
     -------
@@ -335,8 +332,8 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
     (-33.3, 0.0, 33.3)
     """
     check_choice(compare_to, COMPARE_TO, name="compare_to")
-    p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=weights, confidence=confidence,
-                       method=method, dayfirst=dayfirst)
+    p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=weights, scale=scale,
+                       confidence=confidence, method=method, dayfirst=dayfirst)
     filled = np.flatnonzero(p.table["n"].to_numpy(float) > 0)
     if len(filled) < 2:
         raise ValueError(f"need answers in at least two periods to compare; found {len(filled)} "
@@ -353,17 +350,17 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
 
 
 # -- decomposition ---------------------------------------------------------------------------------------------
-def _counts_of(values, score, name, weights=None) -> NPSCounts:
+def _counts_of(values, score, name, weights=None, scale=None) -> NPSCounts:
     if isinstance(values, NPSCounts):
         return values
     if isinstance(values, pd.DataFrame):
         check_columns(values, [score], role=f"score column of {name}")
         if weights is not None:
             check_columns(values, [weights], role=f"weights column of {name}")
-            return counts(values[score], weights=values[weights])
-        return counts(values[score])
+            return counts(values[score], weights=values[weights], scale=scale)
+        return counts(values[score], scale=scale)
     try:
-        return counts(values)
+        return counts(values, scale=scale)
     except TypeError as exc:
         raise TypeError(f"{name}: {exc}") from None
 
@@ -379,16 +376,90 @@ def _is_count_table(frame, score) -> bool:
         all(c in frame.columns for c in ("promoters", "passives", "detractors"))
 
 
-def _totals_of(values, score, name, weights=None) -> tuple[float, float, float]:
+def _totals_of(values, score, name, weights=None, scale=None) -> tuple[float, float, float]:
     """(n, promoters, detractors) of answers, NPSCounts or a count table (summed over its rows)."""
     if _is_count_table(values, score):
         pro, pas, det = (float(values[c].sum()) for c in ("promoters", "passives", "detractors"))
         return pro + pas + det, pro, det
-    c = _counts_of(values, score, name, weights)
+    c = _counts_of(values, score, name, weights, scale)
     return float(c.n), float(c.promoters), float(c.detractors)
 
 
-def decompose_change(previous, current, *, by=None, score="score", weights=None) -> pd.DataFrame:
+def _category_split(previous, current, *, score, weights, scale) -> pd.DataFrame:
+    """The change split into promoters and detractors (decompose_change without by)."""
+    (n0, pro0, det0), (n1, pro1, det1) = (_totals_of(frame, score, name, weights, scale) for frame, name in
+                                          ((previous, "previous"), (current, "current")))
+    for name, n in (("previous", n0), ("current", n1)):
+        if not n > 0:
+            raise ValueError(f"{name} has no answers (n = 0); its NPS is undefined")
+    return pd.DataFrame({
+        "component": ["previous", "promoters", "detractors", "current"],
+        "points": [100.0 * (pro0 - det0) / n0, 100.0 * (pro1 / n1 - pro0 / n0) + 0.0,
+                   -100.0 * (det1 / n1 - det0 / n0) + 0.0, 100.0 * (pro1 - det1) / n1],
+        "kind": ["level", "change", "change", "level"],
+    })
+
+
+def _segment_tables(previous, current, *, by_cols, score, weights, scale) -> pd.DataFrame:
+    """n, promoters and detractors per segment of both periods, side by side (suffixes _0, _1), sorted."""
+    for name, frame in (("previous", previous), ("current", current)):
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"with by=, {name} must be a DataFrame holding {score!r} and the by column(s), "
+                            f"got {type(frame).__name__}")
+        check_columns(frame, by_cols, role=f"by column of {name}")
+        if not _is_count_table(frame, score):
+            check_columns(frame, [score], role=f"score column of {name}")
+    tables = []
+    for frame in (previous, current):
+        if _is_count_table(frame, score):
+            table = frame.groupby(by_cols, dropna=False, observed=True)[["promoters", "passives", "detractors"]].sum()
+            table["n"] = table["promoters"] + table["passives"] + table["detractors"]
+        else:
+            table = summarize(frame, score=score, by=by_cols, weights=weights, scale=scale).set_index(by_cols)
+        tables.append(table[["n", "promoters", "detractors"]])
+    return tables[0].add_suffix("_0").join(tables[1].add_suffix("_1"), how="outer", sort=True).fillna(0)
+
+
+def _shift_share(previous, current, *, by_cols, score, weights, scale) -> pd.DataFrame:
+    """The change split into each segment's own change (within) and the change of segment sizes (mix)."""
+    both = _segment_tables(previous, current, by_cols=by_cols, score=score, weights=weights, scale=scale)
+    n0, n1 = both["n_0"].to_numpy(float), both["n_1"].to_numpy(float)
+    keep = (n0 > 0) | (n1 > 0)
+    both, n0, n1 = both[keep], n0[keep], n1[keep]
+    total0, total1 = n0.sum(), n1.sum()
+    for name, total in (("previous", total0), ("current", total1)):
+        if not total > 0:
+            raise ValueError(f"{name} has no answers (n = 0); its NPS is undefined")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nps0 = np.where(n0 > 0, 100.0 * (both["promoters_0"] - both["detractors_0"]) / n0, np.nan)
+        nps1 = np.where(n1 > 0, 100.0 * (both["promoters_1"] - both["detractors_1"]) / n1, np.nan)
+    w0, w1 = n0 / total0, n1 / total1
+    within = np.where((n0 > 0) & (n1 > 0), (w0 + w1) / 2.0 * (nps1 - nps0), 0.0)
+    level = np.where(n0 > 0, np.where(n1 > 0, (nps0 + nps1) / 2.0, nps0), nps1)
+    mix = float(np.sum(level * (w1 - w0)))
+    level0 = 100.0 * float(both["promoters_0"].sum() - both["detractors_0"].sum()) / total0
+    level1 = 100.0 * float(both["promoters_1"].sum() - both["detractors_1"].sum()) / total1
+    keys = list(both.index)
+    segments = [k if len(by_cols) == 1 else _segment_label(k) for k in keys]
+    nan = [np.nan]
+    out = pd.DataFrame({
+        "component": ["previous"] + [f"within: {_segment_label(k)}" for k in keys] + ["mix", "current"],
+        "points": [level0] + within.tolist() + [mix, level1],
+        "kind": ["level"] + ["change"] * len(keys) + ["change", "level"],
+        "segment": pd.Series([None] + segments + [None, None], dtype=object),
+        "n_previous": nan + n0.tolist() + nan * 2,
+        "n_current": nan + n1.tolist() + nan * 2,
+        "share_previous": nan + w0.tolist() + nan * 2,
+        "share_current": nan + w1.tolist() + nan * 2,
+        "nps_previous": nan + nps0.tolist() + nan * 2,
+        "nps_current": nan + nps1.tolist() + nan * 2,
+    })
+    out.attrs["by"] = by_cols
+    return out
+
+
+@shared_docs
+def decompose_change(previous, current, *, by=None, score="score", weights=None, scale=None) -> pd.DataFrame:
     """Split a change in NPS into its parts.
 
     Without ``by``, the change is split by category: NPS = 100 (P - D), so
@@ -425,6 +496,8 @@ def decompose_change(previous, current, *, by=None, score="score", weights=None)
     weights : str, optional
         Column of survey weights in DataFrames of answers: shares and NPS
         are then weighted (the segment shares are shares of the weights).
+    {{scale}}
+        Used for raw answers (counts are already categorised).
 
     Returns
     -------
@@ -457,68 +530,8 @@ def decompose_change(previous, current, *, by=None, score="score", weights=None)
     4      current    50.0  level
     """
     if by is None:
-        (n0, pro0, det0), (n1, pro1, det1) = (_totals_of(frame, score, name, weights) for frame, name in
-                                              ((previous, "previous"), (current, "current")))
-        for name, n in (("previous", n0), ("current", n1)):
-            if not n > 0:
-                raise ValueError(f"{name} has no answers (n = 0); its NPS is undefined")
-        return pd.DataFrame({
-            "component": ["previous", "promoters", "detractors", "current"],
-            "points": [100.0 * (pro0 - det0) / n0, 100.0 * (pro1 / n1 - pro0 / n0) + 0.0,
-                       -100.0 * (det1 / n1 - det0 / n0) + 0.0, 100.0 * (pro1 - det1) / n1],
-            "kind": ["level", "change", "change", "level"],
-        })
-
-    by_cols = as_column_list(by)
-    for name, frame in (("previous", previous), ("current", current)):
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"with by=, {name} must be a DataFrame holding {score!r} and the by column(s), "
-                            f"got {type(frame).__name__}")
-        check_columns(frame, by_cols, role=f"by column of {name}")
-        if not _is_count_table(frame, score):
-            check_columns(frame, [score], role=f"score column of {name}")
-    tables = []
-    for frame in (previous, current):
-        if _is_count_table(frame, score):
-            table = frame.groupby(by_cols, dropna=False, observed=True)[["promoters", "passives", "detractors"]].sum()
-            table["n"] = table["promoters"] + table["passives"] + table["detractors"]
-        else:
-            table = summarize(frame, score=score, by=by_cols, weights=weights).set_index(by_cols)
-        tables.append(table[["n", "promoters", "detractors"]])
-    both = tables[0].add_suffix("_0").join(tables[1].add_suffix("_1"), how="outer", sort=True).fillna(0)
-    n0, n1 = both["n_0"].to_numpy(float), both["n_1"].to_numpy(float)
-    keep = (n0 > 0) | (n1 > 0)
-    both, n0, n1 = both[keep], n0[keep], n1[keep]
-    total0, total1 = n0.sum(), n1.sum()
-    for name, total in (("previous", total0), ("current", total1)):
-        if not total > 0:
-            raise ValueError(f"{name} has no answers (n = 0); its NPS is undefined")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nps0 = np.where(n0 > 0, 100.0 * (both["promoters_0"] - both["detractors_0"]) / n0, np.nan)
-        nps1 = np.where(n1 > 0, 100.0 * (both["promoters_1"] - both["detractors_1"]) / n1, np.nan)
-    w0, w1 = n0 / total0, n1 / total1
-    within = np.where((n0 > 0) & (n1 > 0), (w0 + w1) / 2.0 * (nps1 - nps0), 0.0)
-    level = np.where(n0 > 0, np.where(n1 > 0, (nps0 + nps1) / 2.0, nps0), nps1)
-    mix = float(np.sum(level * (w1 - w0)))
-    level0 = 100.0 * float(both["promoters_0"].sum() - both["detractors_0"].sum()) / total0
-    level1 = 100.0 * float(both["promoters_1"].sum() - both["detractors_1"].sum()) / total1
-    keys = list(both.index)
-    segments = [k if len(by_cols) == 1 else _segment_label(k) for k in keys]
-    nan = [np.nan]
-    out = pd.DataFrame({
-        "component": ["previous"] + [f"within: {_segment_label(k)}" for k in keys] + ["mix", "current"],
-        "points": [level0] + within.tolist() + [mix, level1],
-        "kind": ["level"] + ["change"] * len(keys) + ["change", "level"],
-        "segment": pd.Series([None] + segments + [None, None], dtype=object),
-        "n_previous": nan + n0.tolist() + nan * 2,
-        "n_current": nan + n1.tolist() + nan * 2,
-        "share_previous": nan + w0.tolist() + nan * 2,
-        "share_current": nan + w1.tolist() + nan * 2,
-        "nps_previous": nan + nps0.tolist() + nan * 2,
-        "nps_current": nan + nps1.tolist() + nan * 2,
-    })
-    out.attrs["by"] = by_cols
-    return out
+        return _category_split(previous, current, score=score, weights=weights, scale=scale)
+    return _shift_share(previous, current, by_cols=as_column_list(by), score=score, weights=weights, scale=scale)
 
 
 # -- trend -------------------------------------------------------------------------------------------------------
@@ -592,18 +605,22 @@ def _p(value: float) -> str:
 
 
 def _period_se(c: NPSCounts) -> float:
-    """SE of a period's NPS; when it is 0 (all answers in one category), the SE of
-    the adjusted counts (0.75 promoters, 1.5 passives, 0.75 detractors added)."""
+    """SE of a period's NPS; when it is 0 (all answers in one category), the Wald SE of
+    the adjusted effective counts (:meth:`CountArrays.adjusted`: 0.75 promoters, 1.5 passives,
+    0.75 detractors added)."""
     se = c.se
     if se > 0:
         return se
     n = c.n_effective
-    p, d = (c.promoter_share * n + 0.75) / (n + 3), (c.detractor_share * n + 0.75) / (n + 3)
-    return 100.0 * math.sqrt((p + d - (p - d) ** 2) / (n + 3))
+    effective = CountArrays(*(np.array([share * n]) for share in (c.promoter_share, c.passive_share,
+                                                                    c.detractor_share)))
+    return float(effective.adjusted().wald_se[0])
 
 
 def _wls(x, y, se, confidence):
     """Weighted least squares of y on x with weights 1/se^2; (slope, low, high, p, intercept)."""
+    from scipy import stats
+
     k = len(x)
     if k < 2:
         return (math.nan,) * 5
@@ -625,8 +642,27 @@ def _wls(x, y, se, confidence):
     return slope, slope - t * se_slope, slope + t * se_slope, p, intercept
 
 
+def _group_fits(p: _Periods, *, exclude_below, confidence) -> list:
+    """The fit of each group: (slope, low, high, p_value, significant, n_periods, intercept)."""
+    n_periods = len(p.labels)
+    x_all = (p.ordinals - p.ordinals[0]).astype(float)
+    size = _size(p).reshape(p.groups, n_periods)
+    n = p.table["n"].to_numpy(float).reshape(p.groups, n_periods)
+    rows = []
+    for g in range(p.groups):
+        use = np.flatnonzero((n[g] > 0) & (size[g] >= exclude_below))
+        cs = [p.counts[g * n_periods + i] for i in use]
+        y = np.array([c.nps for c in cs])
+        se = np.array([_period_se(c) for c in cs])
+        slope, low, high, pval, intercept = _wls(x_all[use], y, se, confidence)
+        rows.append((slope, low, high, pval, bool(pval < 1 - confidence), len(use), intercept))
+    return rows
+
+
+@renamed_arguments(min_n="exclude_below")
+@shared_docs
 def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None, confidence=0.95, weights=None,
-          min_n=1, dayfirst=None):
+          exclude_below=1, dayfirst=None, scale=None):
     """Linear trend of NPS per period, by precision-weighted least squares.
 
     Each period's NPS ``y_k`` is regressed on its period number ``x_k``
@@ -647,12 +683,15 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
         As in :func:`compare_periods`.
     by : str or list of str, optional
         One trend per group (returns a DataFrame).
-    confidence : float
-        Confidence level of the slope's interval; ``significant`` is
-        ``p_value < 1 - confidence``.
-    min_n : float
+    {{confidence}}
+        Of the slope's interval; ``significant`` is ``p_value < 1 - confidence``.
+    exclude_below : float
         Periods with fewer answers (Kish effective n when weighted) are left
-        out; periods with no answers always are.
+        out of the fit; periods with no answers always are. 1 by default.
+        (Its old name ``min_n`` still works for one release, with a
+        ``DeprecationWarning``: it is not :func:`compare_periods`'s
+        ``min_n``, which only flags small periods.)
+    {{scale}}
 
     Returns
     -------
@@ -661,6 +700,9 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
         and ``slope``, ``low``, ``high``, ``p_value``, ``significant``,
         ``n_periods``, ``intercept`` (one row per group; NaN where a group has
         fewer than two periods, NaN interval with fewer than three).
+        ``attrs`` hold ``freq``, ``period_freq``, ``origin``, ``unit``,
+        ``confidence``, ``min_n`` (the ``exclude_below`` used, under its old
+        name) and ``n_undated``.
 
     Raises
     ------
@@ -679,25 +721,15 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
     NPS trend +38.64 points per quarter (95% CI -30.91 to +108.18; p = 0.090; 3 quarters)
     """
     confidence = check_confidence(confidence)
-    _check_min_n(min_n)
-    p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, confidence=confidence,
-                       dayfirst=dayfirst)
+    _check_min_n(exclude_below, name="exclude_below")
+    p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, scale=scale,
+                       confidence=confidence, dayfirst=dayfirst)
     n_periods = len(p.labels)
-    x_all = (p.ordinals - p.ordinals[0]).astype(float)
-    size = _size(p).reshape(p.groups, n_periods)
-    n = p.table["n"].to_numpy(float).reshape(p.groups, n_periods)
-    rows = []
-    for g in range(p.groups):
-        use = np.flatnonzero((n[g] > 0) & (size[g] >= min_n))
-        cs = [p.counts[g * n_periods + i] for i in use]
-        y = np.array([c.nps for c in cs])
-        se = np.array([_period_se(c) for c in cs])
-        slope, low, high, pval, intercept = _wls(x_all[use], y, se, confidence)
-        rows.append((slope, low, high, pval, bool(pval < 1 - confidence), len(use), intercept))
+    rows = _group_fits(p, exclude_below=exclude_below, confidence=confidence)
     if by is None:
         slope, low, high, pval, significant, k, intercept = rows[0]
         if k < 2:
-            raise ValueError(f"need at least two periods with answers (n >= {min_n}) for a trend; found {k}")
+            raise ValueError(f"need at least two periods with answers (n >= {exclude_below}) for a trend; found {k}")
         return Trend(slope=slope, low=low, high=high, p_value=pval, significant=significant, n_periods=k,
                      confidence=confidence, intercept=intercept, freq=freq, origin=p.labels[0],
                      unit=_unit(p.pfreq), n_undated=p.n_undated)
@@ -706,22 +738,65 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
     values = pd.DataFrame(rows, columns=["slope", "low", "high", "p_value", "significant", "n_periods",
                                          "intercept"])
     out = pd.concat([out, values], axis=1)
+    # "min_n": the attrs key of the release before exclude_below= (kept while min_n= is deprecated)
     out.attrs = {"freq": freq, "period_freq": p.pfreq, "origin": p.labels[0], "unit": _unit(p.pfreq),
-                 "confidence": confidence, "min_n": min_n, "n_undated": p.n_undated}
+                 "confidence": confidence, "min_n": exclude_below, "n_undated": p.n_undated}
     return out
 
 
 # -- rolling -------------------------------------------------------------------------------------------------------
+def _window_sums(values, window: int) -> np.ndarray:
+    """Sum of each value with the ``window - 1`` before it (fewer at the start)."""
+    cs = np.concatenate([[0], np.cumsum(values)])
+    idx = np.arange(1, len(values) + 1)
+    return cs[idx] - cs[np.maximum(idx - window, 0)]
+
+
+def _rolling_periods(data, *, score, date, window, freq, min_periods, dayfirst, scale) -> pd.DataFrame:
+    """Rolling NPS over ``window`` periods: counts summed over the window, NPS from the sums."""
+    p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=None, scale=scale,
+                       dayfirst=dayfirst)
+    pro, det, n = (p.table[c].to_numpy(np.int64) for c in ("promoters", "detractors", "n"))
+    sums = {name: _window_sums(v, window)
+            for name, v in (("pro", pro), ("det", det), ("n", n), ("filled", (n > 0).astype(np.int64)))}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where((sums["n"] > 0) & (sums["filled"] >= min_periods),
+                         100.0 * (sums["pro"] - sums["det"]) / np.maximum(sums["n"], 1), np.nan)
+    out = pd.DataFrame({"period": p.table["period"], "n": sums["n"], "nps": value})
+    out.attrs = {"freq": freq, "period_freq": p.pfreq, "window": window, "n_undated": p.n_undated}
+    return out
+
+
+def _rolling_answers(data, *, score, date, window, min_periods, dayfirst, scale) -> pd.DataFrame:
+    """Rolling NPS over the last ``window`` answers, in date order (ties keep the row order)."""
+    check_columns(data, [score], role="score column")
+    check_columns(data, [date], role="date column")
+    codes = score_codes(data[score], scale=scale, column=str(score))
+    dates = parse_dates(data[date], column=str(date), dayfirst=dayfirst)
+    dated = dates.notna().to_numpy()
+    use = np.flatnonzero(dated & (codes >= 0))
+    order = use[np.argsort(dates.to_numpy()[use], kind="stable")]
+    y = codes[order].astype(np.int64) - 1  # -1 detractor, 0 passive, +1 promoter
+    count = _window_sums(np.ones(len(y), dtype=np.int64), window)
+    total = _window_sums(y, window)
+    value = np.where(count >= min_periods, 100.0 * total / np.maximum(count, 1), np.nan)
+    out = pd.DataFrame({"date": dates.to_numpy()[order], "n": count, "nps": value}, index=data.index[order])
+    out.attrs = {"window": window, "n_undated": int((~dated).sum())}
+    return out
+
+
+@shared_docs
 def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=None, min_periods=1,
-                dayfirst=None):
+                dayfirst=None, scale=None):
     """Rolling NPS over a window of periods or of responses.
 
     Parameters
     ----------
     data : DataFrame
-        One row per respondent. Not modified.
-    score, date : str
-        Columns of answers and dates (see the module notes).
+        One row per respondent. Not modified. With ``freq``, anything
+        :func:`compare_periods` takes.
+    {{score}}
+    {{date}}
     window : int
         With ``freq``: number of periods (the current one and the
         ``window - 1`` before it, empty periods included). Without: number
@@ -733,8 +808,8 @@ def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=
     min_periods : int
         NPS is NaN where the window holds fewer periods *with answers* (with
         ``freq``) or fewer answers (without) than this.
-    dayfirst : bool, optional
-        As in :func:`compare_periods`.
+    {{dayfirst}}
+    {{scale}}
 
     Returns
     -------
@@ -764,33 +839,7 @@ def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=
     if min_periods > window:
         raise ValueError(f"min_periods ({min_periods}) must not exceed window ({window})")
     if freq is not None:
-        p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=None, dayfirst=dayfirst)
-        pro, det, n = (p.table[c].to_numpy(np.int64) for c in ("promoters", "detractors", "n"))
-        sums = {}
-        for name, v in (("pro", pro), ("det", det), ("n", n), ("filled", (n > 0).astype(np.int64))):
-            cs = np.concatenate([[0], np.cumsum(v)])
-            idx = np.arange(1, len(v) + 1)
-            sums[name] = cs[idx] - cs[np.maximum(idx - window, 0)]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = np.where((sums["n"] > 0) & (sums["filled"] >= min_periods),
-                             100.0 * (sums["pro"] - sums["det"]) / np.maximum(sums["n"], 1), np.nan)
-        out = pd.DataFrame({"period": p.table["period"], "n": sums["n"], "nps": value})
-        out.attrs = {"freq": freq, "period_freq": p.pfreq, "window": window, "n_undated": p.n_undated}
-        return out
-    check_columns(data, [score], role="score column")
-    check_columns(data, [date], role="date column")
-    codes = score_codes(data[score], column=str(score))
-    dates = parse_dates(data[date], column=str(date), dayfirst=dayfirst)
-    dated = dates.notna().to_numpy()
-    use = np.flatnonzero(dated & (codes >= 0))
-    order = use[np.argsort(dates.to_numpy()[use], kind="stable")]
-    y = codes[order].astype(np.int64) - 1  # -1 detractor, 0 passive, +1 promoter
-    cs = np.concatenate([[0], np.cumsum(y)])
-    idx = np.arange(1, len(y) + 1)
-    start = np.maximum(idx - window, 0)
-    count = idx - start
-    total = cs[idx] - cs[start]
-    value = np.where(count >= min_periods, 100.0 * total / np.maximum(count, 1), np.nan)
-    out = pd.DataFrame({"date": dates.to_numpy()[order], "n": count, "nps": value}, index=data.index[order])
-    out.attrs = {"window": window, "n_undated": int((~dated).sum())}
-    return out
+        return _rolling_periods(data, score=score, date=date, window=window, freq=freq, min_periods=min_periods,
+                                dayfirst=dayfirst, scale=scale)
+    return _rolling_answers(data, score=score, date=date, window=window, min_periods=min_periods,
+                            dayfirst=dayfirst, scale=scale)

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import _textfiles, layouts as _layouts
-from ._validation import check_choice, check_columns
+from ._validation import DataError, DataValueError, check_choice, check_columns
 from .dates import ISO_DATE, NUMERIC_DATE, OFFSET, AmbiguousDatesError, parse_dates
 from .answers import clean_scores
 from .scale import NPSScale, check_scale
@@ -310,18 +310,20 @@ def find_score_column(data: pd.DataFrame, labels: dict | None = None, *, prefer=
         if len(scored) > 1:
             shown = "; ".join(f"{c!r}" + (f" ({labels[c]!r})" if labels.get(c) and labels[c] != c else "")
                               for c in scored)
-            raise ValueError(f"{where}: several columns could be the score ({what}): {shown}; pass score= "
-                             f"(or the template parameter score_column) to say which")
+            raise DataValueError(f"{where}: several columns could be the score ({what}): {shown}; pass score= "
+                                 f"(or the template parameter score_column) to say which", role="score")
     named = [c for c in dict.fromkeys(kinds[0][1] or (kinds[1][1] + kinds[2][1]))
              if not str(c).endswith("_NPS_GROUP")]
     if len(named) == 1:  # one column that should be the score, whose values are not: say what is wrong with them
         clean_scores(data[named[0]], scale=scale, column=str(named[0]))
-        raise ValueError(f"{where}: column {named[0]!r} would be the score but holds no answers; pass score= "
-                         f"(or the template parameter score_column) to name the column of 0-10 answers")
+        raise DataValueError(f"{where}: column {named[0]!r} would be the score but holds no answers; pass score= "
+                             f"(or the template parameter score_column) to name the column of 0-10 answers",
+                             role="score")
     numeric = [c for c in columns if _is_score(data[c], scale)][:10]
     hint = f"; columns with 0-10 values: {', '.join(map(repr, numeric))}" if numeric else ""
-    raise ValueError(f"{where}: no column asks about recommending (\"How likely are you to recommend ...?\") with "
-                     f"0-10 answers{hint}; pass score= (or the template parameter score_column) to name it")
+    raise DataValueError(f"{where}: no column asks about recommending (\"How likely are you to recommend ...?\") "
+                         f"with 0-10 answers{hint}; pass score= (or the template parameter score_column) to name it",
+                         role="score")
 
 
 def _all_dates(text: pd.Series) -> bool:
@@ -569,8 +571,8 @@ def _in_file(exc: Exception, where: str) -> Exception:
     text = str(exc)
     if text.startswith(where):
         return exc
-    if isinstance(exc, AmbiguousDatesError):
-        return AmbiguousDatesError(f"{where}: {text}", column=exc.column, examples=exc.examples)
+    if isinstance(exc, DataError):  # the same error, attributes kept (column, role, values, positions)
+        return exc.reworded(f"{where}: {text}")
     try:
         return type(exc)(f"{where}: {text}")
     except TypeError:  # pragma: no cover - an exception type with another signature

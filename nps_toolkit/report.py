@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ._files import atomic_write_text
+from ._validation import positional_options
 from .parameters import ParameterError, template_parameters, template_path
 
 __all__ = ["TemplateRun", "TemplateError", "run_template", "run_batch", "export_html"]
@@ -54,7 +55,8 @@ def _short(text: str) -> str:
     return lines[0] if lines else ""
 
 
-def run_template(name, parameters: dict | None = None, output_dir="reports", *, stem: str | None = None,
+@positional_options("parameters", "output_dir")
+def run_template(name, *, parameters: dict | None = None, output_dir="reports", stem: str | None = None,
                  progress: bool = False, kernel_name: str | None = None) -> TemplateRun:
     """Execute a template with papermill and write the notebook, HTML report and results JSON.
 
@@ -89,7 +91,7 @@ def run_template(name, parameters: dict | None = None, output_dir="reports", *, 
     Examples
     --------
     >>> import tempfile
-    >>> run = run_template("benchmark_study", {"language": "pl"}, tempfile.mkdtemp())  # doctest: +SKIP
+    >>> run = run_template("benchmark_study", parameters={"language": "pl"}, output_dir=tempfile.mkdtemp())  # doctest: +SKIP
     >>> run.html.name  # doctest: +SKIP
     'benchmark_study.html'
     """
@@ -141,7 +143,7 @@ def run_template(name, parameters: dict | None = None, output_dir="reports", *, 
 def _run_one(job):
     name, params, out, stem = job
     try:
-        return run_template(name, params, out, stem=stem), None
+        return run_template(name, parameters=params, output_dir=out, stem=stem), None
     except (TemplateError, ParameterError) as exc:
         return None, str(exc)
 

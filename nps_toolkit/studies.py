@@ -187,7 +187,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     tables = {}
     if p["segment_column"]:
         seg = p["segment_column"]
-        segments = compare_groups(data, score=score, group=seg, reference=None, correction="holm",
+        segments = compare_groups(data, score=score, by=seg, reference=None, correction="holm",
                                   random_state=p["seed"],
                                   confidence=p["confidence"], method=p["method"], weights=p["weights_column"])
         segments["low_n"] = segments["n"] < p["min_n"]
@@ -236,7 +236,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     """
     lang, score, brand, ours = p["language"], p["score_column"], p["brand_column"], p["our_brand"]
     _check_brand(data, p)
-    table = compare_groups(data, score=score, group=brand, reference=ours, correction=p["correction"],
+    table = compare_groups(data, score=score, by=brand, reference=ours, correction=p["correction"],
                            random_state=p["seed"],
                            confidence=p["confidence"], method=p["method"], weights=p["weights_column"])
     table["low_n"] = table["n"] < p["min_n"]

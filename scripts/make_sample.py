@@ -82,7 +82,7 @@ def build(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     survey_seq, channel_seq, blank_seq, text_seq = np.random.SeedSequence(seed).spawn(4)
     data = simulate_survey(N, segments=SEGMENTS, brands=BRANDS, start="2023-01-01", periods=8, freq="QE",
                            segment_weights=SEGMENT_WEIGHTS, brand_weights=BRAND_WEIGHTS,
-                           seed=np.random.default_rng(survey_seq))
+                           random_state=np.random.default_rng(survey_seq))
     scores = data["score"].to_numpy(dtype=np.int64)  # no blanks yet
     categories = [_category(int(s)) for s in scores]
 

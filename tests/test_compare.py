@@ -257,7 +257,7 @@ def test_wald_interval_contains_difference(a, b):
        correction=st.sampled_from(CORRECTIONS))
 def test_adjusted_p_values_bounds(p, correction):
     raw = np.asarray(p, dtype=float)
-    adjusted = adjust_p_values(raw, correction)
+    adjusted = adjust_p_values(raw, correction=correction)
     assert np.array_equal(np.isnan(adjusted), np.isnan(raw))
     ok = ~np.isnan(raw)
     assert np.all(adjusted[ok] >= raw[ok]) and np.all(adjusted[ok] <= 1)
@@ -271,14 +271,15 @@ def test_adjusted_p_values_bounds(p, correction):
 # -- multiple comparisons ------------------------------------------------------------------------------------------
 def test_adjust_p_values_literals():
     p = [0.01, 0.04, 0.03, 0.005]
-    assert adjust_p_values(p, "holm") == pytest.approx([0.03, 0.06, 0.06, 0.02])
-    assert adjust_p_values(p, "bonferroni") == pytest.approx([0.04, 0.16, 0.12, 0.02])
-    assert adjust_p_values(p, "fdr_bh") == pytest.approx([0.02, 0.04, 0.04, 0.02])
-    assert adjust_p_values(p, None) == pytest.approx(p)
-    assert adjust_p_values([0.5, math.nan, 0.4], "holm") == pytest.approx([0.8, math.nan, 0.8], nan_ok=True)
-    assert adjust_p_values([0.6, 0.7], "bonferroni").tolist() == [1.0, 1.0]
+    assert adjust_p_values(p, correction="holm") == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert adjust_p_values(p, correction="bonferroni") == pytest.approx([0.04, 0.16, 0.12, 0.02])
+    assert adjust_p_values(p, correction="fdr_bh") == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    assert adjust_p_values(p, correction=None) == pytest.approx(p)
+    assert adjust_p_values([0.5, math.nan, 0.4], correction="holm") == pytest.approx([0.8, math.nan, 0.8],
+                                                                                      nan_ok=True)
+    assert adjust_p_values([0.6, 0.7], correction="bonferroni").tolist() == [1.0, 1.0]
     with pytest.raises(ValueError, match="unknown correction 'sidak'; allowed: 'holm', 'bonferroni', 'fdr_bh', None"):
-        adjust_p_values(p, "sidak")
+        adjust_p_values(p, correction="sidak")
 
 
 # -- compare_to_benchmark ------------------------------------------------------------------------------------------
@@ -345,7 +346,7 @@ def test_benchmark_bad_values():
         with pytest.raises(TypeError, match="benchmark must be an NPS number"):
             compare_to_benchmark([10, 9, 3], bad)
     for bad in (-100.5, 101, math.nan, math.inf):
-        with pytest.raises(ValueError, match="benchmark must be an NPS between -100 and 100"):
+        with pytest.raises(ValueError, match="benchmark must be an NPS number between -100 and 100"):
             compare_to_benchmark([10, 9, 3], bad)
     with pytest.raises(ValueError, match="unknown method 'exact'; allowed: 'wald', 'adjusted-wald', 'score'"):
         compare_to_benchmark([10, 9, 3], 0, method="exact")
@@ -379,7 +380,7 @@ def brands(rng) -> pd.DataFrame:
 def test_groups_against_reference_equal_compare(brands):
     before = brands.copy()
     for method in ("wald", "adjusted-wald"):
-        table = compare_groups(brands, group="brand", reference="beta", method=method, confidence=0.9,
+        table = compare_groups(brands, by="brand", reference="beta", method=method, confidence=0.9,
                                random_state=1)
         assert list(table.columns) == ["brand", "n", "nps", "ci_low", "ci_high", "difference", "diff_low",
                                        "diff_high", "p_value", "p_value_adjusted", "significant", "p_best"]
@@ -398,14 +399,14 @@ def test_groups_against_reference_equal_compare(brands):
                 (expected.difference, expected.low, expected.high, expected.p_value), abs=1e-9)
         ok = table["p_value"].notna()
         assert table.loc[ok, "p_value_adjusted"].to_numpy() == pytest.approx(
-            adjust_p_values(table.loc[ok, "p_value"], "holm"))
+            adjust_p_values(table.loc[ok, "p_value"], correction="holm"))
         assert (table["significant"] == (table["p_value_adjusted"] < 0.1)).all()
     pd.testing.assert_frame_equal(brands, before)
 
 
 @pytest.mark.parametrize("method", ["wald", "adjusted-wald"])
 def test_groups_against_the_rest_and_weights(brands, method):
-    table = compare_groups(brands, group="brand", method=method, weights="w", correction="bonferroni")
+    table = compare_groups(brands, by="brand", method=method, weights="w", correction="bonferroni")
     assert "n_effective" in table.columns
     for row in table.itertuples():
         inside = brands["brand"] == row.brand
@@ -416,7 +417,7 @@ def test_groups_against_the_rest_and_weights(brands, method):
             (expected.difference, expected.low, expected.high, expected.p_value), rel=1e-9, abs=1e-9)
         assert row.n == pytest.approx(mine.n) and row.n_effective == pytest.approx(mine.n_effective)
     assert table["p_value_adjusted"].to_numpy() == pytest.approx(np.minimum(1, 4 * table["p_value"].to_numpy()))
-    unweighted = compare_groups(brands, group="brand", reference=None, correction=None)
+    unweighted = compare_groups(brands, by="brand", reference=None, correction=None)
     for row in unweighted.itertuples():
         inside = brands["brand"] == row.brand
         expected = compare(brands.loc[inside, "score"], brands.loc[~inside, "score"])
@@ -424,21 +425,21 @@ def test_groups_against_the_rest_and_weights(brands, method):
 
 
 def test_p_best(brands):
-    table = compare_groups(brands, group="brand", reference="alpha", random_state=7, n_draws=5000)
+    table = compare_groups(brands, by="brand", reference="alpha", random_state=7, n_resamples=5000)
     assert table["p_best"].sum() == pytest.approx(1.0)
     assert table.sort_values("p_best", ascending=False)["brand"].iloc[0] == "alpha"
     assert table.loc[table["brand"] == "alpha", "p_best"].iloc[0] > 0.99
-    again = compare_groups(brands, group="brand", reference="alpha", random_state=7, n_draws=5000)
+    again = compare_groups(brands, by="brand", reference="alpha", random_state=7, n_resamples=5000)
     pd.testing.assert_frame_equal(table, again)
     close = pd.DataFrame({"score": [10, 3] * 50 + [10, 3] * 50, "g": ["x"] * 100 + ["y"] * 100})
-    even = compare_groups(close, group="g", random_state=2)
+    even = compare_groups(close, by="g", random_state=2)
     assert even["p_best"].tolist() == pytest.approx([0.5, 0.5], abs=0.02)
 
 
 @pytest.mark.parametrize("method", [pytest.param(m, marks=needs_interval[m]) for m in RANDOM])
 def test_groups_random_methods(brands, method):
-    table = compare_groups(brands, group="brand", reference="beta", method=method, n_draws=3000, random_state=4)
-    wald = compare_groups(brands, group="brand", reference="beta", method="wald")
+    table = compare_groups(brands, by="brand", reference="beta", method=method, n_resamples=3000, random_state=4)
+    wald = compare_groups(brands, by="brand", reference="beta", method="wald")
     other = table["brand"] != "beta"
     assert table.loc[other, "diff_low"].to_numpy() == pytest.approx(wald.loc[other, "diff_low"].to_numpy(), abs=2)
     assert table["p_best"].sum() == pytest.approx(1.0)
@@ -447,7 +448,7 @@ def test_groups_random_methods(brands, method):
 def test_groups_empty_and_missing_group_values():
     df = pd.DataFrame({"score": [10, 9, 3, 8, 10, 0, None, 7],
                        "g": pd.Categorical(["a", "a", "a", "b", "b", "b", "c", None], categories=["a", "b", "c", "d"])})
-    table = compare_groups(df, group="g", reference="a", random_state=0)
+    table = compare_groups(df, by="g", reference="a", random_state=0)
     empty = table[table["g"].isin(["c", "d"])]
     assert (empty["n"] == 0).all()
     for col in ("nps", "ci_low", "difference", "diff_low", "p_value", "p_value_adjusted", "p_best"):
@@ -455,23 +456,60 @@ def test_groups_empty_and_missing_group_values():
     assert not empty["significant"].any()
     assert table["p_best"].sum() == pytest.approx(1.0)
     assert len(table) == 5 and table["g"].isna().sum() == 1  # the missing group value is its own group
-    rest = compare_groups(df, group="g", random_state=0)
+    rest = compare_groups(df, by="g", random_state=0)
     assert rest["p_value"].notna().sum() == 3
 
 
 def test_groups_bad_input(brands):
     with pytest.raises(ValueError, match=r"unknown correction 'sidak'; allowed: 'holm', 'bonferroni', 'fdr_bh', None"):
-        compare_groups(brands, group="brand", correction="sidak")
+        compare_groups(brands, by="brand", correction="sidak")
     with pytest.raises(ValueError, match="reference 'omega' is not a group of column 'brand'; groups: 'alpha', "
                                          "'beta', 'delta', 'gamma'"):
-        compare_groups(brands, group="brand", reference="omega")
+        compare_groups(brands, by="brand", reference="omega")
     with pytest.raises(KeyError, match="group column 'nope'"):
-        compare_groups(brands, group="nope")
+        compare_groups(brands, by="nope")
     with pytest.raises(ValueError, match="unknown method"):
-        compare_groups(brands, group="brand", method="score")
+        compare_groups(brands, by="brand", method="score")
     empty_ref = brands.assign(score=np.where(brands["brand"] == "beta", np.nan, brands["score"]))
     with pytest.raises(ValueError, match="reference group 'beta' has no answers"):
-        compare_groups(empty_ref, group="brand", reference="beta")
+        compare_groups(empty_ref, by="brand", reference="beta")
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_groups_old_names_warn_and_give_the_same_table(brands, method):
+    new = compare_groups(brands, by="brand", reference="beta", method=method, n_resamples=2000, random_state=5)
+    with pytest.warns(DeprecationWarning, match="'group' is renamed 'by'"):
+        old = compare_groups(brands, group="brand", reference="beta", method=method, n_resamples=2000,
+                             random_state=5)
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.warns(DeprecationWarning, match="'n_draws' is renamed 'n_resamples'"):
+        old = compare_groups(brands, by="brand", reference="beta", method=method, n_draws=2000, random_state=5)
+    pd.testing.assert_frame_equal(old, new)
+    assert new.attrs["group"] == "brand"  # the attrs key of the release before by=
+    with pytest.raises(TypeError, match="got both 'group' and its new name 'by'"):
+        compare_groups(brands, by="brand", group="brand")
+
+
+def test_adjust_p_values_positional_correction_warns():
+    p = [0.01, 0.04, 0.03]
+    with pytest.warns(DeprecationWarning, match="give 'correction' by name"):
+        old = adjust_p_values(p, "bonferroni")
+    np.testing.assert_array_equal(old, adjust_p_values(p, correction="bonferroni"))
+
+
+def test_one_adjusted_wald_formula():
+    """compare's adjusted Wald is its Wald on intervals' adjusted counts (ADJUSTMENT, 0.75 / 1.5 / 0.75)."""
+    from nps_toolkit.intervals import ADJUSTMENT
+
+    assert ADJUSTMENT == (0.75, 1.5, 0.75)
+    a = CountArrays.from_arrays([20, 3], [50, 0], [30, 0])
+    b = CountArrays.from_arrays([25, 0], [30, 4], [45, 1])
+    opts = _Options(100, np.random.default_rng(0), (1.0, 1.0, 1.0))
+    adjusted = METHODS["adjusted-wald"](a, b, 0.95, opts)
+    wald = METHODS["wald"](a.adjusted(), b.adjusted(), 0.95, opts)
+    for got, want in zip(adjusted, wald):
+        np.testing.assert_array_equal(got, want)
+    assert a.adjusted().n.tolist() == [103.0, 6.0]
 
 
 # -- bad input -----------------------------------------------------------------------------------------------------

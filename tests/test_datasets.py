@@ -41,26 +41,26 @@ def _nps_and_se(scores) -> tuple[float, float]:
 
 # -- simulate_scores ---------------------------------------------------------------------------
 def test_simulate_scores_same_seed_same_answers():
-    a = simulate_scores(500, promoter_share=0.4, detractor_share=0.3, seed=11)
-    b = simulate_scores(500, promoter_share=0.4, detractor_share=0.3, seed=11)
-    c = simulate_scores(500, promoter_share=0.4, detractor_share=0.3, seed=12)
+    a = simulate_scores(500, promoter_share=0.4, detractor_share=0.3, random_state=11)
+    b = simulate_scores(500, promoter_share=0.4, detractor_share=0.3, random_state=11)
+    c = simulate_scores(500, promoter_share=0.4, detractor_share=0.3, random_state=12)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
-    g = simulate_scores(500, promoter_share=0.4, detractor_share=0.3, seed=np.random.default_rng(11))
+    g = simulate_scores(500, promoter_share=0.4, detractor_share=0.3, random_state=np.random.default_rng(11))
     np.testing.assert_array_equal(a, g)
 
 
 @pytest.mark.parametrize("p, d", [(0.5, 0.2), (0.1, 0.7), (0.33, 0.33), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)])
 def test_simulate_scores_converge_to_the_true_shares(p, d):
     n = 200_000
-    pro, det, _ = _shares(simulate_scores(n, promoter_share=p, detractor_share=d, seed=3))
+    pro, det, _ = _shares(simulate_scores(n, promoter_share=p, detractor_share=d, random_state=3))
     for observed, true in ((pro.mean(), p), (det.mean(), d)):
         se = np.sqrt(max(true * (1 - true), 1e-12) / n)
         assert abs(observed - true) <= 4 * se + 1e-12
 
 
 def test_simulate_scores_spread_within_categories():
-    s = simulate_scores(100_000, promoter_share=0.3, detractor_share=0.4, seed=1)
+    s = simulate_scores(100_000, promoter_share=0.3, detractor_share=0.4, random_state=1)
     detractors = s[s <= 6]
     assert set(np.unique(detractors)) == set(range(7))          # a tail down to 0
     assert np.isin(detractors, [5, 6]).mean() > 0.6            # mostly 5-6
@@ -71,11 +71,11 @@ def test_simulate_scores_spread_within_categories():
 
 
 @settings(max_examples=60, deadline=None)
-@given(n=st.integers(1, 400), seed=st.integers(0, 2**63), p=st.floats(0, 1), d=st.floats(0, 1))
-def test_simulate_scores_any_input_gives_n_answers_on_the_scale(n, seed, p, d):
+@given(n=st.integers(1, 400), random_state=st.integers(0, 2**63), p=st.floats(0, 1), d=st.floats(0, 1))
+def test_simulate_scores_any_input_gives_n_answers_on_the_scale(n, random_state, p, d):
     if p + d > 1:
         p, d = p / (p + d), d / (p + d) * (1 - 1e-12)
-    s = simulate_scores(n, promoter_share=p, detractor_share=d, seed=seed)
+    s = simulate_scores(n, promoter_share=p, detractor_share=d, random_state=random_state)
     assert s.shape == (n,)
     assert s.min() >= 0 and s.max() <= 10
     if p == 0:
@@ -86,14 +86,14 @@ def test_simulate_scores_any_input_gives_n_answers_on_the_scale(n, seed, p, d):
 
 # -- simulate_survey and its truth -------------------------------------------------------------
 def test_simulate_survey_same_seed_same_survey():
-    a = simulate_survey(800, seed=42, missing=0.05)
-    b = simulate_survey(800, seed=42, missing=0.05)
+    a = simulate_survey(800, random_state=42, missing=0.05)
+    b = simulate_survey(800, random_state=42, missing=0.05)
     pd.testing.assert_frame_equal(a, b)
-    assert not a.equals(simulate_survey(800, seed=43, missing=0.05))
+    assert not a.equals(simulate_survey(800, random_state=43, missing=0.05))
 
 
 def test_simulate_survey_columns_and_types():
-    s = simulate_survey(3000, seed=0, missing=0.1)
+    s = simulate_survey(3000, random_state=0, missing=0.1)
     assert list(s.columns) == ["respondent_id", "date", "period", "segment", "brand", "score"]
     assert s["respondent_id"].tolist() == list(range(1, 3001))
     assert pd.api.types.is_datetime64_dtype(s["date"])
@@ -155,7 +155,7 @@ def _observed_by_cell(survey: pd.DataFrame, truth: pd.DataFrame):
 def test_large_simulated_sample_converges_to_the_truth():
     n_total = 240_000
     design = dict(segment_weights=[3, 1, 1, 1, 2], brand_weights=[4, 2, 2, 2])
-    survey = simulate_survey(n_total, seed=2024, **design)
+    survey = simulate_survey(n_total, random_state=2024, **design)
     truth = true_shares(**design)
     n, promoters, detractors = _observed_by_cell(survey, truth)
     # cell sizes follow the cell probabilities
@@ -182,7 +182,7 @@ def test_explicit_shares_table_and_pair():
     shares = pd.DataFrame({"brand": ["A", "B", "C"], "promoter_share": [0.7, 0.2, 0.0],
                            "detractor_share": [0.1, 0.5, 1.0]})
     design = dict(segments=["x", "y"], brands=["A", "B", "C"], periods=3, freq="ME", start="2024-01-01")
-    survey = simulate_survey(60_000, shares=shares, seed=5, **design)
+    survey = simulate_survey(60_000, shares=shares, random_state=5, **design)
     truth = true_shares(shares=shares, **design)
     assert sorted(truth["period"].unique()) == ["2024-01", "2024-02", "2024-03"]
     for brand, p, d in shares.itertuples(index=False):
@@ -209,10 +209,10 @@ def test_builtin_model_has_the_documented_structure():
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(1, 300), seed=st.integers(0, 2**32), periods=st.integers(1, 12),
+@given(n=st.integers(1, 300), random_state=st.integers(0, 2**32), periods=st.integers(1, 12),
        freq=st.sampled_from(["QE", "ME", "YE", "W", "D"]), missing=st.sampled_from([0.0, 0.3]))
-def test_simulate_survey_any_seed_and_size(n, seed, periods, freq, missing):
-    s = simulate_survey(n, seed=seed, periods=periods, freq=freq, missing=missing)
+def test_simulate_survey_any_seed_and_size(n, random_state, periods, freq, missing):
+    s = simulate_survey(n, random_state=random_state, periods=periods, freq=freq, missing=missing)
     assert len(s) == n
     present = s["score"].dropna()
     assert present.between(0, 10).all()
@@ -231,12 +231,12 @@ def test_simulate_survey_any_seed_and_size(n, seed, periods, freq, missing):
     (dict(detractor_share=float("nan")), ValueError, "detractor_share must be between 0 and 1"),
     (dict(promoter_share="0.5"), TypeError, "promoter_share must be a number"),
     (dict(promoter_share=0.7, detractor_share=0.4), ValueError, "at most 1"),
-    (dict(seed=-1), ValueError, "seed must be a whole number >= 0"),
-    (dict(seed="abc"), TypeError, "seed must be a whole number"),
-    (dict(seed=1.5), TypeError, "seed must be a whole number"),
+    (dict(random_state=-1), ValueError, "random_state must be a whole number >= 0"),
+    (dict(random_state="abc"), TypeError, "random_state must be a whole number"),
+    (dict(random_state=1.5), TypeError, "random_state must be a whole number"),
 ])
 def test_simulate_scores_bad_arguments(kwargs, error, message):
-    args = dict(n=10, promoter_share=0.4, detractor_share=0.2, seed=1) | kwargs
+    args = dict(n=10, promoter_share=0.4, detractor_share=0.2, random_state=1) | kwargs
     with pytest.raises(error, match=re.escape(message)):
         simulate_scores(args.pop("n"), **args)
 
@@ -270,12 +270,55 @@ def test_simulate_scores_bad_arguments(kwargs, error, message):
     (dict(segment_weights=[0, 0, 0, 0, 0]), ValueError, "positive sum"),
     (dict(missing=1.0), ValueError, "missing must be below 1"),
     (dict(missing=-0.1), ValueError, "missing must be between 0 and 1"),
-    (dict(seed=-5), ValueError, "seed must be a whole number >= 0"),
+    (dict(random_state=-5), ValueError, "random_state must be a whole number >= 0"),
 ])
 def test_simulate_survey_bad_arguments(kwargs, error, message):
-    args = dict(n=50, seed=1) | kwargs
+    args = dict(n=50, random_state=1) | kwargs
     with pytest.raises(error, match=re.escape(message)):
         simulate_survey(args.pop("n"), **args)
+
+
+# -- the old name seed= (renamed random_state=) ------------------------------------------------------------------
+@pytest.mark.parametrize("random_state", [0, 11])
+def test_seed_warns_and_gives_the_same_answers(random_state):
+    new = simulate_scores(300, promoter_share=0.4, detractor_share=0.3, random_state=random_state)
+    with pytest.warns(DeprecationWarning, match=r"simulate_scores\(\): 'seed' is renamed 'random_state'"):
+        old = simulate_scores(300, promoter_share=0.4, detractor_share=0.3, seed=random_state)
+    np.testing.assert_array_equal(old, new)
+
+
+def test_seed_warns_and_gives_the_same_survey():
+    new = simulate_survey(400, random_state=42, missing=0.05)
+    with pytest.warns(DeprecationWarning, match=r"simulate_survey\(\): 'seed' is renamed 'random_state'"):
+        old = simulate_survey(400, seed=42, missing=0.05)
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.warns(DeprecationWarning):  # a Generator given by its old name is used as it is
+        from_generator = simulate_survey(400, seed=np.random.default_rng(42), missing=0.05)
+    pd.testing.assert_frame_equal(from_generator, new)
+
+
+def test_seed_and_random_state_together_are_refused():
+    with pytest.raises(TypeError, match="got both 'seed' and its new name 'random_state'"):
+        simulate_scores(10, promoter_share=0.4, detractor_share=0.2, seed=1, random_state=1)
+    with pytest.raises(TypeError, match="got both 'seed'"):
+        simulate_survey(10, seed=1, random_state=1)
+
+
+def test_options_are_keyword_only_and_documented_once():
+    import inspect
+
+    from nps_toolkit._docstrings import parameter_doc
+
+    for func in (simulate_scores, simulate_survey, true_shares):
+        params = list(inspect.signature(func).parameters.values())
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:]), func.__name__
+        assert "seed" not in inspect.signature(func).parameters
+    for func in (simulate_scores, simulate_survey):
+        assert "random_state" in inspect.signature(func).parameters
+        assert "{{" not in func.__doc__
+        assert parameter_doc("random_state", "    ") in func.__doc__
+    with pytest.raises(TypeError):
+        simulate_survey(10, ["A"])  # options by name only
 
 
 def test_true_shares_bad_by():

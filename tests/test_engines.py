@@ -153,10 +153,10 @@ def test_compare_groups_is_identical(kind, to_engine):
     data = to_engine(df, kind)
     for method, weights, reference in (("adjusted-wald", None, "north"), ("wald", "weight", None),
                                        ("bayes", None, None)):
-        want = nt.compare_groups(df, group="segment", method=method, weights=weights, reference=reference,
-                                 random_state=3, n_draws=2000)
-        got = nt.compare_groups(data, group="segment", method=method, weights=weights, reference=reference,
-                                random_state=3, n_draws=2000)
+        want = nt.compare_groups(df, by="segment", method=method, weights=weights, reference=reference,
+                                 random_state=3, n_resamples=2000)
+        got = nt.compare_groups(data, by="segment", method=method, weights=weights, reference=reference,
+                                random_state=3, n_resamples=2000)
         assert_same(got, want, weights is not None)
 
 
@@ -363,7 +363,7 @@ def test_bad_dates_and_columns_are_refused_like_pandas(kind, to_engine):
         assert raised(nt.compare_periods, to_engine(numbers, kind)) == raised(nt.compare_periods, numbers)
     for call in (dict(score="nps"), dict(by=["date", "region"]), dict(weights="w")):
         assert raised(nt.summarize, data, **call) == raised(nt.summarize, df, **call)
-    assert raised(nt.compare_groups, data, group="nope") == raised(nt.compare_groups, df, group="nope")
+    assert raised(nt.compare_groups, data, by="nope") == raised(nt.compare_groups, df, by="nope")
     assert raised(nt.summarize, data, by="n") == raised(nt.summarize, df, by="n")
 
 

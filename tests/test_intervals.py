@@ -18,8 +18,8 @@ from scipy import integrate, optimize, special, stats
 
 from nps_toolkit import NPSCounts, counts
 from nps_toolkit._resampling import dirichlet_nps
-from nps_toolkit.intervals import (METHODS, CountArrays, Interval, _z, check_method, confint, interval_arrays,
-                                   margin_of_error, sample_size)
+from nps_toolkit.intervals import (METHODS, CountArrays, Interval, check_method, confint, interval_arrays,
+                                   margin_of_error, sample_size, z_value)
 from nps_toolkit.summary import summarize
 
 ALL = tuple(METHODS)
@@ -151,7 +151,7 @@ def test_bayes_bounds_are_posterior_quantiles(table, prior):
 def test_bayes_agrees_with_dirichlet_draws():
     tables = np.array([[20, 50, 30], [3, 2, 1], [0, 0, 10], [600, 250, 150], [1, 0, 0]])
     for prior in [(1, 1, 1), (0.5, 0.5, 0.5)]:
-        draws = dirichlet_nps(tables[:, 0], tables[:, 1], tables[:, 2], prior=prior, n_draws=200_000,
+        draws = dirichlet_nps(tables[:, 0], tables[:, 1], tables[:, 2], prior=prior, n_resamples=200_000,
                               random_state=3)
         _, low, high = interval_arrays(arrays(tables), method="bayes", prior=prior)
         sd = draws.std(axis=0)
@@ -371,7 +371,7 @@ def test_weighted_wald_uses_the_linearisation_se():
     m = np.sum(w * y) / w.sum()
     se = 100 * math.sqrt(np.sum(w ** 2 * (y - m) ** 2)) / w.sum()
     ci = confint(scores, weights=w, method="wald")
-    assert [ci.low, ci.high] == pytest.approx([100 * m - _z(0.95) * se, 100 * m + _z(0.95) * se])
+    assert [ci.low, ci.high] == pytest.approx([100 * m - z_value(0.95) * se, 100 * m + z_value(0.95) * se])
 
 
 @pytest.mark.parametrize("method", ["adjusted-wald", "score", "bayes"])
@@ -534,3 +534,83 @@ def test_bad_shares(shares, error, message):
 def test_bad_groups(groups):
     with pytest.raises(ValueError, match="groups must be 1"):
         sample_size(5, groups=groups)
+
+
+# -- the pieces other modules use: registry, options, counts, z ----------------------------------------------------
+def test_each_method_registers_the_options_its_function_takes():
+    import inspect
+
+    from nps_toolkit.intervals import OPTIONS, Method
+
+    for name, method in METHODS.items():
+        assert isinstance(method, Method)
+        keyword_only = [p.name for p in inspect.signature(method.func).parameters.values()
+                        if p.kind is inspect.Parameter.KEYWORD_ONLY]
+        assert tuple(keyword_only) == method.options, name
+        assert set(method.options) <= set(OPTIONS)
+    assert METHODS["bootstrap"].options == ("n_resamples", "random_state")
+    assert METHODS["bayes"].options == ("prior",)
+    assert METHODS["wald"].options == ()
+
+
+def test_method_options_picks_what_the_method_takes():
+    from nps_toolkit.intervals import method_options
+
+    offered = dict(n_resamples=999, random_state=3, prior=(1, 1, 1))
+    assert method_options("bca", **offered) == {"n_resamples": 999, "random_state": 3}
+    assert method_options("bayes", **offered) == {"prior": (1, 1, 1)}
+    assert method_options("score", **offered) == {}
+    assert method_options("bootstrap", random_state=1) == {"random_state": 1}
+    with pytest.raises(TypeError, match="unknown interval option 'n_draws'"):
+        method_options("bayes", n_draws=10)
+    with pytest.raises(ValueError, match="unknown method 'exact'"):
+        method_options("exact")
+
+
+def test_interval_arrays_passes_each_method_only_its_options():
+    c = arrays([(20, 50, 30), (5, 1, 0)])
+    for method in ALL:
+        _, low, high = interval_arrays(c, method=method, n_resamples=999, random_state=5, prior=(1, 1, 1))
+        expected_low, expected_high = METHODS[method](c, 0.95, **{k: v for k, v in
+                                                              dict(n_resamples=999, random_state=5,
+                                                                   prior=(1, 1, 1)).items()
+                                                              if k in METHODS[method].options})
+        np.testing.assert_array_equal(low, np.clip(expected_low, -100, 100))
+        np.testing.assert_array_equal(high, np.clip(expected_high, -100, 100))
+
+
+def test_count_arrays_formulas():
+    c = arrays([(20, 50, 30), (0, 0, 0)])
+    assert c.nps[0] == -10.0 and math.isnan(c.nps[1])
+    assert c.wald_se[0] == pytest.approx(100 * math.sqrt((0.2 + 0.3 - 0.1 ** 2) / 100))
+    adjusted = c.adjusted()
+    assert adjusted.promoters.tolist() == [20.75, 0.75] and adjusted.passives.tolist() == [51.5, 1.5]
+    assert adjusted.detractors.tolist() == [30.75, 0.75] and adjusted.se is None
+    # the adjusted Wald interval is the Wald interval of the adjusted counts
+    low, high = METHODS["adjusted-wald"](c, 0.9)
+    wald_low, wald_high = METHODS["wald"](adjusted, 0.9)
+    np.testing.assert_array_equal(low, wald_low)
+    np.testing.assert_array_equal(high, wald_high)
+
+
+def test_as_counts_and_z_value():
+    from nps_toolkit.intervals import as_counts
+
+    c = nc(3, 2, 1)
+    assert as_counts(c) is c
+    assert as_counts([10, 8, 0, None]) == NPSCounts(promoters=1, passives=1, detractors=1, n_missing=1)
+    assert as_counts([10, 0], weights=[2.0, 1.0]).promoters == 2.0
+    with pytest.raises(ValueError, match="weights apply to raw answers"):
+        as_counts(c, weights=[1.0])
+    assert z_value(0.95) == stats.norm.ppf(0.975)
+    assert z_value(0.8) == stats.norm.ppf(0.9)
+
+
+def test_importing_the_statistics_does_not_import_scipy_stats():
+    import subprocess
+    import sys
+
+    code = ("import sys, nps_toolkit.intervals, nps_toolkit.compare, nps_toolkit.periods; "
+            "print('scipy.stats' in sys.modules, 'scipy.special' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]

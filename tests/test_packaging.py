@@ -1,4 +1,4 @@
-"""Project set-up: pyproject and environment.yml agree; the version is defined once."""
+"""Project set-up: pyproject and environment.yml agree; the version is defined once; the wheel works."""
 
 import re
 import tomllib
@@ -56,8 +56,9 @@ def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    code = ("import nps_toolkit, sys; from nps_toolkit.cli import main; print(nps_toolkit.__file__); "
-            "sys.exit(main(['templates']))")
+    code = ("import nps_toolkit, sys; assert 'matplotlib' not in sys.modules; "  # the import is lazy
+            "from nps_toolkit import *; "  # and every public name's module is in the wheel
+            "from nps_toolkit.cli import main; print(nps_toolkit.__file__); sys.exit(main(['templates']))")
     done = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True,
                           env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr

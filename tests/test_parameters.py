@@ -123,6 +123,9 @@ def test_the_parameter_comes_from_the_role_of_the_error(tmp_path, monkeypatch, r
     (nt.DataValueError("x", column="when", role="date"), "date_column"),
     (nt.dates.AmbiguousDatesError("x", column="when", examples=[("03/01/2024", 0)]), "dayfirst"),
     (nt.DataValueError("x", column="other", role="date"), "data_path"),
+    (nt.DataValueError("several columns could be the score; pass score=", role="score"), "score_column"),
+    (nt.DataValueError("column 'q2': cannot read a score", column="q2", role="score"), "data_path"),
+    (ValueError("column 'q1': pass score= dayfirst"), "data_path"),  # the text is never read
 ])
 def test_read_errors_name_the_parameter_of_their_column(error, key):
-    assert parameters._read_parameter(error, "x", "q1", "when") == key
+    assert parameters._read_parameter(error, "q1", "when") == key

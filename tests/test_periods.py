@@ -387,11 +387,11 @@ def test_trend_skips_empty_periods_keeping_their_place(sim):
 
 
 def test_trend_by_group_and_dataclass(sim):
-    by = trend(sim, by="segment", min_n=50)
+    by = trend(sim, by="segment", exclude_below=50)
     assert by["segment"].tolist() == ["east", "north", "south"]
     assert list(by.columns) == ["segment", "slope", "low", "high", "p_value", "significant", "n_periods",
                                 "intercept"]
-    one = trend(sim[sim["segment"] == "north"], min_n=50)
+    one = trend(sim[sim["segment"] == "north"], exclude_below=50)
     assert by.loc[1, "slope"] == pytest.approx(one.slope, rel=1e-12)
     assert by.loc[1, "p_value"] == pytest.approx(one.p_value, rel=1e-12)
     assert isinstance(one, Trend) and one.to_dict()["n_periods"] == 8
@@ -493,3 +493,54 @@ def test_resampled_periods_repeat_with_a_seed():
     cmps = [current_vs_previous(frame, method="bayes", random_state=seed) for seed in (3, 3, 4)]
     assert (cmps[0].low, cmps[0].high, cmps[0].p_value) == (cmps[1].low, cmps[1].high, cmps[1].p_value)
     assert cmps[0].low != cmps[2].low
+
+
+# -- renamed options and custom scales ----------------------------------------------------------------------------
+def test_trend_min_n_is_renamed_exclude_below(sim):
+    new = trend(sim, by="segment", exclude_below=300)
+    with pytest.warns(DeprecationWarning, match="'min_n' is renamed 'exclude_below'"):
+        old = trend(sim, by="segment", min_n=300)
+    pd.testing.assert_frame_equal(old, new)
+    assert new.attrs["min_n"] == 300  # the attrs key of the release before exclude_below=
+    assert (new["n_periods"] < trend(sim, by="segment")["n_periods"]).any()  # small periods were left out
+    with pytest.raises(ValueError, match="exclude_below must be a non-negative number"):
+        trend(sim, exclude_below=-1)
+
+
+# a five-point question: 1-3 detractors, 4 passive, 5 promoter; recoded to 0, 7 and 10 on the standard scale
+FIVE = nt.NPSScale(detractors=range(1, 4), passives=[4], promoters=[5])
+TO_STANDARD = {1: 0, 2: 3, 3: 6, 4: 7, 5: 10}
+
+
+@pytest.fixture
+def five_point(sim, rng):
+    five = sim.assign(score=rng.integers(1, 6, len(sim)).astype(float))
+    five.loc[sim["score"].isna(), "score"] = np.nan
+    return five, five.assign(score=five["score"].map(TO_STANDARD))
+
+
+def test_period_functions_take_a_scale(five_point):
+    five, standard = five_point
+    pd.testing.assert_frame_equal(compare_periods(five, by="segment", scale=FIVE, weights="weight"),
+                                  compare_periods(standard, by="segment", weights="weight"))
+    pd.testing.assert_frame_equal(compare_periods(five, method="bootstrap", random_state=3, scale=FIVE),
+                                  compare_periods(standard, method="bootstrap", random_state=3))
+    assert current_vs_previous(five, scale=FIVE) == current_vs_previous(standard)
+    assert trend(five, scale=FIVE) == trend(standard)
+    pd.testing.assert_frame_equal(trend(five, by="segment", scale=FIVE), trend(standard, by="segment"))
+    pd.testing.assert_frame_equal(rolling_nps(five, window=3, freq="ME", scale=FIVE),
+                                  rolling_nps(standard, window=3, freq="ME"))
+    pd.testing.assert_frame_equal(rolling_nps(five, window=40, scale=FIVE), rolling_nps(standard, window=40))
+    with pytest.raises(ValueError, match="answers must be whole numbers 0 to 10"):
+        rolling_nps(standard.assign(score=standard["score"] + 1), window=3)  # 11 is off the standard scale
+
+
+def test_decompose_change_takes_a_scale(five_point):
+    five, standard = five_point
+    halves = [slice(0, 2000), slice(2000, None)]
+    for by, weights in ((None, None), (None, "weight"), ("segment", None), ("segment", "weight")):
+        got = decompose_change(*(five.iloc[h] for h in halves), by=by, weights=weights, scale=FIVE)
+        want = decompose_change(*(standard.iloc[h] for h in halves), by=by, weights=weights)
+        pd.testing.assert_frame_equal(got, want)
+    raw = decompose_change([1, 5, 5, 4], [5, 5, 3, 2], scale=FIVE)
+    pd.testing.assert_frame_equal(raw, decompose_change([0, 10, 10, 7], [10, 10, 6, 3]))

@@ -13,9 +13,9 @@ from nps_toolkit.report import TemplateError, run_template as _run_template
 from conftest import sample_columns
 
 
-def run_template(name, params, output_dir, **kwargs):
+def run_template(name, *, parameters, output_dir, **kwargs):
     """The templates on files of the sample's rows: brand, segment and comment columns named as in the sample."""
-    return _run_template(name, sample_columns(name, params), output_dir, **kwargs)
+    return _run_template(name, parameters=sample_columns(name, parameters), output_dir=output_dir, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +32,8 @@ def small_csv(tmp_path_factory):
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_benchmark_study_runs_and_matches_the_package(tmp_path, small_csv, language):
     path, data = small_csv
-    run = run_template("benchmark_study", {"data_path": str(path), "language": language, "benchmark": 20.0},
-                       tmp_path)
+    run = run_template("benchmark_study", parameters={"data_path": str(path), "language": language, "benchmark": 20.0},
+                       output_dir=tmp_path)
     assert [run.notebook.name, run.html.name, run.results.name] == [
         "benchmark_study.ipynb", "benchmark_study.html", "benchmark_study.json"]
     results = json.loads(run.results.read_text(encoding="utf-8"))
@@ -59,8 +59,8 @@ def test_benchmark_study_runs_and_matches_the_package(tmp_path, small_csv, langu
 
 def test_weighted_study_of_every_answer(tmp_path, small_csv):
     path, data = small_csv
-    run = run_template("benchmark_study", {"data_path": str(path), "weights_column": "weight", "our_brand": None,
-                                           "segment_column": None, "benchmark_industry": None}, tmp_path)
+    run = run_template("benchmark_study", parameters={"data_path": str(path), "weights_column": "weight", "our_brand": None,
+                                           "segment_column": None, "benchmark_industry": None}, output_dir=tmp_path)
     results = json.loads(run.results.read_text(encoding="utf-8"))
     jsonschema.validate(results, load_schema("benchmark_study"))
     scored = data.dropna(subset=["score"])
@@ -73,10 +73,10 @@ def test_weighted_study_of_every_answer(tmp_path, small_csv):
 
 def test_failed_run_keeps_the_earlier_report(tmp_path, small_csv):
     path, _ = small_csv
-    good = run_template("benchmark_study", {"data_path": str(path)}, tmp_path)
+    good = run_template("benchmark_study", parameters={"data_path": str(path)}, output_dir=tmp_path)
     before = good.html.read_text(encoding="utf-8"), good.results.read_text(encoding="utf-8")
     with pytest.raises(TemplateError, match="segment_column.*'region' is not in the data") as info:
-        run_template("benchmark_study", {"data_path": str(path), "segment_column": "region"}, tmp_path)
+        run_template("benchmark_study", parameters={"data_path": str(path), "segment_column": "region"}, output_dir=tmp_path)
     assert info.value.notebook.name == "benchmark_study.failed.ipynb" and info.value.notebook.exists()
     assert (good.html.read_text(encoding="utf-8"), good.results.read_text(encoding="utf-8")) == before
     assert "\n" not in str(info.value)  # one line, not a traceback
@@ -88,7 +88,7 @@ def test_failed_run_keeps_the_earlier_report(tmp_path, small_csv):
 ])
 def test_bad_parameters_are_refused_before_running(tmp_path, params, message):
     with pytest.raises(ParameterError, match=message):
-        run_template("benchmark_study", params, tmp_path)
+        run_template("benchmark_study", parameters=params, output_dir=tmp_path)
     assert not list(tmp_path.iterdir())
 
 
@@ -100,12 +100,12 @@ def test_bad_parameters_are_refused_before_running(tmp_path, params, message):
 def test_bad_parameters_fail_inside_the_notebook_with_their_name(tmp_path, small_csv, params, message):
     path, _ = small_csv
     with pytest.raises(TemplateError, match=message):
-        run_template("benchmark_study", {"data_path": str(path), **params}, tmp_path)
+        run_template("benchmark_study", parameters={"data_path": str(path), **params}, output_dir=tmp_path)
 
 
 def test_competitor_comparison(tmp_path, small_csv):
     path, data = small_csv
-    run = run_template("competitor_comparison", {"data_path": str(path)}, tmp_path)
+    run = run_template("competitor_comparison", parameters={"data_path": str(path)}, output_dir=tmp_path)
     results = json.loads(run.results.read_text(encoding="utf-8"))
     jsonschema.validate(results, load_schema("competitor_comparison"))
     ours = results["our_brand"]
@@ -116,12 +116,12 @@ def test_competitor_comparison(tmp_path, small_csv):
         assert c["difference"] == pytest.approx(direct.difference)
         assert c["p_value"] == pytest.approx(direct.p_value)
     with pytest.raises(TemplateError, match="our_brand.*'Nope'"):
-        run_template("competitor_comparison", {"data_path": str(path), "our_brand": "Nope"}, tmp_path)
+        run_template("competitor_comparison", parameters={"data_path": str(path), "our_brand": "Nope"}, output_dir=tmp_path)
 
 
 def test_period_comparison(tmp_path, small_csv):
     path, data = small_csv
-    run = run_template("period_comparison", {"data_path": str(path), "segment_column": "segment"}, tmp_path)
+    run = run_template("period_comparison", parameters={"data_path": str(path), "segment_column": "segment"}, output_dir=tmp_path)
     results = json.loads(run.results.read_text(encoding="utf-8"))
     jsonschema.validate(results, load_schema("period_comparison"))
     labels = [p["period"] for p in results["periods"]]
@@ -142,7 +142,7 @@ def test_template_counts_a_parquet_file_in_duckdb(tmp_path, small_csv, assert_cl
     path = tmp_path / "answers.parquet"
     data.to_parquet(path)
     params = {"data_path": str(path), "segment_column": "segment", "weights_column": "weight"}
-    runs = {engine: run_template("period_comparison", {**params, "engine": engine}, tmp_path / engine)
+    runs = {engine: run_template("period_comparison", parameters={**params, "engine": engine}, output_dir=tmp_path / engine)
             for engine in ("auto", "pandas")}
     results = {engine: json.loads(run.results.read_text(encoding="utf-8")) for engine, run in runs.items()}
     assert results["auto"]["meta"]["engine"] == "duckdb" and results["pandas"]["meta"]["engine"] == "pandas"
@@ -169,11 +169,11 @@ def test_template_reaches_spark_through_spark_connect(tmp_path, small_csv, monke
     path = tmp_path / "answers.parquet"
     data.drop(columns=["date"]).to_parquet(path)
     params = {"data_path": str(path), "weights_column": "weight"}
-    want = json.loads(run_template("competitor_comparison", {**params, "engine": "pandas"},
-                                   tmp_path / "pandas").results.read_text(encoding="utf-8"))
+    want = json.loads(run_template("competitor_comparison", parameters={**params, "engine": "pandas"},
+                                   output_dir=tmp_path / "pandas").results.read_text(encoding="utf-8"))
     monkeypatch.setenv("SPARK_REMOTE", "local[1]")
-    got = json.loads(run_template("competitor_comparison", {**params, "engine": "spark"},
-                                  tmp_path / "spark").results.read_text(encoding="utf-8"))
+    got = json.loads(run_template("competitor_comparison", parameters={**params, "engine": "spark"},
+                                  output_dir=tmp_path / "spark").results.read_text(encoding="utf-8"))
     assert got["meta"]["engine"] == "spark" and want["meta"]["engine"] == "pandas"
     for key in ("brands", "comparisons"):
         assert_close(got[key], want[key], key)

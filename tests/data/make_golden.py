@@ -427,7 +427,7 @@ def run_template_case(template: str, params: dict, work: Path) -> dict:
     import nps_toolkit as nt
 
     data_dir, out = Path(work) / "data", Path(work) / "out"
-    run = nt.run_template(template, template_parameters(params, data_dir), out)
+    run = nt.run_template(template, parameters=template_parameters(params, data_dir), output_dir=out)
     results = json.loads(run.results.read_text(encoding="utf-8"))
     return strip_volatile(results, data_dir)
 
@@ -696,7 +696,7 @@ def check_kernel(work: Path) -> None:
         "import json, nps_toolkit\njson.dump({'file': nps_toolkit.__file__}, open(results_path, 'w'))")]
     probe = Path(work) / "probe.ipynb"
     nbformat.write(nb, str(probe))
-    run = nt.run_template(probe, {}, Path(work) / "probe")
+    run = nt.run_template(probe, parameters={}, output_dir=Path(work) / "probe")
     kernel = Path(json.loads(run.results.read_text())["file"]).resolve()
     print(f"kernel:      {kernel}")
     if kernel != Path(nt.__file__).resolve():
@@ -773,7 +773,7 @@ def _check_twice(work: Path) -> None:
             raw = []
             for i in (1, 2):
                 folder = work / f"run{i}" / template / variant
-                run = nt.run_template(template, template_parameters(params, folder / "data"), folder / "out")
+                run = nt.run_template(template, parameters=template_parameters(params, folder / "data"), output_dir=folder / "out")
                 raw.append(json.loads(run.results.read_text(encoding="utf-8")))
             print(f"{template}/{variant}:", *(list(_diff(*raw)) or ["no difference"]), sep="\n    ")
 
