@@ -462,6 +462,34 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
     """
     path = Path(os.fspath(path))
     suffix = _suffix(path)
+    _check_options(path, suffix, layout=layout, excluded=excluded, dedupe=dedupe, sheet=sheet, encoding=encoding)
+    scale = check_scale(scale)
+    where = f"{path.name!r}"
+    info: dict = {"file": path.name}
+    data, lay, extra = _read_file(path, suffix, layout=layout, sheet=sheet, encoding=encoding, scale=scale,
+                                  read_kwargs=read_kwargs)
+    data = _drop_blank_columns(data)
+    _layouts.unique_names([str(c) for c in data.columns], where)
+    info.update(layout=lay.name, **extra)
+    info["rows"] = int(len(data))
+    drop = _excluded_rows(lay, excluded, info, len(data))
+    # until they are dropped at the end, excluded rows are blank in the columns read here, so that every
+    # message names the file's own row positions
+    blank = (lambda col: data[col].where(~drop)) if drop.any() else (lambda col: data[col])
+    try:
+        data, info = _columns(data, info, lay, score, date, dayfirst, drop, blank, scale, where)
+    except (TypeError, ValueError) as exc:  # every message names the file
+        raise _in_file(exc, where) from None
+    data = _repeat_respondents(data, info, dedupe=dedupe, id_column=id_column, where=where)
+    info["n_rows"] = int(len(data))
+    # question texts (or variable labels) of the columns whose names are not the questions
+    info["labels"] = {str(k): str(v) for k, v in lay.labels.items() if v is not None and str(v) != str(k)}
+    data.attrs["nps_toolkit"] = info
+    return data
+
+
+def _check_options(path: Path, suffix: str, *, layout, excluded, dedupe, sheet, encoding) -> None:
+    """Refuse a missing file, an unknown extension and options that do not fit the file, before reading."""
     if not path.exists():
         raise FileNotFoundError(f"no such file: {str(path)!r}")
     if path.is_dir():
@@ -482,19 +510,20 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
         raise ValueError(f"sheet= applies to Excel files only (.xlsx .xls), not {path.name!r}")
     if encoding is not None and suffix not in _TEXT:
         raise ValueError(f"encoding= applies to text files only (.csv .tsv .txt), not {path.name!r}")
-    scale = check_scale(scale)
-    where = f"{path.name!r}"
-    info: dict = {"file": path.name}
 
+
+def _read_file(path: Path, suffix: str, *, layout, sheet, encoding, scale, read_kwargs):
+    """The rows of the file as read by its kind, its layout, and what the reading found (encoding, delimiter)."""
     if suffix in _TEXT:
         data, found, labels, head, extra = _read_text(path, encoding, read_kwargs, layout)
-        lay = _layouts.apply(found, data, labels, head)
-    elif suffix in _EXCEL:
+        return data, _layouts.apply(found, data, labels, head), extra
+    if suffix in _EXCEL:
         data, found, labels, head, extra = _read_excel(path, sheet, read_kwargs, layout)
         lay = _layouts.apply(found, data, labels, head)
         if found is None:
             lay.name = "excel"
-    elif suffix == ".parquet":
+        return data, lay, extra
+    if suffix == ".parquet":
         try:
             data = pd.read_parquet(path, **read_kwargs)
         except Exception as exc:  # pyarrow's ArrowInvalid for a damaged file
@@ -502,48 +531,37 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
                 raise
             raise _textfiles.FileError(f"cannot read {path.name!r}: it is not a readable Parquet file ({exc})") \
                 from None
-        lay, extra = _layouts.Layout("parquet", labels={c: c for c in data.columns}), {}
-    else:
-        data, labels, extra = _read_stats(path, read_kwargs, scale)
-        lay = _layouts.Layout("stata" if suffix == ".dta" else "spss", labels=labels)
-        lay.date_columns = [c for c in data.columns if pd.api.types.is_datetime64_any_dtype(data[c].dtype)]
-    data = _drop_blank_columns(data)
-    _layouts.unique_names([str(c) for c in data.columns], where)
-    info.update(layout=lay.name, **extra)
-    info["rows"] = int(len(data))
+        return data, _layouts.Layout("parquet", labels={c: c for c in data.columns}), {}
+    data, labels, extra = _read_stats(path, read_kwargs, scale)
+    lay = _layouts.Layout("stata" if suffix == ".dta" else "spss", labels=labels)
+    lay.date_columns = [c for c in data.columns if pd.api.types.is_datetime64_any_dtype(data[c].dtype)]
+    return data, lay, extra
 
-    # rows that are not responses: counted, dropped unless kept
+
+def _excluded_rows(lay, excluded: str, info: dict, n: int) -> np.ndarray:
+    """The rows that are not responses (previews, tests, spam, partial answers): counted in ``info``; the mask
+    of those to drop (none when ``excluded="keep"``)."""
     info["excluded"] = {reason: int(mask.sum()) for reason, mask in lay.excluded.items() if mask.any()}
     info["excluded_kept"] = excluded == "keep"
-    drop = np.zeros(len(data), bool)
+    drop = np.zeros(n, bool)
     if excluded == "drop":
         for mask in lay.excluded.values():
             drop |= mask
-    # until they are dropped at the end, excluded rows are blank in the columns read here, so that every
-    # message names the file's own row positions
-    blank = (lambda col: data[col].where(~drop)) if drop.any() else (lambda col: data[col])
+    return drop
 
-    try:
-        data, info = _columns(data, info, lay, score, date, dayfirst, drop, blank, scale, where)
-    except (TypeError, ValueError) as exc:  # every message names the file
-        raise _in_file(exc, where) from None
-    score, date = info["score"], info["date"]
 
-    # repeat respondents
+def _repeat_respondents(data: pd.DataFrame, info: dict, *, dedupe, id_column, where: str) -> pd.DataFrame:
+    """Keep each respondent's latest answer with ``dedupe="latest"`` (the number dropped goes to ``info``)."""
     info["duplicates"] = 0
     if dedupe == "latest":
         ident = id_column if id_column is not None else find_id_column(data, where)
         check_columns(data, ident, role="id column")
-        data, dropped = _latest(data, ident, date)
+        data, dropped = _latest(data, ident, info["date"])
         info["duplicates"] = dropped
         info["id_column"] = str(ident)
     elif id_column is not None:
         check_columns(data, id_column, role="id column")
         info["id_column"] = str(id_column)
-    info["n_rows"] = int(len(data))
-    # question texts (or variable labels) of the columns whose names are not the questions
-    info["labels"] = {str(k): str(v) for k, v in lay.labels.items() if v is not None and str(v) != str(k)}
-    data.attrs["nps_toolkit"] = info
     return data
 
 
