@@ -449,3 +449,40 @@ def percent(share, language: str = "en", *, decimals: int = 0) -> str:
     if share is None or (isinstance(share, numbers.Real) and math.isnan(float(share))):
         return "–"
     return number(100.0 * float(share), language, decimals=decimals) + "%"
+
+
+# -- text from the data, made safe for where it is shown ------------------------------------------------------
+#: Characters with a meaning in Markdown (and ``$`` for the maths of Jupyter's renderer), escaped by a backslash.
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|$~"
+
+
+def escape_markdown(value) -> str:
+    r"""``value`` as text that Markdown (and Jupyter's maths) shows as it is: HTML-escaped, specials backslashed.
+
+    Survey data is written by the public: a brand, a segment, a comment or a
+    title reaches a report only through this (or :func:`html.escape` in
+    HTML). Line breaks become spaces, so a value cannot open a block.
+
+    Examples
+    --------
+    >>> escape_markdown("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert\\(1\\)&gt;'
+    >>> escape_markdown("Promo $\\badcmd$ [x](javascript:alert(1))")
+    'Promo \\$\\\\badcmd\\$ \\[x\\]\\(javascript:alert\\(1\\)\\)'
+    """
+    import html
+
+    text = " ".join(str(value).split())
+    text = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+    return html.escape(text, quote=False)
+
+
+def markdown_text(key: str, language: str = "en", **fmt) -> str:
+    """:func:`text` for a Markdown cell: the sentence as written, every value put into it escaped.
+
+    Examples
+    --------
+    >>> markdown_text("within", "en", segment="<b>North</b>")
+    'Within &lt;b&gt;North&lt;/b&gt;'
+    """
+    return text(key, language, **{k: escape_markdown(v) for k, v in fmt.items()})
