@@ -465,7 +465,11 @@ def method_options(method: str, **available) -> dict:
 def interval_arrays(c: CountArrays, *, confidence=0.95, method="adjusted-wald", **options):
     """Vectorised intervals: (estimate, low, high) arrays, clipped to [-100, 100].
 
-    Groups with n = 0 get NaN throughout.
+    Groups with n = 0 get NaN throughout. Every interval holds its estimate:
+    at the edges (say one answer, a promoter), where adjusted Wald, the
+    score interval or the Bayesian posterior would end short of the
+    sample's NPS, the bound on that side is the estimate (``confint([9])``
+    is 100, from -48.5 to 100).
 
     Parameters
     ----------
@@ -503,6 +507,10 @@ def interval_arrays(c: CountArrays, *, confidence=0.95, method="adjusted-wald", 
     low, high = METHODS[method](c, confidence, **method_options(method, **options))
     low = np.clip(np.array(low, dtype=float, ndmin=1), -100.0, 100.0)
     high = np.clip(np.array(high, dtype=float, ndmin=1), -100.0, 100.0)
+    # an interval never excludes its own estimate: where a method's interval misses the NPS of the sample (all
+    # promoters or all detractors in a small sample, whose pseudo-counts or prior pull the interval inwards), the
+    # bound on that side is the estimate itself
+    low, high = np.fmin(low, est), np.fmax(high, est)
     low[empty] = np.nan
     high[empty] = np.nan
     return est, low, high

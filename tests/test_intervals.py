@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from scipy import integrate, optimize, special, stats
 
@@ -153,11 +153,14 @@ def test_bayes_agrees_with_dirichlet_draws():
     for prior in [(1, 1, 1), (0.5, 0.5, 0.5)]:
         draws = dirichlet_nps(tables[:, 0], tables[:, 1], tables[:, 2], prior=prior, n_resamples=200_000,
                               random_state=3)
-        _, low, high = interval_arrays(arrays(tables), method="bayes", prior=prior)
+        est, low, high = interval_arrays(arrays(tables), method="bayes", prior=prior)
         sd = draws.std(axis=0)
-        # Monte Carlo error of a 2.5% quantile from 200,000 draws is about 0.006 sd
-        assert np.all(np.abs(low - np.quantile(draws, 0.025, axis=0)) < 0.04 * sd)
-        assert np.all(np.abs(high - np.quantile(draws, 0.975, axis=0)) < 0.04 * sd)
+        # Monte Carlo error of a 2.5% quantile from 200,000 draws is about 0.006 sd; at the edges ([0, 0, 10],
+        # [1, 0, 0]) the credible interval ends short of the sample's NPS, and the bound is the estimate
+        want_low = np.minimum(np.quantile(draws, 0.025, axis=0), est)
+        want_high = np.maximum(np.quantile(draws, 0.975, axis=0), est)
+        assert np.all(np.abs(low - want_low) < 0.04 * sd)
+        assert np.all(np.abs(high - want_high) < 0.04 * sd)
 
 
 def test_bca_acceleration_is_the_jackknife():
@@ -311,7 +314,10 @@ tables = st.tuples(count, count, count).filter(lambda t: sum(t) > 0)
 
 
 @PROPERTY
-@given(table=tables, method=st.sampled_from([m for m in ALL if m != "bayes"]))
+@given(table=tables, method=st.sampled_from(ALL))
+@example(table=(1, 0, 0), method="adjusted-wald")  # confint([9]) used to end at 98.5 for an NPS of 100
+@example(table=(0, 0, 2), method="score")
+@example(table=(3, 0, 0), method="bayes")
 def test_interval_contains_the_estimate(table, method):
     ci = confint(nc(*table), method=method, **FAST)
     assert ci.low <= ci.estimate + 1e-9 and ci.estimate <= ci.high + 1e-9
@@ -328,9 +334,22 @@ def test_bayes_interval_contains_the_posterior_mean(table, prior):
     assert ci.low <= mean <= ci.high
 
 
-def test_bayes_shrinks_an_all_promoter_sample():
+def test_an_interval_ends_at_its_estimate_at_the_edges():
+    # one promoter: adjusted Wald's pseudo-counts end the interval at 98.5; the toolkit ends it at the NPS itself
+    ci = confint([9])
+    assert (ci.estimate, ci.high) == (100.0, 100.0)
+    assert ci.low == pytest.approx(-48.4986494, abs=1e-6)  # the method's own lower bound is kept
+    low = confint([0, 3], method="score")
+    assert (low.estimate, low.low) == (-100.0, -100.0) and low.high < 100
+    # inside the range nothing changes: the bounds are the method's own (worked example, R package NPS)
+    inside = confint(nc(20, 50, 30), method="wald")
+    assert inside.low < inside.estimate < inside.high
+
+
+def test_bayes_at_the_edge_holds_both_the_estimate_and_the_posterior():
     ci = confint(nc(10, 0, 0), method="bayes")
-    assert ci.estimate == 100 and ci.high < 100
+    assert ci.estimate == 100 and ci.high == 100
+    assert ci.low < 100 * (11 - 1) / 13 < ci.high  # the posterior mean with the flat prior
 
 
 @PROPERTY
