@@ -42,6 +42,10 @@ VOCABULARY = {
     Survey weights: with ``data`` a table, the name of its column of weights; with bare answers, one
     finite, non-negative weight per answer. Counts become weighted sums; intervals use the Kish effective
     sample size and the linearisation variance.""",
+    "weights_a": """weights_a : array-like, optional
+    Survey weights of the answers of the first sample, one per answer.""",
+    "weights_b": """weights_b : array-like, optional
+    Survey weights of the answers of the second sample, one per answer.""",
     "scale": """scale : NPSScale, optional
     A custom category scale; the standard 0-6 / 7-8 / 9-10 of the 0-10 question by default.""",
     "confidence": """confidence : float

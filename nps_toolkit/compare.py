@@ -80,7 +80,7 @@ import pandas as pd
 
 from ._docstrings import shared_docs
 from ._resampling import bootstrap_nps, dirichlet_nps, rng_from
-from ._validation import (check_benchmark, check_choice, check_confidence, check_positive_int, check_prior,
+from ._validation import (DataError, check_benchmark, check_choice, check_confidence, check_positive_int, check_prior,
                           positional_options, renamed_arguments)
 from .counting import NPSCounts, check_data_columns, count_groups, counts
 from .intervals import (ADJUSTMENT, CountArrays, as_counts, interval_arrays, method_options, summarize_counts,
@@ -396,11 +396,16 @@ def _options(n_resamples, random_state, prior) -> _Options:
                     check_prior(prior))
 
 
-def _sample(data, name: str, scale) -> NPSCounts:
+def _sample(data, name: str, scale, weights=None) -> NPSCounts:
+    """The counts of one sample of :func:`compare` (its errors say which sample)."""
     if isinstance(data, NPSCounts):
+        if weights is not None:
+            raise ValueError(f"weights_{name} apply to raw answers; {name} is already counted (NPSCounts)")
         return data
     try:
-        return counts(data, scale=scale)
+        return counts(data, weights=weights, scale=scale)
+    except DataError as exc:
+        raise exc.reworded(f"{name}: {exc}") from None
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"{name}: {exc}") from None
 
@@ -465,7 +470,7 @@ def _compare_paired(a, b, method, confidence, opts, scale) -> Comparison:
 
 @shared_docs
 def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_resamples=9999, random_state=None,
-            prior=(1, 1, 1), scale=None) -> Comparison:
+            prior=(1, 1, 1), scale=None, weights_a=None, weights_b=None) -> Comparison:
     """Compare the NPS of two samples: difference NPS(a) - NPS(b), interval and p-value.
 
     Parameters
@@ -488,6 +493,12 @@ def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_re
     {{prior}}
         Used by ``"bayes"``.
     {{scale}}
+    weights_a, weights_b : array-like, optional
+        Survey weights of the raw answers of ``a`` and of ``b``, one per
+        answer: the two samples are then compared on their weighted counts
+        (linearisation variance for the Wald methods, Kish effective counts
+        for the others, as :func:`nps_toolkit.confint`). Independent samples
+        only.
 
     Returns
     -------
@@ -518,6 +529,11 @@ def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_re
 
     >>> compare([10, 9, 8, 3], [10, 6, 7, 3], paired=True, method="wald").difference
     50.0
+
+    Two weighted samples:
+
+    >>> round(compare([10, 0], [10, 0], weights_a=[3, 1], weights_b=[1, 3], method="wald").difference, 1)
+    100.0
     """
     confidence = check_confidence(confidence)
     check_choice(method, METHODS, name="method")
@@ -525,8 +541,10 @@ def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_re
     if not isinstance(paired, (bool, np.bool_)):
         raise TypeError(f"paired must be True or False, got {paired!r}")
     if paired:
+        if weights_a is not None or weights_b is not None:
+            raise TypeError("paired=True takes no weights: a paired comparison of weighted answers is not supported")
         return _compare_paired(a, b, method, confidence, opts, scale)
-    ca, cb = _sample(a, "a", scale), _sample(b, "b", scale)
+    ca, cb = _sample(a, "a", scale, weights_a), _sample(b, "b", scale, weights_b)
     _require_answers(ca, "a")
     _require_answers(cb, "b")
     test = METHODS[method](CountArrays.from_counts(ca), CountArrays.from_counts(cb), confidence, opts)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+import nps_toolkit as nt
 from nps_toolkit import intervals
 from nps_toolkit.compare import (BENCHMARK_METHODS, CORRECTIONS, METHODS, Comparison, _benchmark_score,
                                  _Options, adjust_p_values, compare, compare_groups, compare_to_benchmark)
@@ -570,3 +571,41 @@ def test_text_html_and_dict():
     assert str(bench).startswith("NPS - 20 = 13.3") and "n = 3" in bench._repr_html_()
     with pytest.raises(AttributeError):
         result.difference = 0  # frozen
+
+
+# -- two weighted samples -----------------------------------------------------------------------------------------
+def test_two_weighted_samples_match_the_linearised_formula():
+    rng = np.random.default_rng(5)
+    x, y = rng.integers(0, 11, 300), rng.integers(0, 11, 200)
+    wx, wy = rng.uniform(0.5, 3.0, 300), rng.uniform(0.5, 3.0, 200)
+    got = nt.compare(x, y, weights_a=wx, weights_b=wy, method="wald")
+
+    def nps_se(scores, w):  # the weighted mean of +100/0/-100 and its linearised (ratio) SE, written out here
+        v = np.where(scores >= 9, 100.0, np.where(scores <= 6, -100.0, 0.0))
+        m = np.sum(w * v) / np.sum(w)
+        return m, np.sqrt(np.sum((w * (v - m)) ** 2)) / np.sum(w)
+
+    (ma, sa), (mb, sb) = nps_se(x, wx), nps_se(y, wy)
+    se = np.hypot(sa, sb)
+    assert got.difference == pytest.approx(ma - mb, abs=1e-9)
+    assert (got.low, got.high) == pytest.approx((ma - mb - 1.959963985 * se, ma - mb + 1.959963985 * se), abs=1e-6)
+    # the same as comparing the weighted counts
+    same = nt.compare(nt.counts(x, weights=wx), nt.counts(y, weights=wy), method="wald")
+    assert (same.low, same.high, same.p_value) == pytest.approx((got.low, got.high, got.p_value))
+
+
+def test_unit_weights_change_nothing():
+    x, y = [10, 9, 8, 3, 0, 10], [7, 6, 10, 2]
+    plain = nt.compare(x, y)
+    unit = nt.compare(x, y, weights_a=[1.0] * 6, weights_b=[1.0] * 4)
+    assert (unit.difference, unit.low, unit.high) == pytest.approx((plain.difference, plain.low, plain.high))
+
+
+def test_weights_of_counted_or_paired_samples_are_refused():
+    with pytest.raises(ValueError, match="weights_a apply to raw answers"):
+        nt.compare(nt.NPSCounts(promoters=1, passives=0, detractors=1), [10], weights_a=[1.0])
+    with pytest.raises(TypeError, match="paired=True takes no weights"):
+        nt.compare([10, 3], [9, 2], paired=True, weights_b=[1, 1])
+    with pytest.raises(nt.DataValueError, match=r"^b: weights: weights must be finite, non-negative") as caught:
+        nt.compare([10], [9, 3], weights_b=[1.0, -1.0])
+    assert caught.value.positions == [1] and caught.value.role == "weights"
