@@ -46,6 +46,8 @@ VOCABULARY = {
     Survey weights of the answers of the first sample, one per answer.""",
     "weights_b": """weights_b : array-like, optional
     Survey weights of the answers of the second sample, one per answer.""",
+    "pdf": """pdf : bool
+    Also print the HTML report to ``STEM.pdf`` (needs Chromium and Playwright).""",
     "scale": """scale : NPSScale, optional
     A custom category scale; the standard 0-6 / 7-8 / 9-10 of the 0-10 question by default.""",
     "confidence": """confidence : float

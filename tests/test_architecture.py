@@ -38,19 +38,20 @@ NAME = "nps_toolkit"
 LAYERS = {
     # 0 foundations: no statistics, no answers; anyone may use them
     "_version": 0, "_files": 0, "_validation": 0, "_docstrings": 0, "_i18n": 0, "_sample_text": 0, "_style": 0,
+    "_browser": 0,
     # 1 answers: the scale and its codes, reading exports, dates, reference data
     "scale": 1, "answers": 1, "dates": 1, "_textfiles": 1, "layouts": 1, "reading": 1, "io": 1,
     "interpretation": 1, "industry": 1, "datasets": 1,
     # 2 counting: the one counting layer; the engines sit under it and are private to it
     "counting": 2, "engines": 2,
-    # 3 statistics on counts
+    # 3 statistics on counts (design: the design-based variance; weighting: raking)
     "_resampling": 3, "intervals": 3, "compare": 3,
     # 4 tidy tables
-    "summary": 4, "periods": 4, "comments": 4, "drivers": 4,
+    "summary": 4, "periods": 4, "comments": 4, "drivers": 4, "followup": 4,
     # 5 figures: they draw tables and never count
     "plots": 5,
     # 6 studies: what the templates compute and write
-    "studies": 6, "results": 6, "parameters": 6,
+    "studies": 6, "results": 6, "parameters": 6, "workbook": 6,
     # 7 the doors: reports, the command line, the package's lazy names, the old scoring module
     "report": 7, "cli": 7, "__init__": 7, "scoring": 7,
 }
