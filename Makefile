@@ -3,11 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# the tests, JupyterLab and every engine (DuckDB, Polars, Spark), so that the engine tests run too;
-# a plain `pip install .` stays small (see README, "Beyond memory")
-EXTRAS := dev,lab,scale,spark
+# the tests, JupyterLab, every engine (DuckDB, Polars, Spark) and PDF export (report: Playwright), so that the
+# engine and browser tests run too; a plain `pip install .` stays small (see README, "Beyond memory")
+EXTRAS := dev,lab,scale,spark,report
+# Debian's packages behind PDF export and the browser tests (Playwright drives this Chromium; no browser download)
+CHROMIUM_PACKAGES := chromium fonts-dejavu-core
 
-.PHONY: install demo test lab clean
+.PHONY: install chromium demo test lab clean
 
 # The environment is (re)installed only when pyproject.toml changes.
 $(STAMP): pyproject.toml Makefile
@@ -18,13 +20,26 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) chromium
 
-demo: $(STAMP)
+# Chromium for PDF export and the browser tests: installed with apt-get when missing and we are root, else one line.
+chromium: $(STAMP)
+	@$(BIN)/python -c 'import sys; from nps_toolkit._browser import chromium_path; sys.exit(chromium_path() is None)' 2>/dev/null \
+	|| if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium (PDF export and the browser tests; log in $(VENV)/chromium-install.log)"; \
+	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	        $(CHROMIUM_PACKAGES); } >$(VENV)/chromium-install.log 2>&1 \
+	    || echo "could not install chromium (see $(VENV)/chromium-install.log): PDF export and the browser tests need it"; \
+	else \
+	    echo "PDF export and the browser tests need chromium: apt-get install chromium (or set NPS_TOOLKIT_CHROMIUM)"; \
+	fi
+
+demo: install
 	$(BIN)/nps-toolkit demo --output-dir reports
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -n auto
+# --dist loadgroup: the browser tests share one worker, so their reports are made once
+test: install
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import importlib.util
+import os
 import math
 import shutil
 
@@ -156,3 +157,104 @@ def _spark_frame(session, df: pd.DataFrame, partitions: int = 1):
 def spark_frame(spark):
     """A function turning a pandas frame into a Spark DataFrame: ``spark_frame(df, partitions=1)``."""
     return lambda df, partitions=1: _spark_frame(spark, df, partitions)
+
+
+# -- reports in a real browser (tests/test_browser.py) ----------------------------------------------------------------
+#: Set in CI (.ci/run): a missing browser fails the browser tests instead of skipping them.
+BROWSER_REQUIRED = os.environ.get("NPS_TOOLKIT_REQUIRE_BROWSER", "") not in ("", "0")
+
+#: The templates, run once per test session on the bundled sample.
+TEMPLATES = ("benchmark_study", "competitor_comparison", "period_comparison")
+
+#: Data values and parameters that are markup; a report of them must show them as text and run none of them.
+MARKUP = {
+    "brand": "<script>window.__pwned=1</script>",
+    "segment": '<img src=x onerror="window.__pwned=1">',
+    "math": "Promo $\\badcmd$",
+    "column": 'Region <img src=y onerror="window.__pwned=1">',
+    "comment": "<script>window.__pwned=1</script> The delivery was late",
+    "title": "Q3 results\n[click](javascript:window.__pwned=1) <b onmouseover=\"window.__pwned=1\">bold</b>",
+}
+#: The templates run on the markup data (the benchmark study shows segments, the comparison brands).
+MARKUP_TEMPLATES = ("benchmark_study", "competitor_comparison")
+
+
+def markup_sample(path: Path) -> Path:
+    """The bundled sample with a brand, two segments, the segment column and some comments renamed to markup."""
+    import nps_toolkit as nt
+
+    data = nt.load_sample()
+    data["brand"] = data["brand"].replace({"Kestrel": MARKUP["brand"]})
+    data["segment"] = data["segment"].replace({"North": MARKUP["segment"], "South": MARKUP["math"]})
+    commented = data.index[data["comment"].notna()][::3]
+    data.loc[commented, "comment"] = MARKUP["comment"] + ": " + data.loc[commented, "comment"]
+    data = data.rename(columns={"segment": MARKUP["column"]})
+    data.to_csv(path, index=False)
+    return path
+
+
+class TemplateReports:
+    """Template runs made on first use and kept for the session (a failed run is re-raised, not retried).
+
+    ``reports("benchmark_study")`` is the template on the bundled sample; ``reports("markup/benchmark_study")``
+    the template on :func:`markup_sample` with :data:`MARKUP`'s title.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._runs: dict = {}
+
+    def __call__(self, key: str):
+        if key not in self._runs:
+            try:
+                self._runs[key] = self._run(key)
+            except Exception as error:  # noqa: BLE001 - kept and raised again for every test that asks
+                self._runs[key] = error
+        run = self._runs[key]
+        if isinstance(run, Exception):
+            raise run
+        return run
+
+    def _run(self, key: str):
+        from nps_toolkit import run_template
+        from nps_toolkit.parameters import template_parameters
+
+        kind, _, template = key.rpartition("/")
+        out = self.folder / (kind or "sample")
+        if not kind:
+            return run_template(template, output_dir=out)
+        data = self.folder / "markup.csv"
+        if not data.exists():
+            markup_sample(data)
+        params = sample_columns(template, {"data_path": str(data), "title": MARKUP["title"]})
+        params = {k: (MARKUP["column"] if k == "segment_column" else v) for k, v in params.items()}
+        if "id_column" in template_parameters(template):
+            params["id_column"] = "respondent_id"  # the sample's respondent id
+        return run_template(template, parameters=params, output_dir=out)
+
+
+@pytest.fixture(scope="session")
+def template_reports(tmp_path_factory) -> TemplateReports:
+    """The templates' reports, each run once per session on first use (see :class:`TemplateReports`)."""
+    return TemplateReports(tmp_path_factory.mktemp("template_reports"))
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless Chromium for the test module (nps_toolkit._browser.browser); skipped, with the reason, without one.
+
+    Module-scoped: while Playwright's synchronous API is open, the thread counts as running an asyncio loop
+    (``asyncio.run`` refuses to start there), so it is closed before the next module's tests.
+    """
+    from contextlib import ExitStack
+
+    from nps_toolkit._browser import BrowserUnavailable, browser
+
+    with ExitStack() as stack:
+        try:
+            launched = stack.enter_context(browser())
+        except BrowserUnavailable as error:
+            if BROWSER_REQUIRED:
+                pytest.fail(f"NPS_TOOLKIT_REQUIRE_BROWSER is set but {error}")
+            pytest.skip(str(error))
+        yield launched
