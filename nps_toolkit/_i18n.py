@@ -10,9 +10,13 @@ one edit in one place.
 * :data:`HEADERS`: column name -> display header of that column in a table
   (``ci_low`` -> "CI low"). Read with :func:`header`; a column without an
   entry keeps its own name.
-* :func:`number` and :func:`percent` format numbers the way each language
-  writes them (decimal comma and narrow no-break-space thousands separator in
-  Russian and Polish, a true minus sign everywhere).
+* :func:`number`, :func:`percent`, :func:`change` and :func:`confidence_level`
+  format numbers the way each language writes them, by Babel from the CLDR
+  data of the locale in :data:`LOCALES` (decimal comma and no-break-space
+  groups in Russian and Polish, "46 %" in Russian), with a fixed number of
+  decimals, a true minus sign (U+2212) everywhere and an en dash for a
+  missing number. The digits are those Python's own rounding of the value
+  gives; Babel writes them.
 
 The names of the interpretation bands (very low ... very high) belong to
 :func:`nps_toolkit.interpret`.
@@ -24,8 +28,8 @@ Examples
 --------
 >>> text("detractors", "ru")
 'Детракторы'
->>> text("n_eq", "pl", n=number(1234, "pl", decimals=0))
-'n = 1\\u202f234'
+>>> text("n_eq", "ru", n=number(1234, "ru", decimals=0))
+'n = 1\\xa0234'
 >>> header("ci_low", "en")
 'CI low'
 >>> header("my_column", "ru")   # columns without an entry keep their name
@@ -34,24 +38,36 @@ Examples
 
 from __future__ import annotations
 
+import decimal
 import difflib
+import functools
 import math
 import numbers
+import re
 import string
 
 from ._validation import check_choice
 
-__all__ = ["LANGUAGES", "TEXTS", "HEADERS", "check_language", "text", "header", "number", "percent",
-           "placeholders"]
+__all__ = ["LANGUAGES", "LOCALES", "MINUS", "TEXTS", "HEADERS", "check_language", "text", "header", "number",
+           "percent", "change", "rounds_to_zero", "confidence_level", "placeholders"]
 
 #: Report languages, in the order the error messages list them.
 LANGUAGES = ("en", "ru", "pl")
 
-#: Minus sign (U+2212), as matplotlib writes it on axes.
+#: Babel (CLDR) locale whose number conventions each report language follows. English is en_GB because the
+#: package writes British English (colour, summarise); for the numbers it writes (decimal point, comma groups,
+#: "46%") en_GB and en_US are the same.
+LOCALES = {"en": "en_GB", "ru": "ru_RU", "pl": "pl_PL"}
+
+#: Minus sign (U+2212), as matplotlib writes it on axes; CLDR's minus for en, ru and pl is the hyphen-minus.
 MINUS = "\u2212"
 
-#: Thousands separator of Russian and Polish (narrow no-break space, U+202F).
-_THIN = "\u202f"
+#: Written for a missing number (None, NaN): an en dash.
+MISSING = "\u2013"
+
+#: CLDR's minimumGroupingDigits where it is not 1 (Babel does not apply it): Polish groups a number only from
+#: five digits up (1234, but 12 345).
+_MIN_GROUPING_DIGITS = {"pl": 2}
 
 TEXTS: dict[str, dict[str, str]] = {
     # -- categories (plural, capitalised: legends, headers) ----------------------------------------
@@ -100,6 +116,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "significant_lower": {"en": "Significantly lower", "ru": "Значимо ниже", "pl": "Istotnie niższy"},
     "not_significant_difference": {"en": "Not significant", "ru": "Незначимая разница", "pl": "Różnica nieistotna"},
     "no_difference": {"en": "No difference", "ru": "Нет разницы", "pl": "Brak różnicy"},
+    # a change or difference that rounds to zero where a signed number would stand (change(); figures)
+    "change_zero": {"en": "no change", "ru": "без изменений", "pl": "bez zmian"},
+    "difference_zero": {"en": "no difference", "ru": "нет разницы", "pl": "brak różnicy"},
     "no_answers": {"en": "no answers", "ru": "нет ответов", "pl": "brak odpowiedzi"},
     "overall": {"en": "All respondents", "ru": "Все респонденты", "pl": "Wszyscy respondenci"},
     "missing_group": {"en": "(missing)", "ru": "(не указано)", "pl": "(brak danych)"},
@@ -126,6 +145,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "decomposition_title": {"en": "Change in NPS: {previous} → {current} ({change} points)",
                             "ru": "Изменение NPS: {previous} → {current} ({change} п.)",
                             "pl": "Zmiana NPS: {previous} → {current} ({change} pkt)"},
+    "decomposition_title_zero": {"en": "Change in NPS: {previous} → {current} (no change)",
+                                 "ru": "Изменение NPS: {previous} → {current} (без изменений)",
+                                 "pl": "Zmiana NPS: {previous} → {current} (bez zmian)"},
     # -- report headings (nps_toolkit.studies: Study.heading) --------------------------------------
     "heading_distribution": {"en": "Distribution of answers", "ru": "Распределение оценок",
                              "pl": "Rozkład odpowiedzi"},
@@ -272,9 +294,114 @@ TEXTS: dict[str, dict[str, str]] = {
                             "(en, ru, pl; ok. 87% trafnych typów na odłożonych komentarzach). Wpływ = udział "
                             "wspominających × (NPS wspominających − NPS pozostałych); przedziały z porównania dwóch "
                             "prób, wartości p z poprawką Holma; wagi jak w całym raporcie."},
+    # -- key figures, quotes, action plan, follow-up list (nps_toolkit.studies) -------------------------
+    "heading_key_figures": {"en": "Key figures", "ru": "Ключевые показатели", "pl": "Najważniejsze wskaźniki"},
+    "heading_verbatims": {"en": "What respondents say", "ru": "Что говорят респонденты", "pl": "Co mówią respondenci"},
+    "heading_action_plan": {"en": "Action plan", "ru": "План действий", "pl": "Plan działań"},
+    "heading_followup": {"en": "Detractors to contact", "ru": "С кем из детракторов связаться",
+                         "pl": "Krytycy do kontaktu"},
+    "kf_nps_value": {"en": "{nps} ({conf} CI {low} to {high})", "ru": "{nps} ({conf} ДИ от {low} до {high})",
+                     "pl": "{nps} ({conf} PU od {low} do {high})"},
+    "kf_n_value": {"en": "{n} ({missing} missing)", "ru": "{n} (пропусков: {missing})", "pl": "{n} (braków: {missing})"},
+    "kf_period_nps": {"en": "NPS in {period}", "ru": "NPS в {period}", "pl": "NPS w {period}"},
+    "kf_change": {"en": "Change on {previous}", "ru": "Изменение к {previous}", "pl": "Zmiana wobec {previous}"},
+    "kf_change_value": {"en": "{change} ({conf} CI {low} to {high}), {significance}",
+                        "ru": "{change} ({conf} ДИ от {low} до {high}), {significance}",
+                        "pl": "{change} ({conf} PU od {low} do {high}), {significance}"},
+    "kf_benchmark": {"en": "Against the benchmark of {benchmark}", "ru": "Относительно бенчмарка {benchmark}",
+                     "pl": "Względem benchmarku {benchmark}"},
+    "kf_rank": {"en": "Rank of {brand} by NPS", "ru": "Место {brand} по NPS", "pl": "Miejsce {brand} według NPS"},
+    "kf_rank_value": {"en": "{rank} of {brands}", "ru": "{rank} из {brands}", "pl": "{rank} z {brands}"},
+    "kf_leader": {"en": "Highest NPS", "ru": "Наивысший NPS", "pl": "Najwyższy NPS"},
+    "kf_leader_value": {"en": "{brand} ({nps})", "ru": "{brand} ({nps})", "pl": "{brand} ({nps})"},
+    "kf_followup": {"en": "Detractors to contact", "ru": "Детракторов для связи", "pl": "Krytyków do kontaktu"},
+    "kf_significant": {"en": "significant", "ru": "значимо", "pl": "istotnie"},
+    "kf_not_significant": {"en": "not significant", "ru": "незначимо", "pl": "nieistotnie"},
+    "change_none": {"en": "In {current} NPS is {nps}, unchanged on {previous} ({conf} CI of the change {low} to "
+                          "{high}); {significance}.",
+                    "ru": "В {current} NPS равен {nps}: без изменений относительно {previous} ({conf} ДИ изменения "
+                          "от {low} до {high}); {significance}.",
+                    "pl": "W {current} NPS wynosi {nps}, bez zmian względem {previous} ({conf} PU zmiany od {low} do "
+                          "{high}); {significance}."},
+    "headline_level": {"en": "That is level with the benchmark of {benchmark}; {significance}.",
+                       "ru": "Это на уровне бенчмарка ({benchmark}); {significance}.",
+                       "pl": "To tyle, ile wynosi benchmark ({benchmark}); {significance}."},
+    "headline_no_answers": {"en": "There are no answers to analyse.", "ru": "Нет ответов для анализа.",
+                            "pl": "Brak odpowiedzi do analizy."},
+    "groups_no_answers": {"en": "No answers for: {groups}.", "ru": "Нет ответов: {groups}.",
+                          "pl": "Brak odpowiedzi: {groups}."},
+    "kind_plus": {"en": "Plus", "ru": "Плюс", "pl": "Plus"},
+    "kind_minus": {"en": "Minus", "ru": "Минус", "pl": "Minus"},
+    "kind_suggestion": {"en": "Suggestion", "ru": "Предложение", "pl": "Sugestia"},
+    "verbatim_quote": {"en": "{kind}, score {score}: “{quote}”", "ru": "{kind}, оценка {score}: «{quote}»",
+                       "pl": "{kind}, ocena {score}: „{quote}”"},
+    "verbatims_note": {"en": "Up to {per_theme} quotes per theme and kind, chosen by rule: complaints and suggestions "
+                             "from the lowest scores, praise from the highest; comments longer than {max_chars} "
+                             "characters are shortened (…). Quotes are in the respondents' own words and language.",
+                       "ru": "До {per_theme} цитат на тему и тип, отобранных по правилу: жалобы и предложения — с самыми "
+                             "низкими оценками, похвала — с самыми высокими; комментарии длиннее {max_chars} знаков "
+                             "сокращены (…). Цитаты приведены словами и на языке респондентов.",
+                       "pl": "Do {per_theme} cytatów na temat i rodzaj, wybranych według reguły: skargi i sugestie z "
+                             "najniższych ocen, pochwały z najwyższych; komentarze dłuższe niż {max_chars} znaków "
+                             "skrócono (…). Cytaty podano słowami i w języku respondentów."},
+    "verbatims_none": {"en": "No comments to quote.", "ru": "Нет комментариев для цитирования.",
+                       "pl": "Brak komentarzy do zacytowania."},
+    "action_plan_note": {"en": "Themes that cost NPS points, riskiest first: significant costs first, then the largest "
+                               "possible cost (the lower end of the {conf} interval of the impact). The share of "
+                               "detractors who mention each theme tells how many of the unhappy it touches; owners "
+                               "come from the parameter theme_owners, next steps from the lexicon's guidance.",
+                         "ru": "Темы, которые стоят пунктов NPS, в порядке риска: сначала значимые потери, затем — по "
+                               "наибольшим возможным потерям (нижней границе {conf} интервала влияния). Доля "
+                               "детракторов, упомянувших тему, показывает, скольких недовольных она касается; "
+                               "ответственные — из параметра theme_owners, следующие шаги — из рекомендаций словаря.",
+                         "pl": "Tematy, które kosztują punkty NPS, od największego ryzyka: najpierw istotne straty, "
+                               "potem według największej możliwej straty (dolnej granicy przedziału {conf} wpływu). "
+                               "Udział krytyków wspominających temat mówi, ilu niezadowolonych on dotyczy; właściciele "
+                               "z parametru theme_owners, kolejne kroki z zaleceń słownika."},
+    "action_plan_period_note": {"en": "Themes that cost NPS points in {current}, with their impact in {previous}: a "
+                                      "change in impact below zero means the cost grew.",
+                                "ru": "Темы, которые стоят пунктов NPS в {current}, и их влияние в {previous}: "
+                                      "изменение влияния ниже нуля означает, что потери выросли.",
+                                "pl": "Tematy, które kosztują punkty NPS w {current}, z ich wpływem w {previous}: "
+                                      "zmiana wpływu poniżej zera oznacza, że strata wzrosła."},
+    "action_plan_none": {"en": "No theme costs NPS points.", "ru": "Ни одна тема не стоит пунктов NPS.",
+                         "pl": "Żaden temat nie kosztuje punktów NPS."},
+    "action_plan_period_none": {"en": "No theme costs NPS points in {current}.",
+                                "ru": "В {current} ни одна тема не стоит пунктов NPS.",
+                                "pl": "W {current} żaden temat nie kosztuje punktów NPS."},
+    "risk_high": {"en": "significant cost", "ru": "значимые потери", "pl": "istotna strata"},
+    "risk_possible": {"en": "possible cost", "ru": "возможные потери", "pl": "możliwa strata"},
+    "followup_note": {"en": "Detractors among the analysed answers: {n}. They are listed, most urgent first (lowest "
+                            "score, then the costliest themes, then the most recent), in the files that come with "
+                            "this report: the follow-up list (.followup.csv) and the workbook (.xlsx, sheet "
+                            "“followup”). The list holds personal data and is not shown here.",
+                      "ru": "Детракторов среди проанализированных ответов: {n}. Они перечислены, начиная с самых "
+                            "срочных (самая низкая оценка, затем самые дорогие темы, затем самые свежие ответы), в "
+                            "файлах, которые прилагаются к отчёту: список для обратной связи (.followup.csv) и "
+                            "рабочая книга (.xlsx, лист «followup»). Список содержит персональные данные и здесь не "
+                            "показан.",
+                      "pl": "Krytycy wśród analizowanych odpowiedzi: {n}. Wymieniono ich od najpilniejszych "
+                            "(najniższa ocena, potem najkosztowniejsze tematy, potem najnowsze odpowiedzi) w plikach "
+                            "dołączonych do raportu: liście do kontaktu (.followup.csv) i skoroszycie (.xlsx, arkusz "
+                            "„followup”). Lista zawiera dane osobowe i nie jest tu pokazana."},
+    "followup_no_id": {"en": "No column of respondent ids was found (parameter id_column): the list has none.",
+                       "ru": "Столбец с идентификаторами респондентов не найден (параметр id_column): в списке его нет.",
+                       "pl": "Nie znaleziono kolumny z identyfikatorami respondentów (parametr id_column): lista jej "
+                             "nie zawiera."},
+    "followup_none": {"en": "No detractors among the analysed answers: nobody to add to a follow-up list.",
+                      "ru": "Среди проанализированных ответов нет детракторов: список для обратной связи пуст.",
+                      "pl": "Wśród analizowanych odpowiedzi nie ma krytyków: lista do kontaktu jest pusta."},
 }
 
 HEADERS: dict[str, dict[str, str]] = {
+    "owner": {"en": "owner", "ru": "ответственный", "pl": "właściciel"},
+    "risk": {"en": "risk", "ru": "риск", "pl": "ryzyko"},
+    "next_step": {"en": "suggested next step", "ru": "следующий шаг", "pl": "sugerowany krok"},
+    "detractor_mention_share": {"en": "% of detractors mentioning", "ru": "% упомянувших детракторов",
+                                "pl": "% wspominających krytyków"},
+    "impact_previous": {"en": "impact before", "ru": "влияние раньше", "pl": "wpływ wcześniej"},
+    "impact_change": {"en": "change in impact", "ru": "изменение влияния", "pl": "zmiana wpływu"},
+    "quote": {"en": "quote", "ru": "цитата", "pl": "cytat"},
     "theme": {"en": "theme", "ru": "тема", "pl": "temat"},
     "priority": {"en": "priority", "ru": "приоритет", "pl": "priorytet"},
     "mentions": {"en": "mentions", "ru": "упоминаний", "pl": "wzmianki"},
@@ -405,11 +532,107 @@ def header(column, language: str = "en") -> str:
     return entry[language] if entry is not None else str(column)
 
 
-def number(value, language: str = "en", *, decimals: int = 1, sign: bool = False) -> str:
-    """A number as the language writes it: decimal comma in ru/pl, a true minus sign.
+def _is_missing(value) -> bool:
+    """None or NaN (a float, a NumPy float or a Decimal NaN)."""
+    if value is None:
+        return True
+    try:
+        return isinstance(value, (numbers.Real, decimal.Decimal)) and not isinstance(value, bool) \
+            and math.isnan(value)
+    except (TypeError, ValueError):
+        return False
 
-    NaN (or None) gives an en dash. With ``sign``, positive numbers get a
-    ``+`` (a value that rounds to zero gets no sign).
+
+def _check_number(value, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, decimal.Decimal)):
+        raise TypeError(f"{what}() needs a real number, got {value!r}")
+
+
+def _check_decimals(decimals) -> int:
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or decimals < 0:
+        raise ValueError(f"decimals must be a whole number 0 or more, got {decimals!r}")
+    return int(decimals)
+
+
+def _rounded(value, decimals: int) -> decimal.Decimal:
+    """``abs(value)`` rounded to ``decimals`` as Python writes it (``f"{v:.1f}"``), as an exact Decimal.
+
+    Integers stay exact; floats keep the digits of Python's correctly rounded
+    formatting (so 0.15 is 0.1, the double nearest 0.15 being below it), the
+    digits the package wrote before it wrote numbers through Babel.
+    """
+    if isinstance(value, numbers.Integral):
+        return decimal.Decimal(abs(int(value)))
+    if isinstance(value, decimal.Decimal):
+        return decimal.Decimal(f"{abs(value):.{decimals}f}")
+    return decimal.Decimal(f"{abs(float(value)):.{decimals}f}")
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(language: str, kind: str, decimals: int):
+    """The Babel locale of a language and its decimal or percent pattern with exactly ``decimals`` decimals.
+
+    The pattern is the locale's own (CLDR: its grouping, and where the percent
+    sign goes and whether a space comes before it), its fraction part set to
+    ``decimals`` zeros: ``#,##0.###`` -> ``#,##0.0``, ``#,##0\\xa0%`` ->
+    ``#,##0.0\\xa0%`` in Russian. Babel is imported here, on first use.
+    """
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    locale = Locale.parse(LOCALES[language])
+    formats = locale.decimal_formats if kind == "decimal" else locale.percent_formats
+    positive = formats[None].pattern.split(";")[0]
+    fraction = "." + "0" * decimals if decimals else ""
+    pattern, found = re.subn(r"([#0,]*0)(?:\.[0#]*)?", lambda m: m.group(1) + fraction, positive, count=1)
+    if not found:  # pragma: no cover - every CLDR decimal and percent pattern has digits
+        raise ValueError(f"no digits in the {kind} pattern {positive!r} of {LOCALES[language]}")
+    return locale, parse_pattern(pattern)
+
+
+def _write(magnitude: decimal.Decimal, language: str, kind: str, decimals: int) -> str:
+    """A non-negative rounded number written by Babel in the language's pattern (groups per CLDR)."""
+    locale, pattern = _pattern(language, kind, decimals)
+    group = True
+    if magnitude.is_finite():
+        digits = len(str(int(magnitude)))
+        group = digits >= pattern.grouping[0] + _MIN_GROUPING_DIGITS.get(language, 1)
+    value = magnitude.scaleb(-2) if kind == "percent" else magnitude  # the percent pattern multiplies by 100
+    return pattern.apply(value, locale, group_separator=group)
+
+
+def _signed(body: str, negative: bool, zero: bool, sign: bool) -> str:
+    if zero:
+        return body
+    if negative:
+        return MINUS + body
+    return ("+" + body) if sign else body
+
+
+def rounds_to_zero(value, decimals: int = 1) -> bool:
+    """True when ``value`` is written as zero with ``decimals`` decimals (NaN and None are not zero).
+
+    Examples
+    --------
+    >>> rounds_to_zero(-0.04), rounds_to_zero(0.05), rounds_to_zero(0.4, decimals=0), rounds_to_zero(float("nan"))
+    (True, False, True, False)
+    """
+    decimals = _check_decimals(decimals)
+    if _is_missing(value):
+        return False
+    _check_number(value, "rounds_to_zero")
+    return _rounded(value, decimals) == 0
+
+
+def number(value, language: str = "en", *, decimals: int = 1, sign: bool = False) -> str:
+    """A number as the language writes it (Babel, CLDR), with exactly ``decimals`` decimals.
+
+    Decimal comma and no-break-space (U+00A0) groups in Russian and Polish
+    (Polish groups from five digits up, as CLDR says), a true minus sign
+    (U+2212) in every language. NaN (or None) gives an en dash. With
+    ``sign``, positive numbers get a ``+``; a value that rounds to zero
+    gets no sign. An integral value given as a float is written without
+    decimals when ``decimals=0`` (``5.0`` -> ``'5'``).
 
     Examples
     --------
@@ -417,43 +640,86 @@ def number(value, language: str = "en", *, decimals: int = 1, sign: bool = False
     '−12.3'
     >>> number(12.5, "ru", sign=True)
     '+12,5'
-    >>> number(1234567, "en", decimals=0), number(1234567, "pl", decimals=0)
-    ('1,234,567', '1\\u202f234\\u202f567')
+    >>> number(1234567, "en", decimals=0), number(1234567, "ru", decimals=0)
+    ('1,234,567', '1\\xa0234\\xa0567')
+    >>> number(1234.5, "pl"), number(12345.5, "pl")
+    ('1234,5', '12\\xa0345,5')
+    >>> number(102.0, decimals=0), number(-0.04)
+    ('102', '0.0')
     >>> number(float("nan"))
     '–'
     """
     check_language(language)
-    if value is None or (isinstance(value, numbers.Real) and math.isnan(float(value))):
-        return "–"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"number() needs a real number, got {value!r}")
-    body = f"{abs(float(value)):,.{int(decimals)}f}"
-    rounded_zero = float(body.replace(",", "")) == 0.0
-    if language != "en":
-        body = body.replace(",", _THIN).replace(".", ",")
-    if rounded_zero:
-        return body
-    if value < 0:
-        return MINUS + body
-    return ("+" + body) if sign else body
+    decimals = _check_decimals(decimals)
+    if _is_missing(value):
+        return MISSING
+    _check_number(value, "number")
+    magnitude = _rounded(value, decimals)
+    return _signed(_write(magnitude, language, "decimal", decimals), value < 0, magnitude == 0, sign)
 
 
-def percent(share, language: str = "en", *, decimals: int = 0) -> str:
-    """A share (0..1) as a percentage in the language's number format.
+def percent(share, language: str = "en", *, decimals: int = 0, sign: bool = False) -> str:
+    """A share (0..1) as a percentage as the language writes it (Babel, CLDR): "46%", in Russian "46 %".
+
+    The percentage is ``100 * share`` rounded to ``decimals`` decimals; signs
+    and missing values as in :func:`number`.
 
     Examples
     --------
-    >>> percent(0.456), percent(0.456, "ru", decimals=1)
-    ('46%', '45,6%')
+    >>> percent(0.456), percent(0.456, "ru", decimals=1), percent(0.456, "pl", decimals=1)
+    ('46%', '45,6\\xa0%', '45,6%')
+    >>> percent(-0.05, sign=True), percent(None)
+    ('−5%', '–')
     """
-    if share is None or (isinstance(share, numbers.Real) and math.isnan(float(share))):
-        return "–"
-    return number(100.0 * float(share), language, decimals=decimals) + "%"
+    check_language(language)
+    decimals = _check_decimals(decimals)
+    if _is_missing(share):
+        return MISSING
+    _check_number(share, "percent")
+    pct = 100 * share if isinstance(share, decimal.Decimal) else 100.0 * float(share)
+    magnitude = _rounded(pct, decimals)
+    return _signed(_write(magnitude, language, "percent", decimals), pct < 0, magnitude == 0, sign)
+
+
+def change(value, language: str = "en", *, decimals: int = 1, zero: str = "change_zero") -> str:
+    """A change as a signed number (``+3.2``, ``−1.0``), or in words when it rounds to zero.
+
+    ``zero`` is the :data:`TEXTS` entry for a change that is written as zero
+    at ``decimals`` decimals: ``"change_zero"`` ("no change") or
+    ``"difference_zero"`` ("no difference"). NaN gives an en dash.
+
+    Examples
+    --------
+    >>> change(3.25), change(-0.04), change(0.02, "ru"), change(-0.01, "pl", zero="difference_zero")
+    ('+3.2', 'no change', 'без изменений', 'brak różnicy')
+    """
+    if rounds_to_zero(value, decimals):
+        return text(zero, language)
+    return number(value, language, decimals=decimals, sign=True)
+
+
+def confidence_level(level, language: str = "en") -> str:
+    """A confidence level (0..1) as a percentage with the decimals it needs: "95%", "97.5%", in Russian "95 %".
+
+    Examples
+    --------
+    >>> confidence_level(0.95), confidence_level(0.975, "pl"), confidence_level(0.9, "ru")
+    ('95%', '97,5%', '90\\xa0%')
+    """
+    if _is_missing(level):
+        return MISSING
+    _check_number(level, "confidence_level")
+    pct = 100.0 * float(level)
+    decimals = next((d for d in range(3) if abs(pct - round(pct, d)) < 1e-9), 3)
+    return percent(level, language, decimals=decimals)
 
 
 # -- text from the data, made safe for where it is shown ------------------------------------------------------
 #: Characters with a meaning in Markdown (and ``$`` for the maths of Jupyter's renderer), escaped by a backslash.
 _MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|$~"
+
+#: A run of white space other than the no-break spaces (U+00A0, U+2007, U+202F), folded into one space.
+_FOLDED_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def escape_markdown(value) -> str:
@@ -461,7 +727,9 @@ def escape_markdown(value) -> str:
 
     Survey data is written by the public: a brand, a segment, a comment or a
     title reaches a report only through this (or :func:`html.escape` in
-    HTML). Line breaks become spaces, so a value cannot open a block.
+    HTML). Line breaks and runs of white space become one space, so a value
+    cannot open a block; no-break spaces (the group separator of a number
+    written by :func:`number`, "95 %" in Russian) stay as they are.
 
     Examples
     --------
@@ -469,10 +737,12 @@ def escape_markdown(value) -> str:
     '&lt;img src=x onerror=alert\\(1\\)&gt;'
     >>> escape_markdown("Promo $\\badcmd$ [x](javascript:alert(1))")
     'Promo \\$\\\\badcmd\\$ \\[x\\]\\(javascript:alert\\(1\\)\\)'
+    >>> escape_markdown(" a\n\n# b "), escape_markdown(number(2368, "ru", decimals=0))
+    ('a \\# b', '2\xa0368')
     """
     import html
 
-    text = " ".join(str(value).split())
+    text = _FOLDED_SPACE.sub(" ", str(value)).strip(" ")
     text = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
     return html.escape(text, quote=False)
 

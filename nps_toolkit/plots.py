@@ -25,12 +25,23 @@ red-green colour-vision deficiencies, and the amber stays apart from both.
 Increases and significantly higher values use the promoter green, decreases
 and significantly lower values the detractor red; levels and estimates
 without a direction use :data:`NEUTRAL`.
+
+Text that comes from the data or the caller (group, brand, period and
+driver names, column names, titles) is drawn as plain text: every text the
+figures draw has ``parse_math=False`` and ``usetex=False``, so a segment
+named ``Promo $\\badcmd$`` is written as it is, never as mathtext or TeX.
+Names longer than a tick's width are wrapped (at most four lines, the rest
+cut with an ellipsis, unless cutting would make two names look the same),
+figures made here are as wide as their labels need, and the names of the
+interpretation bands stand outside the plotting area, right of it, where no
+point or value label can be.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import re
 import textwrap
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -40,9 +51,11 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.textpath import TextToPath
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from . import _i18n
 from ._docstrings import shared_docs
@@ -61,16 +74,86 @@ _PLURAL = {"detractor": "detractors", "passive": "passives", "promoter": "promot
 _BAND_ALPHA = {"very_low": ("detractor", 0.09), "satisfactory": ("passive", 0.12), "high": ("promoter", 0.08),
                "very_high": ("promoter", 0.16)}
 
+#: Text properties of everything the figures write: plain text, never mathtext or TeX (names come from the data).
+_PLAIN = {"parse_math": False, "usetex": False}
+
+#: Font sizes (points) of the texts whose room the figures work out.
+_LEGEND_SIZE, _BAND_SIZE, _VALUE_SIZE = 8.5, 8.0, 9.0
+
+#: Gaps in points: band names from the right spine, the legend from what is on its left, a value from its point.
+_BAND_GAP, _LEGEND_GAP, _VALUE_GAP = 5.0, 8.0, 9.0
+
+#: Characters per line before a name is wrapped: plot_nps ticks, waterfall ticks, names on a vertical axis
+#: (comparison, drivers), period ticks, legend entries.
+_NPS_WRAP, _WATERFALL_WRAP, _NAME_WRAP, _PERIOD_WRAP, _LEGEND_WRAP = 16, 16, 28, 24, 40
+
+_MEASURE = TextToPath()
+
 
 # -- shared helpers -------------------------------------------------------------------------------------------
 def _axes(ax, figsize) -> Axes:
     """The Axes to draw on: ``ax`` checked, or a new figure of ``figsize``."""
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
+        ax._nps_toolkit_own = True  # a figure made here: its width may follow its labels (_fit_width)
         return ax
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes (or None for a new figure), got {type(ax).__name__}")
     return ax
+
+
+def _text_width(text, size, **font) -> float:
+    """Width in points of ``text`` drawn as plain text at ``size`` (its longest line); no renderer needed."""
+    prop = FontProperties(size=size, **font)
+    lines = str(text).split("\n")
+    return max(_MEASURE.get_text_width_height_descent(line, prop, ismath=False)[0] if line else 0.0
+               for line in lines)
+
+
+def _widest(texts, size, **font) -> float:
+    """The largest :func:`_text_width` of ``texts`` (0 for none)."""
+    return max((_text_width(t, size, **font) for t in texts), default=0.0)
+
+
+def _wrap(text, width: int, max_lines: int | None = 4) -> str:
+    """A label broken into lines of at most ``width`` characters (long words too), cut with "…" after
+    ``max_lines`` (None: never cut); a label that fits is returned as it is."""
+    text = str(text)
+    if len(text) <= width and "\n" not in text:
+        return text
+    # textwrap breaks at ASCII white space only: a no-break space (as in "1 234") keeps its two sides together
+    folded = re.sub(r"[ \t\n\r\f\v]+", " ", text).strip(" ")
+    lines = textwrap.wrap(folded, width, break_long_words=True, break_on_hyphens=True, max_lines=max_lines,
+                          placeholder=" …")
+    return "\n".join(lines) if lines else text
+
+
+def _wrap_all(texts, width: int) -> list:
+    """:func:`_wrap` of each label; labels that cutting would make look the same are wrapped whole instead."""
+    texts = [str(t) for t in texts]
+    wrapped = [_wrap(t, width) for t in texts]
+    seen: dict = {}
+    for t, w in zip(texts, wrapped):
+        seen.setdefault(w, set()).add(t)
+    return [_wrap(t, width, None) if len(seen[w]) > 1 else w for t, w in zip(texts, wrapped)]
+
+
+def _plain_legend(legend) -> None:
+    """The texts of a legend drawn as plain text (its labels are group names from the data)."""
+    if legend is not None:
+        for t in legend.get_texts():
+            t.set_parse_math(False)
+            t.set_usetex(False)
+
+
+def _legend_labels(handles: list) -> list:
+    """The legend entry of each handle: its label, wrapped."""
+    return _wrap_all([h.get_label() for h in handles], _LEGEND_WRAP)
+
+
+def _legend_width(handles: list) -> float:
+    """Points a legend of these handles takes (handle, gap, the widest label, padding)."""
+    return _widest(_legend_labels(handles), _LEGEND_SIZE) + 2.8 * _LEGEND_SIZE + 8.0
 
 
 def _table(data, what: str) -> pd.DataFrame:
@@ -168,9 +251,8 @@ def _first_text_column(data: pd.DataFrame, exclude=()):
 
 
 def _confidence_text(confidence, language) -> str:
-    """A confidence level as a percentage ("95%", "97.5%")."""
-    pct = 100.0 * float(confidence)
-    return _i18n.number(pct, language, decimals=0 if abs(pct - round(pct)) < 1e-9 else 1) + "%"
+    """A confidence level as a percentage ("95%", "97.5%"; "95 %" in Russian)."""
+    return _i18n.confidence_level(confidence, language)
 
 
 def _low_n_note(min_n, language) -> str:
@@ -203,10 +285,22 @@ def _style(ax: Axes, grid_axis: str = "y") -> None:
     ax.set_axisbelow(True)
 
 
-def _legend_outside(ax: Axes, handles: list, x: float = 1.01) -> None:
-    """The legend to the right of the axes, when there is anything in it."""
+def _legend_outside(ax: Axes, handles: list, gap: float = _LEGEND_GAP) -> None:
+    """The legend to the right of the axes, ``gap`` points from the right spine, when there is anything in it."""
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(x, 1.0), frameon=False, fontsize=8.5)
+        shift = ax.transAxes + ScaledTranslation(gap / 72.0, 0.0, ax.figure.dpi_scale_trans)
+        legend = ax.legend(handles=handles, labels=_legend_labels(handles), loc="upper left",
+                           bbox_to_anchor=(1.0, 1.0), bbox_transform=shift, frameon=False, fontsize=_LEGEND_SIZE,
+                           borderaxespad=0.0)
+        _plain_legend(legend)
+
+
+def _fit_width(ax: Axes, width: float, least: float = 4.5) -> None:
+    """Make a figure made here (constrained layout) ``width`` inches wide (``least`` at least); a caller's
+    figure is left alone."""
+    fig = ax.figure
+    if getattr(ax, "_nps_toolkit_own", False):
+        fig.set_size_inches(max(width, least), fig.get_size_inches()[1])
 
 
 # -- distribution ---------------------------------------------------------------------------------------------
@@ -224,13 +318,13 @@ def _draw_value_bars(ax: Axes, scale, heights: np.ndarray, language) -> None:
     for bar, h in zip(bars, heights):
         label = _i18n.number(h, language, decimals=0 if h >= 9.95 or h == 0 else 1)
         ax.annotate(label, (bar.get_x() + bar.get_width() / 2, h), xytext=(0, 2), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8, color="#333333")
+                    ha="center", va="bottom", fontsize=8, color="#333333", **_PLAIN)
     top = max(float(heights.max()), 5.0)
     ax.set_ylim(0, top * 1.45)
     ax.set_xlim(scale.minimum - 0.6, scale.maximum + 0.6)
     ax.set_xticks(list(scale.values))
-    ax.set_xlabel(_i18n.text("answer_scale", language, low=scale.minimum, high=scale.maximum))
-    ax.set_ylabel(_i18n.text("share_pct", language))
+    ax.set_xlabel(_i18n.text("answer_scale", language, low=scale.minimum, high=scale.maximum), **_PLAIN)
+    ax.set_ylabel(_i18n.text("share_pct", language), **_PLAIN)
     _style(ax)
 
 
@@ -249,7 +343,7 @@ def _category_legend(ax: Axes, scale, c, language) -> None:
         if lo == hi:
             legend = legend.replace(f"({lo}–{hi})", f"({lo})")
         handles.append(Patch(facecolor=PALETTE[cat], edgecolor="white", label=legend))
-    ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
+    _plain_legend(ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9))
 
 
 def _distribution_title(c, n_answers: int, title, language) -> str:
@@ -311,7 +405,7 @@ def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=
     ax = _axes(ax, (7.5, 4.2))
     _draw_value_bars(ax, scale, heights, language)
     _category_legend(ax, scale, c, language)
-    ax.set_title(_distribution_title(c, n_answers, title, language))
+    ax.set_title(_distribution_title(c, n_answers, title, language), **_PLAIN)
     return ax
 
 
@@ -400,8 +494,8 @@ def _draw_estimates(ax: Axes, x: np.ndarray, g: _Groups, confidence, min_n, lang
         handles.append(Line2D([], [], ls="none", marker="o", markersize=7, markerfacecolor="white",
                               markeredgecolor=NEUTRAL, markeredgewidth=1.8, label=_low_n_note(min_n, language)))
     for xi, v in zip(x[ok], g.nps[ok]):
-        ax.annotate(_i18n.number(v, language), (xi, v), xytext=(9, 0), textcoords="offset points",
-                    ha="left", va="center", fontsize=9, color=NEUTRAL, zorder=6)
+        ax.annotate(_i18n.number(v, language), (xi, v), xytext=(_VALUE_GAP, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=_VALUE_SIZE, color=NEUTRAL, zorder=6, gid="nps-value", **_PLAIN)
     return handles
 
 
@@ -414,41 +508,94 @@ def _draw_benchmark(ax: Axes, bench, language) -> list:
     return [Line2D([], [], color="#444444", linestyle="--", linewidth=1.3, label=text)]
 
 
-def _nps_frame(ax: Axes, x: np.ndarray, g: _Groups, bench, bands: bool, group_title, language) -> None:
-    """Limits, the "no answers" notes, ticks with n, labels and title, style and the bands."""
+def _nps_ticks(g: _Groups, language) -> list:
+    """Tick of each group: its name wrapped to the tick's width, then its n (when known)."""
+    ticks = []
+    for name, v in zip(_wrap_all(g.names, _NPS_WRAP), g.n):
+        ticks.append(f"{name}\n{_i18n.text('n_eq', language, n=_i18n.number(v, language, decimals=0))}"
+                     if np.isfinite(v) else name)
+    return ticks
+
+
+class _NPSRoom(NamedTuple):
+    """Room of plot_nps in points: per group, right of the last group (its value label), the band names."""
+
+    unit: float
+    value: float
+    bands: float
+
+
+def _nps_room(g: _Groups, ticks: list, bands: bool, language) -> _NPSRoom:
+    """Points each group needs (its tick, its value label), the last value label and the band names need."""
+    tick_size = plt.rcParams["xtick.labelsize"]
+    values = _widest([_i18n.number(v, language) for v in g.nps[np.isfinite(g.nps)]], _VALUE_SIZE)
+    unit = max(0.95 * 72.0, _widest(ticks, tick_size) + 14.0, 2.0 * (_VALUE_GAP + values) + 12.0)
+    band_width = _widest(_band_names(language), _BAND_SIZE, style="italic") if bands else 0.0
+    return _NPSRoom(unit, _VALUE_GAP + values + 6.0, band_width)
+
+
+def _axes_width(ax: Axes) -> float:
+    """Width of the axes in points as it stands (before a constrained layout moves it)."""
+    return float(ax.get_position().width * ax.figure.get_size_inches()[0] * 72.0)
+
+
+def _nps_frame(ax: Axes, x: np.ndarray, g: _Groups, ticks: list, room: _NPSRoom, bench, bands: bool, group_title,
+               language) -> float:
+    """Limits, the "no answers" notes, ticks with n, labels and title, style and the bands; returns the width
+    (points) the band names take right of the axes."""
     ylo, yhi = _limits(g.nps, g.low, g.high, [] if bench is None else [bench])
     ax.set_ylim(ylo, yhi)
     y_mid = (ylo + yhi) / 2.0
     for xi in x[~np.isfinite(g.nps)]:
         ax.text(xi, y_mid, _i18n.text("no_answers", language), ha="center", va="center", fontsize=8,
-                color=MUTED, style="italic", rotation=90)
-    ax.set_xticks(x, [f"{name}\n{_i18n.text('n_eq', language, n=_i18n.number(v, language, decimals=0))}"
-                      if np.isfinite(v) else name for name, v in zip(g.names, g.n)])
-    ax.set_xlim(-0.6, len(x) - 0.4 + (0.9 if bands else 0.0))  # with bands: a margin on the right for their names
-    ax.set_ylabel(_i18n.text("nps", language))
+                color=MUTED, style="italic", rotation=90, **_PLAIN)
+    ax.set_xticks(x, ticks, **_PLAIN)
+    # right of the last group: room for its value label, so that nothing crosses the right spine
+    left = len(x) - 0.4
+    width = room.unit * (len(x) + 0.2) if getattr(ax, "_nps_toolkit_own", False) else _axes_width(ax)
+    right = max(0.6, 1.15 * room.value * left / max(width - 1.15 * room.value, 1.0))
+    ax.set_xlim(-0.6, len(x) - 1.0 + right)
+    ax.set_ylabel(_i18n.text("nps", language), **_PLAIN)
     if group_title:
-        ax.set_xlabel(group_title)
-        ax.set_title(_i18n.text("nps_by", language, group=group_title))
+        ax.set_xlabel(group_title, **_PLAIN)
+        ax.set_title(_i18n.text("nps_by", language, group=group_title), **_PLAIN)
     else:
-        ax.set_title(_i18n.text("nps", language))
+        ax.set_title(_i18n.text("nps", language), **_PLAIN)
     _style(ax)
-    if bands:
-        _bands(ax, language)
+    return _bands(ax, language) if bands else 0.0
 
 
-def _bands(ax: Axes, language: str) -> None:
-    """Shade the interpretation bands and name the visible ones at the right edge."""
-    edges = [BANDS["very_low"][0], BANDS["satisfactory"][0], BANDS["satisfactory"][1], BANDS["high"][1],
-             BANDS["very_high"][1]]
+def _band_edges() -> list:
+    return [BANDS["very_low"][0], BANDS["satisfactory"][0], BANDS["satisfactory"][1], BANDS["high"][1],
+            BANDS["very_high"][1]]
+
+
+def _band_names(language: str) -> list:
+    """Names of the interpretation bands, low to high, in the language."""
+    edges = _band_edges()
+    return [interpret((a + b) / 2.0, language=language) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def _bands(ax: Axes, language: str) -> float:
+    """Shade the interpretation bands and name the visible ones just outside the right spine, where no point,
+    interval or value label is; returns the width (points) of the widest name written."""
+    edges = _band_edges()
     low, high = ax.get_ylim()
+    height = float(ax.get_position().height * ax.figure.get_size_inches()[1] * 72.0)
+    # a band is named when its visible part is tall enough for its name (and 7% of the axes at least)
+    least = max(0.07 * (high - low), 1.6 * 1.2 * _BAND_SIZE / max(height, 1.0) * (high - low))
     trans = blended_transform_factory(ax.transAxes, ax.transData)
-    for key, a, b in zip(BANDS, edges[:-1], edges[1:]):
+    widest = 0.0
+    for key, a, b, name in zip(BANDS, edges[:-1], edges[1:], _band_names(language)):
         cat, alpha = _BAND_ALPHA[key]
         ax.axhspan(a, b, color=PALETTE[cat], alpha=alpha, linewidth=0, zorder=0)
         seen_a, seen_b = max(a, low), min(b, high)
-        if (seen_b - seen_a) >= 0.07 * (high - low):
-            ax.text(0.995, (seen_a + seen_b) / 2.0, interpret((a + b) / 2.0, language=language), transform=trans,
-                    ha="right", va="center", fontsize=8, color="#555555", style="italic", zorder=1)
+        if (seen_b - seen_a) >= least:
+            ax.annotate(name, (1.0, (seen_a + seen_b) / 2.0), xycoords=trans, xytext=(_BAND_GAP, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=_BAND_SIZE, color="#555555",
+                        style="italic", annotation_clip=False, gid="nps-band", **_PLAIN)
+            widest = max(widest, _text_width(name, _BAND_SIZE, style="italic"))
+    return widest
 
 
 @shared_docs
@@ -519,12 +666,18 @@ def plot_nps(data, *, by=None, score="score", benchmark=None, bands=True, ax=Non
     keys, group_title = _nps_keys(table, by_cols, table is data, language)
     groups = _nps_groups(table, keys, order, language)
 
-    ax = _axes(ax, (max(4.5, 1.1 * len(groups.names) + 2.5), 4.6))
+    ticks = _nps_ticks(groups, language)
+    room = _nps_room(groups, ticks, bands, language)
+    ax = _axes(ax, (4.5, 4.6))
     x = np.arange(len(groups.names), dtype=float)
     handles = _draw_estimates(ax, x, groups, confidence, table.attrs.get("min_n"), language)
     handles += _draw_benchmark(ax, bench, language)
-    _nps_frame(ax, x, groups, bench, bands, group_title, language)
-    _legend_outside(ax, handles)
+    beside = (_BAND_GAP + room.bands if bands else 0.0) + _LEGEND_GAP  # band names, then the legend
+    # a figure made here: the y axis, a tick's room per group, the band names and the legend
+    _fit_width(ax, (60.0 + room.unit * (len(x) + 0.2) + beside + (_legend_width(handles) if handles else 0.0))
+               / 72.0)
+    shown = _nps_frame(ax, x, groups, ticks, room, bench, bands, group_title, language)
+    _legend_outside(ax, handles, gap=(_BAND_GAP + shown if shown else 0.0) + _LEGEND_GAP)
     return ax
 
 
@@ -618,11 +771,11 @@ def _draw_changes(ax: Axes, x: np.ndarray, s: _Trend, face_of) -> list:
 
 
 def _annotate_changes(ax: Axes, marks: list, language) -> None:
-    """Write each marked change in points next to its triangle."""
+    """Write each marked change in points next to its triangle ("no change" when it rounds to zero)."""
     for xi, yi, ci, direction, face in marks:
-        ax.annotate(_i18n.number(ci, language, sign=True), (xi, yi), xytext=(0, 11 * direction),
+        ax.annotate(_i18n.change(ci, language), (xi, yi), xytext=(0, 11 * direction),
                     textcoords="offset points", ha="center", va="bottom" if direction > 0 else "top",
-                    fontsize=8.5, color=face, fontweight="bold", zorder=6)
+                    fontsize=8.5, color=face, fontweight="bold", zorder=6, gid="trend-change", **_PLAIN)
 
 
 def _trend_key(data: pd.DataFrame, grouped: bool, directions: set, any_low: bool, language) -> list:
@@ -651,14 +804,15 @@ def _trend_frame(ax: Axes, t: _Trend, periods: list, period, by_cols: list, lang
     ax.set_ylim(ylo - 0.04 * span, yhi + 0.06 * span)
     ax.set_xlim(-0.5, len(periods) - 0.5)
     rotate = len(periods) > 8 or max((len(p) for p in periods), default=0) > 8
-    ax.set_xticks(np.arange(len(periods), dtype=float), periods, rotation=45 if rotate else 0,
-                  ha="right" if rotate else "center")
-    ax.set_xlabel(_i18n.header(period, language) if period != "period" else _i18n.text("period", language))
-    ax.set_ylabel(_i18n.text("nps", language))
+    ax.set_xticks(np.arange(len(periods), dtype=float), _wrap_all(periods, _PERIOD_WRAP),
+                  rotation=45 if rotate else 0, ha="right" if rotate else "center", **_PLAIN)
+    ax.set_xlabel(_i18n.header(period, language) if period != "period" else _i18n.text("period", language),
+                  **_PLAIN)
+    ax.set_ylabel(_i18n.text("nps", language), **_PLAIN)
     if by_cols:
-        ax.set_title(_i18n.text("nps_over_time_by", language, group=_group_title(by_cols, language)))
+        ax.set_title(_i18n.text("nps_over_time_by", language, group=_group_title(by_cols, language)), **_PLAIN)
     else:
-        ax.set_title(_i18n.text("nps_over_time", language))
+        ax.set_title(_i18n.text("nps_over_time", language), **_PLAIN)
     _style(ax)
 
 
@@ -732,11 +886,18 @@ def plot_trend(data, *, period="period", by=None, ax=None, language="en", show_c
     _annotate_changes(ax, marks, language)
     handles += _trend_key(data, bool(by_cols), {m[3] for m in marks}, any_low, language)
     _trend_frame(ax, t, periods, period, by_cols, language)
+    _fit_width(ax, max(6.0, 0.75 * len(periods) + 1.0 + max(2.0, (_legend_width(handles) + _LEGEND_GAP) / 72.0)))
     _legend_outside(ax, handles)
     return ax
 
 
 # -- comparison (forest plot) ---------------------------------------------------------------------------------
+def _row_height(ticks: list, per_row: float = 0.55) -> float:
+    """Inches per row of a figure with one row per tick: more when a wrapped tick has several lines."""
+    lines = max((str(t).count("\n") + 1 for t in ticks), default=1)
+    return per_row * (1.0 + 0.45 * (lines - 1))
+
+
 def _comparison_ticks(raw: list, names: list, diff: np.ndarray, n: np.ndarray, is_ref: list, language) -> list:
     """Tick of each row: its name, marked as the reference or as a group without answers."""
     ticks = []
@@ -768,11 +929,11 @@ def _draw_differences(ax: Axes, y, diff, low, high, sig, colour, language) -> No
     ax.set_xlim(-half, half * 1.55)  # room on the right for the value labels
     for i in np.flatnonzero(ok):
         end = high[i] if np.isfinite(high[i]) else diff[i]
-        value = (f"{_i18n.number(diff[i], language, sign=True)} "
+        value = (f"{_i18n.change(diff[i], language, zero='difference_zero')} "
                  f"[{_i18n.number(low[i], language)}; {_i18n.number(high[i], language)}]")
         ax.annotate(value, (end, y[i]), xytext=(7, 0), textcoords="offset points", ha="left", va="center",
                     fontsize=8.5, color=colour[i] if sig[i] else "#555555",
-                    fontweight="bold" if sig[i] else "normal")
+                    fontweight="bold" if sig[i] else "normal", gid="comparison-value", **_PLAIN)
 
 
 def _comparison_key(diff: np.ndarray, sig: np.ndarray, language) -> list:
@@ -848,22 +1009,27 @@ def plot_comparison(data, *, label=None, ax=None, language="en", reference=None)
     names = [_label(v, language) for v in raw]
     ref = reference if reference is not None else data.attrs.get("reference")
     is_ref = [ref is not None and (_same(v, ref) or name == str(ref)) for v, name in zip(raw, names)]
-    ticks = _comparison_ticks(raw, names, diff, _optional_numbers(data, "n", np.nan), is_ref, language)
+    ticks = _wrap_all(_comparison_ticks(raw, names, diff, _optional_numbers(data, "n", np.nan), is_ref, language),
+                      _NAME_WRAP)
 
     k = len(data)
-    ax = _axes(ax, (7.5, max(2.6, 0.55 * k + 1.6)))
+    ax = _axes(ax, (7.5, max(2.6, _row_height(ticks) * k + 1.6)))
     y = np.arange(k, dtype=float)
     colour = np.where(sig & (diff > 0), PALETTE["promoter"], np.where(sig & (diff < 0), PALETTE["detractor"], MUTED))
     _draw_differences(ax, y, diff, low, high, sig, colour, language)
-    ax.set_yticks(y, ticks)
+    ax.set_yticks(y, ticks, **_PLAIN)
     ax.set_ylim(k - 0.4, -0.6)
     ax.set_xlabel(_i18n.text("difference_vs", language, reference=_label(reference, language))
-                  if reference is not None else _i18n.text("difference_axis", language))
+                  if reference is not None else _i18n.text("difference_axis", language), **_PLAIN)
     confidence = data.attrs.get("confidence")
     ax.set_title(_i18n.text("differences_title", language, confidence=_confidence_text(confidence, language))
-                 if isinstance(confidence, numbers.Real) else _i18n.text("differences_title_plain", language))
+                 if isinstance(confidence, numbers.Real) else _i18n.text("differences_title_plain", language),
+                 **_PLAIN)
     _style(ax, grid_axis="x")
-    _legend_outside(ax, _comparison_key(diff, sig, language))
+    handles = _comparison_key(diff, sig, language)
+    _fit_width(ax, 5.0 + (_widest(ticks, plt.rcParams["ytick.labelsize"]) + _legend_width(handles)) / 72.0,
+               least=7.5)
+    _legend_outside(ax, handles)
     return ax
 
 
@@ -932,10 +1098,11 @@ def _draw_waterfall(ax: Axes, kinds: list, bottoms: list, heights: list, colours
     for xi, kind, b, h in zip(x, kinds, bottoms, heights):
         top, bottom = max(b, b + h), min(b, b + h)
         up = h >= 0
-        value = _i18n.number(h, language, sign=kind == "change")
+        value = _i18n.change(h, language) if kind == "change" else _i18n.number(h, language)
         ax.annotate(value, (xi, top if up else bottom), xytext=(0, 3 if up else -3), textcoords="offset points",
                     ha="center", va="bottom" if up else "top", fontsize=9,
-                    fontweight="bold" if kind == "level" else "normal", color="#222222")
+                    fontweight="bold" if kind == "level" else "normal", color="#222222", gid="waterfall-value",
+                    **_PLAIN)
 
 
 def _waterfall_limits(bottoms: list, heights: list) -> tuple[float, float]:
@@ -950,20 +1117,20 @@ def _waterfall_limits(bottoms: list, heights: list) -> tuple[float, float]:
 
 
 def _waterfall_text(ax: Axes, ticks: list, kinds: list, points: np.ndarray, language) -> None:
-    """Ticks (wrapped, or slanted when many), the axis label and the title with the two levels."""
-    x = np.arange(len(ticks), dtype=float)
-    if len(ticks) > 6:
-        ax.set_xticks(x, ticks, rotation=30, ha="right")
-    else:
-        ax.set_xticks(x, [textwrap.fill(t, 16, break_long_words=False) for t in ticks])
-    ax.set_ylabel(_i18n.text("nps_points", language))
+    """Ticks (wrapped already), the axis label and the title with the two levels ("no change" when the same)."""
+    ax.set_xticks(np.arange(len(ticks), dtype=float), ticks, **_PLAIN)
+    ax.set_ylabel(_i18n.text("nps_points", language), **_PLAIN)
     levels = [v for kind, v in zip(kinds, points) if kind == "level"]
     if len(levels) >= 2:
-        ax.set_title(_i18n.text("decomposition_title", language, previous=_i18n.number(levels[0], language),
-                                current=_i18n.number(levels[-1], language),
-                                change=_i18n.number(levels[-1] - levels[0], language, sign=True)))
+        change = levels[-1] - levels[0]
+        words = {"previous": _i18n.number(levels[0], language), "current": _i18n.number(levels[-1], language)}
+        if _i18n.rounds_to_zero(change):
+            ax.set_title(_i18n.text("decomposition_title_zero", language, **words), **_PLAIN)
+        else:
+            ax.set_title(_i18n.text("decomposition_title", language, change=_i18n.number(change, language, sign=True),
+                                    **words), **_PLAIN)
     else:
-        ax.set_title(_i18n.text("change_in_nps", language))
+        ax.set_title(_i18n.text("change_in_nps", language), **_PLAIN)
 
 
 def _waterfall_key(kinds: list, points: np.ndarray, language) -> list:
@@ -1015,13 +1182,15 @@ def plot_decomposition(data, *, ax=None, language="en"):
     _table(data, "the table of decompose_change")
     kinds, points = _waterfall_rows(data)
     bottoms, heights, colours, ends = _waterfall(kinds, points)
-    ticks = [_component_label(c, language) for c in data["component"]]
-    ax = _axes(ax, (max(5.0, 1.15 * len(kinds) + 2.0), 4.4))
+    ticks = _wrap_all([_component_label(c, language) for c in data["component"]], _WATERFALL_WRAP)
+    # each bar as wide as its tick needs (1.15 inches at least), plus the y axis and the legend
+    unit = max(1.15, (_widest(ticks, plt.rcParams["xtick.labelsize"]) + 12.0) / 72.0)
+    ax = _axes(ax, (max(5.0, unit * len(kinds) + 2.0), 4.4))
     _draw_waterfall(ax, kinds, bottoms, heights, colours, ends, language)
     ax.set_ylim(*_waterfall_limits(bottoms, heights))
     _waterfall_text(ax, ticks, kinds, points, language)
     _style(ax)
-    _legend_outside(ax, _waterfall_key(kinds, points, language), x=1.0)
+    _legend_outside(ax, _waterfall_key(kinds, points, language))
     return ax
 
 
@@ -1052,7 +1221,7 @@ def _draw_driver_bars(ax: Axes, importance, low, high, share, corr, language) ->
         end = high[i] if has_interval[i] else importance[i]
         if np.isfinite(end) and np.isfinite(share[i]):
             ax.annotate(_i18n.percent(share[i], language), (end, y[i]), xytext=(5, 0), textcoords="offset points",
-                        ha="left", va="center", fontsize=8.5, color="#333333")
+                        ha="left", va="center", fontsize=8.5, color="#333333", gid="driver-share", **_PLAIN)
     ax.set_xlim(min(0.0, float(np.nanmin(np.concatenate([low, importance, [0.0]])))), max(reach, 1e-9) * 1.18)
     return has_interval
 
@@ -1066,7 +1235,7 @@ def _drivers_key(corr: np.ndarray, has_interval: np.ndarray, confidence, languag
         handles.append(Patch(facecolor=PALETTE["detractor"], label=_i18n.text("drivers_negative", language)))
     if has_interval.any():
         label = _i18n.text("drivers_interval", language,
-                           confidence=(_i18n.number(100 * confidence, language, decimals=0) + "%")
+                           confidence=_i18n.confidence_level(confidence, language)
                            if isinstance(confidence, numbers.Real) else "")
         handles.append(Line2D([], [], color="#222222", linewidth=1.6, label=label.strip()))
     return handles
@@ -1112,14 +1281,19 @@ def plot_drivers(data, *, ax=None, language="en"):
     _table(data, "the table of key_drivers")
     importance, low, high, share, corr = _driver_columns(data)
     k = len(importance)
-    ax = _axes(ax, (7.5, max(2.6, 0.5 * k + 1.6)))
+    ticks = _wrap_all(data["driver"], _NAME_WRAP)
+    ax = _axes(ax, (7.5, max(2.6, _row_height(ticks, 0.5) * k + 1.6)))
     has_interval = _draw_driver_bars(ax, importance, low, high, share, corr, language)
-    ax.set_yticks(np.arange(k, dtype=float), [str(v) for v in data["driver"]])
+    ax.set_yticks(np.arange(k, dtype=float), ticks, **_PLAIN)
     ax.set_ylim(k - 0.4, -0.6)
-    ax.set_xlabel(_i18n.text("drivers_axis", language))
+    ax.set_xlabel(_i18n.text("drivers_axis", language), **_PLAIN)
     r2 = data.attrs.get("r_squared")
     ax.set_title(_i18n.text("drivers_title", language, r2=_i18n.number(r2, language, decimals=2))
-                 if isinstance(r2, numbers.Real) and math.isfinite(r2) else _i18n.text("drivers_title_plain", language))
+                 if isinstance(r2, numbers.Real) and math.isfinite(r2) else _i18n.text("drivers_title_plain", language),
+                 **_PLAIN)
     _style(ax, grid_axis="x")
-    _legend_outside(ax, _drivers_key(corr, has_interval, data.attrs.get("confidence"), language))
+    handles = _drivers_key(corr, has_interval, data.attrs.get("confidence"), language)
+    _fit_width(ax, 5.0 + (_widest(ticks, plt.rcParams["ytick.labelsize"]) + _legend_width(handles)) / 72.0,
+               least=7.5)
+    _legend_outside(ax, handles)
     return ax

@@ -195,7 +195,7 @@ def test_plot_drivers(simulated):
     assert ax.get_title().startswith("Что влияет на оценку (R² = ")
     assert ax.get_xlabel() == TEXTS["drivers_axis"]["ru"]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert TEXTS["drivers_negative"]["ru"] in labels and "95% бутстреп-интервал" in labels
+    assert TEXTS["drivers_negative"]["ru"] in labels and "95\u00a0% бутстреп-интервал" in labels
     plt.close("all")
     with pytest.raises(ValueError, match="unknown language 'de'"):
         plot_drivers(table, language="de")

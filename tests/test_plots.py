@@ -18,6 +18,7 @@ from matplotlib.colors import to_hex, to_rgba
 
 import nps_toolkit as nt
 from nps_toolkit import _i18n
+from nps_toolkit import plots as _plots
 from nps_toolkit.plots import (MUTED, NEUTRAL, PALETTE, plot_comparison, plot_decomposition, plot_distribution,
                                plot_nps, plot_trend)
 
@@ -621,46 +622,6 @@ def test_decomposition_bad_input(decomposition):
         plot_decomposition(decomposition, language="de")
 
 
-# -- _i18n -----------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("table", [_i18n.TEXTS, _i18n.HEADERS], ids=["TEXTS", "HEADERS"])
-def test_every_entry_has_every_language_and_the_same_placeholders(table):
-    for key, entry in table.items():
-        assert set(entry) == set(_i18n.LANGUAGES), key
-        assert all(isinstance(v, str) and v.strip() for v in entry.values()), key
-        assert len({frozenset(_i18n.placeholders(v)) for v in entry.values()}) == 1, key
-
-
-def test_required_keys_and_category_names():
-    required = {"nps", "period", "difference", "promoters", "passives", "detractors", "benchmark", "low_n",
-                "significant_change", "interval", "answers", "share", "count"}
-    assert required <= set(_i18n.TEXTS)
-    assert [_i18n.text(k, "ru") for k in ("detractors", "passives", "promoters")] == [
-        "Детракторы", "Нейтралы (пассивы)", "Промоутеры"]
-    assert [_i18n.text(k, "pl") for k in ("detractors", "passives", "promoters")] == [
-        "Krytycy", "Neutralni (pasywni)", "Promotorzy"]
-
-
-def test_text_errors():
-    with pytest.raises(KeyError, match="no text 'promotors'; did you mean 'promoters'"):
-        _i18n.text("promotors")
-    with pytest.raises(KeyError, match=r"needs a value for \{confidence\}"):
-        _i18n.text("interval", "en")
-    with pytest.raises(ValueError, match=BAD_LANGUAGE):
-        _i18n.text("nps", "de")
-    assert _i18n.text("interval", "ru", confidence="95%") == "95% доверительный интервал"
-
-
-def test_headers_and_numbers():
-    assert _i18n.header("p_value", "ru") == "p-значение"
-    assert _i18n.header("custom", "pl") == "custom"
-    assert _i18n.number(-0.04) == "0.0" and _i18n.number(0.04, sign=True) == "0.0"
-    assert _i18n.number(2.25, "pl", decimals=2, sign=True) == "+2,25"
-    assert _i18n.number(None) == "–" and _i18n.percent(math.nan) == "–"
-    assert _i18n.percent(0.125, "en", decimals=1) == "12.5%"
-    with pytest.raises(TypeError):
-        _i18n.number("12")
-
-
 def test_distribution_counted_where_the_answers_are(survey, tmp_path):
     """A Parquet file or a Polars frame is counted per value by its engine: the same bars and title."""
     pytest.importorskip("duckdb")
@@ -679,3 +640,218 @@ def test_distribution_counted_where_the_answers_are(survey, tmp_path):
         plt.close("all")
     with pytest.raises(TypeError, match="must be the name of its weights column"):
         plot_distribution(str(path), weights=[1.0] * len(survey))
+
+
+# -- text from the data is drawn as plain text -----------------------------------------------------------------
+from matplotlib.text import Text  # noqa: E402
+
+from nps_toolkit.plots import plot_drivers  # noqa: E402
+
+MARKUP = ["Promo $\\badcmd$", "<b>x</b>", "a_b^c"]
+
+
+def drawn(ax) -> None:
+    """Draw the figure: every text is laid out (mathtext would be parsed here)."""
+    ax.figure.canvas.draw()
+
+
+def all_texts(ax) -> list:
+    """Every Text of the figure with something written in it."""
+    return [t for t in ax.figure.findobj(Text) if t.get_text()]
+
+
+def test_mathtext_would_reject_the_label():
+    """The labels below are a real danger: drawn as matplotlib draws text by default, the first one fails."""
+    fig, ax = plt.subplots()
+    ax.set_title(MARKUP[0])
+    with pytest.raises(ValueError):
+        fig.canvas.draw()
+
+
+@pytest.mark.parametrize("name", MARKUP)
+def test_every_figure_draws_names_from_the_data_as_plain_text(name, survey, summary_table, periods, groups):
+    one_line = name  # short enough never to be wrapped
+    figures = {}
+    figures["distribution"] = ax = plot_distribution(survey, title=name)
+    assert ax.get_title().startswith(f"{name}: NPS = ")
+    figures["nps"] = ax = plot_nps(summary_table.assign(segment=[name, "South", "East"]).rename(
+        columns={"segment": name}), by=name)
+    assert xticks(ax)[0] == f"{one_line}\nn = 120" and ax.get_xlabel() == name and ax.get_title() == f"NPS by {name}"
+    raw = pd.DataFrame({"score": [10, 9, 0, 7], name: [name, name, "b", "b"]})
+    figures["nps_raw"] = ax = plot_nps(raw, by=name, order=[name, "b", "c"])
+    assert [t.split("\n")[0] for t in xticks(ax)] == [name, "b", "c"]
+    table = pd.concat([periods.assign(region=name), periods.assign(region="South", significant=False)],
+                      ignore_index=True)
+    figures["trend_by"] = ax = plot_trend(table, by="region")
+    assert name in legend_texts(ax) and ax.get_title() == "NPS over time by Region"
+    figures["trend_periods"] = ax = plot_trend(periods.assign(period=[name, "b", "c", "d", "e"]).rename(
+        columns={"period": name}), period=name)
+    assert xticks(ax)[0] == name and ax.get_xlabel() == name
+    figures["comparison"] = ax = plot_comparison(groups.assign(brand=[name, "B", "C", "D"]), reference=name)
+    assert yticks(ax)[0] == f"{name} (reference)" and ax.get_xlabel() == f"Difference in NPS from {name}, points"
+    decomposition = pd.DataFrame({"component": ["previous", f"within: {name}", name, "current"],
+                                  "points": [10.0, 2.0, 1.0, 13.0], "kind": ["level", "change", "change", "level"]})
+    figures["decomposition"] = ax = plot_decomposition(decomposition)
+    assert [t.replace("\n", " ") for t in xticks(ax)][1:3] == [f"Within {name}", name]
+    drivers = pd.DataFrame({"driver": [name, "support"], "importance": [0.3, 0.1], "importance_share": [0.75, 0.25],
+                            "low": [0.2, 0.05], "high": [0.35, 0.15], "correlation": [0.5, -0.2]})
+    figures["drivers"] = ax = plot_drivers(drivers)
+    assert yticks(ax)[0] == name
+    for what, ax in figures.items():
+        drawn(ax)
+        shown = all_texts(ax)
+        assert any(name in t.get_text() for t in shown), what
+        for t in shown:
+            if name in t.get_text() or any(c in t.get_text() for c in "$^_<"):
+                assert t.get_parse_math() is False and t.get_usetex() is False, (what, t.get_text())
+
+
+def test_a_group_named_like_a_hidden_matplotlib_label_is_still_in_the_legend(periods):
+    table = pd.concat([periods.assign(region="_north"), periods.assign(region="south")], ignore_index=True)
+    ax = plot_trend(table, by="region")
+    assert {"_north", "south"} <= set(legend_texts(ax))
+
+
+# -- nothing written over anything else --------------------------------------------------------------------------
+def shown_boxes(ax) -> list:
+    """(what, window extent) of every text drawn: annotations, ticks in view, title, axis labels, the legend."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [(f"{t.get_gid()}: {t.get_text()}", t.get_window_extent(renderer)) for t in ax.texts
+             if t.get_visible() and t.get_text()]
+    for kind, axis, view in (("x tick", ax.xaxis, ax.get_xlim()), ("y tick", ax.yaxis, ax.get_ylim())):
+        low, high = sorted(view)
+        for tick in axis.get_major_ticks():
+            label = tick.label1
+            if low - 1e-9 <= tick.get_loc() <= high + 1e-9 and label.get_visible() and label.get_text():
+                boxes.append((f"{kind}: {label.get_text()}", label.get_window_extent(renderer)))
+    for what, t in (("title", ax.title), ("x label", ax.xaxis.label), ("y label", ax.yaxis.label)):
+        if t.get_text():
+            boxes.append((what, t.get_window_extent(renderer)))
+    if ax.get_legend() is not None:
+        boxes.append(("legend", ax.get_legend().get_window_extent(renderer)))
+    return boxes
+
+
+def overlap(a, b, pad: float = 0.5) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > pad and min(a.y1, b.y1) - max(a.y0, b.y0) > pad
+
+
+def collisions(boxes) -> list:
+    return [(boxes[i][0], boxes[j][0]) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if overlap(boxes[i][1], boxes[j][1])]
+
+
+def outside_the_figure(ax, boxes) -> list:
+    frame = ax.figure.bbox
+    return [what for what, b in boxes
+            if b.x0 < frame.x0 - 1 or b.x1 > frame.x1 + 1 or b.y0 < frame.y0 - 1 or b.y1 > frame.y1 + 1]
+
+
+@pytest.fixture(scope="module")
+def sample_tables() -> dict:
+    """The tables the benchmark, competitor and period templates draw, from the bundled sample."""
+    data = nt.load_sample()
+    ours = data[data["brand"] == nt.OUR_BRAND]
+    segments = nt.compare_groups(ours, by="segment", n_resamples=200, random_state=1)
+    segments["low_n"] = segments["n"] < 30
+    brands = nt.compare_groups(data, by="brand", reference=nt.OUR_BRAND, n_resamples=200, random_state=1)
+    return {"segments": segments, "brands": brands, "periods": nt.compare_periods(ours, freq="QE"),
+            "segment_periods": nt.compare_periods(ours, freq="QE", by="segment"),
+            "forest": brands[brands["brand"] != nt.OUR_BRAND]}
+
+
+def hard_nps_table() -> pd.DataFrame:
+    """Points where the band names used to be (the middle of a band, at the right end), long names, big n."""
+    names = ["Очень длинное название сегмента номер один", "Krótka", "Supercalifragilisticexpialidocious",
+             "Ё", "Średni segment klientów"]
+    return pd.DataFrame({"segment": names, "n": [1200, 40, 12345, 5, 300], "nps": [15.0, -100.0, 85.5, 50.5, 15.0],
+                         "ci_low": [5.0, -100.0, 75.0, 20.0, 5.0], "ci_high": [25.0, -80.0, 100.0, 80.0, 25.0],
+                         "low_n": [False, False, False, True, False]})
+
+
+def band_and_value_boxes(ax):
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    bands = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == "nps-band"]
+    values = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == "nps-value"]
+    return bands, values
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "pl"])
+def test_band_names_never_cover_a_value(language, sample_tables):
+    cases = [plot_nps(sample_tables["segments"], by="segment", benchmark=28.4, language=language),
+             plot_nps(sample_tables["brands"], by="brand", language=language),
+             plot_nps(hard_nps_table(), by="segment", benchmark=-50, language=language),
+             plot_nps(hard_nps_table().assign(nps=15.0, ci_low=10.0, ci_high=20.0), by="segment", language=language)]
+    fig, given = plt.subplots(figsize=(6.4, 4.8))  # a caller's axes, not sized by plot_nps
+    cases.append(plot_nps(sample_tables["segments"], by="segment", ax=given, language=language))
+    for ax in cases:
+        bands, values = band_and_value_boxes(ax)
+        assert len(bands) >= 1 and len(values) >= 4
+        assert not [(b, v) for b in bands for v in values if overlap(b, v)]
+        frame = ax.get_window_extent()
+        assert all(b.x0 >= frame.x1 for b in bands)  # outside the plotting area, right of the spine
+        assert all(v.x1 <= frame.x1 + 0.5 for v in values)  # value labels stay inside it
+        assert not collisions([(f"band {i}", b) for i, b in enumerate(bands)])
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "pl"])
+def test_no_text_of_the_template_figures_overlaps_another(language, sample_tables):
+    figures = {
+        "segments": plot_nps(sample_tables["segments"], by="segment", benchmark=28.4, language=language),
+        "brands": plot_nps(sample_tables["brands"], by="brand", language=language),
+        "hard": plot_nps(hard_nps_table(), by="segment", benchmark=-50, language=language),
+        "trend": plot_trend(sample_tables["periods"], language=language),
+        "segment trend": plot_trend(sample_tables["segment_periods"], by="segment", language=language),
+        "forest": plot_comparison(sample_tables["forest"], label="brand", language=language),
+        "distribution": plot_distribution(nt.load_sample(), language=language),
+    }
+    periods = sample_tables["segment_periods"]
+    last, before = sorted(periods["period"].unique())[-1], sorted(periods["period"].unique())[-2]
+    figures["waterfall"] = plot_decomposition(nt.decompose_change(periods[periods["period"] == before],
+                                                                  periods[periods["period"] == last], by="segment"),
+                                              language=language)
+    for what, ax in figures.items():
+        boxes = shown_boxes(ax)
+        assert len(boxes) > 5, what
+        assert collisions(boxes) == [], what
+        assert outside_the_figure(ax, boxes) == [], what
+
+
+def test_long_group_names_are_wrapped_and_stay_distinct():
+    table = hard_nps_table()
+    table.loc[4, "segment"] = "Очень длинное название сегмента номер два"
+    ax = plot_nps(table, by="segment")
+    names = [t.rsplit("\n", 1)[0] for t in xticks(ax)]
+    assert all(len(line) <= 16 for name in names for line in name.split("\n"))
+    assert names[1] == "Krótka" and names[3] == "Ё"
+    assert names[2] == "Supercalifragili\nsticexpialidocio\nus"  # a long word is broken too
+    assert len(set(names)) == 5 and names[0].endswith("один") and names[4].endswith("два")
+    assert "…" in _plots._wrap("word " * 30, 16)  # past four lines a name is cut
+    ax = plot_comparison(pd.DataFrame({"brand": ["A very long brand name that goes on and on", "B"],
+                                       "difference": [5.0, np.nan], "diff_low": [1.0, np.nan],
+                                       "diff_high": [9.0, np.nan], "significant": [True, False]}), reference="B")
+    assert yticks(ax)[0] == "A very long brand name that\ngoes on and on"
+
+
+# -- a change that rounds to zero is said in words ----------------------------------------------------------------
+@pytest.mark.parametrize("language, words, no_difference", [
+    ("en", "no change", "no difference"), ("ru", "без изменений", "нет разницы"), ("pl", "bez zmian", "brak różnicy")])
+def test_no_change_in_words(language, words, no_difference, periods, groups, decomposition):
+    ax = plot_trend(periods.assign(change=[np.nan, 0.04, np.nan, np.nan, -20.0]), language=language)
+    assert words in texts(ax)
+    assert not any(t.strip("+\u2212").replace(",", ".") == "0.0" for t in texts(ax))
+    groups.loc[1, ["difference", "diff_low", "diff_high"]] = [-0.02, -8.0, 8.0]
+    ax = plot_comparison(groups, language=language)
+    assert any(t.startswith(f"{no_difference} [") for t in texts(ax))
+    flat = pd.DataFrame({"component": ["previous", "promoters", "detractors", "current"],
+                         "points": [10.0, 3.0, -3.0, 10.0], "kind": ["level", "change", "change", "level"]})
+    ax = plot_decomposition(flat.assign(points=[10.0, 0.01, -0.01, 10.0]), language=language)
+    assert texts(ax)[1:3] == [words, words]
+    assert ax.get_title() == _i18n.text("decomposition_title_zero", language, previous=_i18n.number(10.0, language),
+                                        current=_i18n.number(10.0, language))
+    assert words in ax.get_title()
+    ax = plot_decomposition(decomposition, language=language)
+    assert words not in ax.get_title()
