@@ -34,6 +34,8 @@ _SOURCES = {
     "NPSCounts": "counting", "counts": "counting", "nps": "counting",
     "NPSScale": "scale", "DEFAULT_SCALE": "scale", "categorize": "scale",
     "summarize": "summary", "interpret": "interpretation",
+    # complex samples (design-based variance; raked weights)
+    "SurveyDesign": "design", "design_estimates": "design", "rake": "weighting",
     # uncertainty and tests
     "Interval": "intervals", "confint": "intervals", "margin_of_error": "intervals", "sample_size": "intervals",
     "Comparison": "compare", "compare": "compare", "compare_to_benchmark": "compare", "compare_groups": "compare",
@@ -51,7 +53,8 @@ _SOURCES = {
     "true_shares": "datasets", "OUR_BRAND": "datasets",
     "industry_benchmarks": "industry", "lookup_benchmark": "industry",
     # comments and drivers
-    "classify_comments": "comments", "theme_impact": "comments", "key_drivers": "drivers",
+    "classify_comments": "comments", "theme_impact": "comments", "verbatims": "comments", "action_plan": "comments",
+    "followup_list": "followup", "key_drivers": "drivers",
     # studies and reports
     "Study": "studies", "benchmark_study": "studies", "competitor_comparison": "studies",
     "period_comparison": "studies",

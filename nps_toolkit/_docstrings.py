@@ -46,6 +46,21 @@ VOCABULARY = {
     Survey weights of the answers of the first sample, one per answer.""",
     "weights_b": """weights_b : array-like, optional
     Survey weights of the answers of the second sample, one per answer.""",
+    "per_theme": """per_theme : int
+    How many comments to quote for each theme and kind.""",
+    "max_chars": """max_chars : int
+    Quotes longer than this are cut at a word boundary, with "…".""",
+    "priority": """priority : DataFrame, optional
+    The action plan whose themes order the list (the costliest first).""",
+    "design": """design : SurveyDesign
+    The sample design: weights, strata, PSUs, finite-population correction, raking margins
+    (:class:`nps_toolkit.SurveyDesign`); standard errors are then design-based (Taylor linearisation).""",
+    "margins": """margins : dict
+    Population totals to rake to: ``{column: {level: total}}``, one mapping per raking variable.""",
+    "max_iter": """max_iter : int
+    Most sweeps of iterative proportional fitting before it gives up (and says which margins are off).""",
+    "tolerance": """tolerance : float
+    Largest relative gap between a raked margin and its population total accepted as converged.""",
     "pdf": """pdf : bool
     Also print the HTML report to ``STEM.pdf`` (needs Chromium and Playwright).""",
     "scale": """scale : NPSScale, optional

@@ -371,6 +371,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                 "pl": "W {current} żaden temat nie kosztuje punktów NPS."},
     "risk_high": {"en": "significant cost", "ru": "значимые потери", "pl": "istotna strata"},
     "risk_possible": {"en": "possible cost", "ru": "возможные потери", "pl": "możliwa strata"},
+    "impact_interval_value": {"en": "{impact} ({low} to {high})", "ru": "{impact} (от {low} до {high})",
+                              "pl": "{impact} (od {low} do {high})"},
     "followup_note": {"en": "Detractors among the analysed answers: {n}. They are listed, most urgent first (lowest "
                             "score, then the costliest themes, then the most recent), in the files that come with "
                             "this report: the follow-up list (.followup.csv) and the workbook (.xlsx, sheet "
@@ -402,6 +404,7 @@ HEADERS: dict[str, dict[str, str]] = {
     "impact_previous": {"en": "impact before", "ru": "влияние раньше", "pl": "wpływ wcześniej"},
     "impact_change": {"en": "change in impact", "ru": "изменение влияния", "pl": "zmiana wpływu"},
     "quote": {"en": "quote", "ru": "цитата", "pl": "cytat"},
+    "impact_interval": {"en": "impact, points (CI)", "ru": "влияние, п. (ДИ)", "pl": "wpływ, pkt (PU)"},
     "theme": {"en": "theme", "ru": "тема", "pl": "temat"},
     "priority": {"en": "priority", "ru": "приоритет", "pl": "priorytet"},
     "mentions": {"en": "mentions", "ru": "упоминаний", "pl": "wzmianki"},
@@ -715,8 +718,9 @@ def confidence_level(level, language: str = "en") -> str:
 
 
 # -- text from the data, made safe for where it is shown ------------------------------------------------------
-#: Characters with a meaning in Markdown (and ``$`` for the maths of Jupyter's renderer), escaped by a backslash.
-_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|$~"
+#: Characters with a meaning in Markdown (and ``$`` for the maths of Jupyter's renderer; ``:`` and ``/`` so that no
+#: address in a comment becomes a link), escaped by a backslash.
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|$~:/"
 
 #: A run of white space other than the no-break spaces (U+00A0, U+2007, U+202F), folded into one space.
 _FOLDED_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
@@ -736,7 +740,7 @@ def escape_markdown(value) -> str:
     >>> escape_markdown("<img src=x onerror=alert(1)>")
     '&lt;img src=x onerror=alert\\(1\\)&gt;'
     >>> escape_markdown("Promo $\\badcmd$ [x](javascript:alert(1))")
-    'Promo \\$\\\\badcmd\\$ \\[x\\]\\(javascript:alert\\(1\\)\\)'
+    'Promo \\$\\\\badcmd\\$ \\[x\\]\\(javascript\\:alert\\(1\\)\\)'
     >>> escape_markdown(" a\n\n# b "), escape_markdown(number(2368, "ru", decimals=0))
     ('a \\# b', '2\xa0368')
     """
@@ -748,11 +752,11 @@ def escape_markdown(value) -> str:
 
 
 def markdown_text(key: str, language: str = "en", **fmt) -> str:
-    """:func:`text` for a Markdown cell: the sentence as written, every value put into it escaped.
+    r""":func:`text` for a Markdown cell: the sentence as written, every value put into it escaped.
 
     Examples
     --------
     >>> markdown_text("within", "en", segment="<b>North</b>")
-    'Within &lt;b&gt;North&lt;/b&gt;'
+    'Within &lt;b&gt;North&lt;\\/b&gt;'
     """
     return text(key, language, **{k: escape_markdown(v) for k, v in fmt.items()})

@@ -8,6 +8,13 @@
   respondents mention each theme, the NPS of those who do and of those who
   don't, how many points of the overall NPS the theme costs (or earns), with
   an interval and a p-value, a priority and an owner.
+* :func:`verbatims` quotes, for each theme, the most telling pluses, minuses
+  and suggestions with their score (chosen by a fixed rule, long comments
+  shortened).
+* :func:`action_plan` lists the themes that cost points, riskiest first, with
+  their cost and its interval, an owner, the share of detractors who mention
+  them and a suggested next step (the lexicon's ``guidance``); with ``date``,
+  the themes whose cost grew from one period to the next.
 
 How comments are classified
 ---------------------------
@@ -76,6 +83,11 @@ dict or the path of a YAML file of this shape::
     suggestion: {pl: ["byłoby miło"]}
     negators: {}
     neutral: {}            # fixed expressions that carry no opinion
+    guidance:              # the next step action_plan suggests for a theme (not patterns)
+      app_crashes:
+        en: "Fix the crashes reported most often first."
+        ru: "Сначала исправьте самые частые вылеты."
+      loyalty: "One sentence for every language."
 
 Patterns: ``word``, ``stem*`` (every word starting with the stem), a phrase
 of several words (each may be a stem; ``?`` stands for any one word), and
@@ -84,8 +96,11 @@ of several words (each may be a stem; ``?`` stands for any one word), and
 diacritics. Allowed top-level keys: ``mode``, ``themes`` and the lists
 ``positive``, ``negative``, ``expected``, ``negators``, ``absence``,
 ``suggestion``, ``imperatives``, ``contrast``, ``neutral``, ``fillers``
-(their meaning is documented at the top of ``lexicon.yaml``). A wrong key,
-language, theme definition or pattern raises ``ValueError`` naming it.
+(their meaning is documented at the top of ``lexicon.yaml``), and
+``guidance`` (theme -> one sentence, or one per language; it replaces the
+built-in sentence of that theme and language, the others are kept). A wrong
+key, language, theme definition, pattern or guidance raises ``ValueError``
+naming it.
 
 How much a theme costs: :func:`theme_impact`
 ---------------------------------------------
@@ -123,11 +138,13 @@ from ._docstrings import shared_docs
 from ._validation import check_choice, check_columns, check_confidence, check_weights, describe_offenders
 from .compare import METHODS as _COMPARE_METHODS
 from .compare import adjust_p_values, compare
-from .counting import NPSCounts, counts_of_codes, split_commented
+from .counting import (NPSCounts, count_periods, counts_of_codes, counts_of_table, engine_of, rows_with_text,
+                       split_commented)
+from .dates import parse_dates
 from .scale import check_scale, score_codes
 
-__all__ = ["classify_comments", "theme_impact", "default_lexicon", "LANGUAGES", "KINDS", "DEFAULT_THEMES",
-           "IMPACT_COLUMNS"]
+__all__ = ["classify_comments", "theme_impact", "verbatims", "action_plan", "default_lexicon", "LANGUAGES", "KINDS",
+           "DEFAULT_THEMES", "IMPACT_COLUMNS", "VERBATIM_COLUMNS", "PLAN_COLUMNS"]
 
 #: Languages of the comments.
 LANGUAGES = ("en", "ru", "pl")
@@ -149,7 +166,7 @@ _LISTS = ("positive", "negative", "expected", "negators", "absence", "suggestion
           "neutral", "fillers")
 #: Built-in only: language detection and word-formation rules.
 _BUILTIN_ONLY = ("imperative_endings", "negation_prefixes", "stopwords")
-_USER_KEYS = ("mode", "themes") + _LISTS
+_USER_KEYS = ("mode", "themes") + _LISTS + ("guidance",)
 #: How many words after a negator it reaches.
 _WINDOW = 4
 #: Chunks of text remembered with their clauses (repeated sentences are classified once).
@@ -252,6 +269,35 @@ def _check_lexicon(raw, source: str, *, builtin: bool = False) -> dict:
     out = {"mode": mode, "themes": themes}
     for key in _LISTS + (_BUILTIN_ONLY if builtin else ()):
         out[key] = _check_by_language(raw.get(key), [key], source)
+    out["guidance"] = _check_guidance(raw.get("guidance"), source)
+    return out
+
+
+def _check_guidance(value, source: str) -> dict[str, dict[str, str]]:
+    """``{theme: {lang: sentence}}`` from ``guidance``: per theme, a sentence by language or one for every language."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"lexicon {source}: 'guidance' must map themes to a next step (one sentence, or one per "
+                         f"language), got {value!r}")
+    out = {}
+    for theme, spec in value.items():
+        where = ["guidance", theme]
+        if isinstance(spec, str):
+            spec = {lang: spec for lang in LANGUAGES}
+        if not isinstance(spec, Mapping):
+            raise ValueError(f"lexicon {source}: {_where(where)} must be a sentence or map languages "
+                             f"({', '.join(LANGUAGES)}) to sentences, got {spec!r}")
+        sentences = {}
+        for lang, sentence in spec.items():
+            if lang not in LANGUAGES:
+                raise ValueError(f"lexicon {source}: {_where(where)}: unknown language {lang!r}; allowed: "
+                                 + ", ".join(repr(x) for x in LANGUAGES))
+            if not isinstance(sentence, str) or not sentence.strip():
+                raise ValueError(f"lexicon {source}: {_where(where + [lang])} must be a non-empty sentence, "
+                                 f"got {sentence!r}")
+            sentences[lang] = " ".join(sentence.split())
+        out[str(theme)] = sentences
     return out
 
 
@@ -328,6 +374,13 @@ def _merge(user: dict | None) -> dict:
         for lang, words in user.get(key, {}).items():
             lists[lang] = lists.get(lang, []) + words
         out[key] = lists
+    guidance = {theme: dict(v) for theme, v in base["guidance"].items() if theme in themes}
+    for theme, sentences in user.get("guidance", {}).items():
+        if theme not in themes:
+            raise ValueError(f"lexicon: 'guidance' names {theme!r}, which is not a theme; themes: "
+                             + ", ".join(repr(t) for t in themes))
+        guidance[theme] = {**guidance.get(theme, {}), **sentences}
+    out["guidance"] = guidance
     return out
 
 
@@ -647,11 +700,11 @@ def _chunk_clauses(c: _Compiled, chunk: str) -> tuple:
                  for clause, names in zip(clauses, themes))
 
 
-def _classify_one(c: _Compiled, text: str, language: str):
-    """(kind, kinds, themes, theme_kinds) of one text in a known language."""
+def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[str], list[int], list[tuple]]:
+    """The clauses of one text in a known language: their kinds, sentence numbers and themes."""
     clause_kinds: list[str] = []
     sentence_of: list[int] = []
-    clause_themes: list[list] = []
+    clause_themes: list[tuple] = []
     for s, sentence in enumerate(_SENTENCES.split(_prepare(text, language))):
         for chunk in _CHUNKS.split(sentence):
             parts = c.chunks.get(chunk)
@@ -664,6 +717,12 @@ def _classify_one(c: _Compiled, text: str, language: str):
                 clause_kinds.append(clause_kind)
                 sentence_of.append(s)
                 clause_themes.append(names)
+    return clause_kinds, sentence_of, clause_themes
+
+
+def _classify_one(c: _Compiled, text: str, language: str):
+    """(kind, kinds, themes, theme_kinds) of one text in a known language."""
+    clause_kinds, sentence_of, clause_themes = _clauses(c, text, language)
     kind = _combine(clause_kinds)
     kinds = tuple(k for k in KINDS[:3] if k in clause_kinds) or ("none",)
     themes = tuple(dict.fromkeys(t for ts in clause_themes for t in ts))
@@ -1194,6 +1253,23 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
                              n_resamples=n_resamples, random_state=random_state)
     scale = None if scale is None else check_scale(scale)
     frame, rest = _read_rows(data, score=score, comments=comments, weights=weights, language=language, scale=scale)
+    return _impact_of_rows(frame, rest, score=score, comments=comments, weights=weights, themes=themes,
+                           owners=owners, language=language, lexicon=lexicon, base=base, kind=kind, options=options,
+                           scale=scale).table
+
+
+@dataclass(frozen=True)
+class _Impact:
+    """A :func:`theme_impact` table with what it was made from: the respondents and who mentions each theme."""
+
+    table: pd.DataFrame
+    people: _Respondents
+    mentions: dict  # theme -> boolean array over the rows read
+
+
+def _impact_of_rows(frame, rest, *, score, comments, weights, themes, owners, language, lexicon, base, kind,
+                    options: _Options, scale) -> _Impact:
+    """:func:`theme_impact` of rows read into pandas (``frame``) and the counts of the rows left out (``rest``)."""
     codes, w = _code_answers(frame, score=score, weights=weights, scale=scale)
     classified = classify_comments(frame[comments].reset_index(drop=True),
                                    language=_language_argument(frame, language), lexicon=lexicon)
@@ -1202,14 +1278,379 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
     people = _respondents(codes, w, frame[comments].to_numpy(dtype=object), rest, base)
     n = _base_size(people, base)
     theme_lists, theme_kinds = classified["themes"].tolist(), classified["theme_kinds"].tolist()
-    rows = [_theme_row(theme, _mentions(theme, theme_lists, theme_kinds, kind), people, n, theme_kinds,
-                       owner_of.get(theme, np.nan), options) for theme in names]
+    mentions = {theme: _mentions(theme, theme_lists, theme_kinds, kind) for theme in names}
+    rows = [_theme_row(theme, mentions[theme], people, n, theme_kinds, owner_of.get(theme, np.nan), options)
+            for theme in names]
     table = _prioritised(pd.DataFrame(rows), options)
     table.attrs.update({"n": n, "n_commented": int((people.keep & people.has_comment).sum()),
                         "n_missing_score": int((codes < 0).sum()) + rest.n_missing, "base": base,
-                        "confidence": options.confidence, "kind": kind, "method": method, "correction": correction,
-                        "score": score, "comments": comments, "weights": weights,
+                        "confidence": options.confidence, "kind": kind, "method": options.method,
+                        "correction": options.correction, "score": score, "comments": comments, "weights": weights,
                         "impact": "share * (nps_with - nps_without)"})
+    return _Impact(table, people, mentions)
+
+
+
+
+# -- public: verbatims ----------------------------------------------------------------------------------------
+#: Columns of :func:`verbatims`, in order.
+VERBATIM_COLUMNS = ["theme", "kind", "score", "quote", "position"]
+
+#: The ellipsis that ends a shortened quote.
+ELLIPSIS = "\u2026"
+
+
+def _trimmed(text: str, max_chars) -> str:
+    """``text`` on one line; past ``max_chars`` cut at a word boundary and ended with "…" (at most max_chars long)."""
+    text = " ".join(text.split())
+    if max_chars is None or len(text) <= max_chars:
+        return text
+    cut = text[:max_chars - 1]
+    space = cut.rfind(" ")
+    if space >= max_chars // 2:  # a word boundary not too far back; else cut inside the (very long) word
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-\u2013\u2014") + ELLIPSIS
+
+
+def _check_count(value, name: str, minimum: int):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
+    return int(value)
+
+
+def _clause_strength(compiled: dict, text: str, language, theme: str, kind: str) -> int:
+    """How many clauses of ``text`` name ``theme`` and are of ``kind`` (how plainly the comment says it)."""
+    use = language if isinstance(language, str) else _detect(text, compiled)
+    if use is None:
+        return 0
+    clause_kinds, _, clause_themes = _clauses(compiled[use], text, use)
+    return sum(1 for k, names in zip(clause_kinds, clause_themes) if k == kind and theme in names)
+
+
+def verbatims(data, *, score="score", comments="comment", themes=None, per_theme=3, max_chars=200, language=None,
+              lexicon=None, scale=None) -> pd.DataFrame:
+    """The most telling comments of each theme, as quotes: pluses, minuses and suggestions with their score.
+
+    Parameters
+    ----------
+    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
+        One row per respondent with a score and a comment column; where an
+        engine counts ``data``, only the commented rows are read.
+    score : str
+        Column of answers; rows without an answer are not quoted.
+    comments : str
+        Column of free-text comments.
+    themes : list of str, optional
+        Themes to quote, in this order (default: every theme of the
+        lexicon, in its order).
+    per_theme : int
+        At most this many quotes of each kind for each theme.
+    max_chars : int or None
+        Quotes longer than this are cut at a word boundary and end with
+        "…" (at most ``max_chars`` characters); None keeps them whole. Line
+        breaks become spaces.
+    language : None, {"en", "ru", "pl"}, column name or sequence
+        Language of the comments (None: detected per comment).
+    lexicon : dict or path, optional
+        A lexicon of your own (see :func:`classify_comments`).
+    scale : NPSScale, optional
+        The scale of the answers (0-10 by default).
+
+    Returns
+    -------
+    DataFrame
+        One row per quote, columns :data:`VERBATIM_COLUMNS`: ``theme``,
+        ``kind`` (``"plus"``, ``"minus"``, ``"suggestion"``: how the comment
+        speaks of the theme, its ``theme_kinds`` in
+        :func:`classify_comments`), ``score`` (the answer), ``quote`` and
+        ``position`` (the 0-based row of ``data``; missing where an engine
+        counts ``data``, whose rows are read without their positions).
+        Themes in the order of ``themes``, kinds in the order of
+        :data:`KINDS`; a theme or kind nobody speaks of has no rows.
+
+    Notes
+    -----
+    Selection rule (deterministic: the same data gives the same quotes). For
+    each theme and kind, among the comments that speak of the theme that
+    way:
+
+    1. by score: complaints and suggestions from the lowest scores first,
+       praise from the highest scores first;
+    2. then the comments whose overall kind is that kind (a clear-cut
+       comment before a mixed one);
+    3. then by clause strength: more clauses of that kind naming the theme
+       first;
+    4. then by row order.
+
+    The same text (spaces and case aside) is quoted once per theme and kind.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"score": [2, 9, 0, 10, 5],
+    ...                    "comment": ["Delivery was late again", "Fast delivery, thank you", "Delivery never arrived",
+    ...                                "Delivery was quick and the courier was polite", "Please add evening delivery"]})
+    >>> verbatims(df, themes=["delivery"], per_theme=1, max_chars=30)
+          theme        kind  score                           quote  position
+    0  delivery        plus     10  Delivery was quick and the…         3
+    1  delivery       minus      0          Delivery never arrived         2
+    2  delivery  suggestion      5     Please add evening delivery         4
+    """
+    per_theme = _check_count(per_theme, "per_theme", 1)
+    if max_chars is not None:
+        max_chars = _check_count(max_chars, "max_chars", 10)
+    scale = None if scale is None else check_scale(scale)
+    frame, _ = _read_rows(data, score=score, comments=comments, weights=None, language=language, scale=scale)
+    codes = score_codes(frame[score], scale=scale, column=str(score))
+    texts = frame[comments].to_numpy(dtype=object)
+    quoted = np.flatnonzero((codes >= 0) & np.fromiter((isinstance(v, str) and v.strip() != "" for v in texts),
+                                                       bool, len(texts)))
+    languages = _language_argument(frame, language)
+    if isinstance(languages, pd.Series):
+        languages = languages.iloc[quoted].reset_index(drop=True)
+    elif languages is not None and not isinstance(languages, str):
+        languages = [list(languages)[i] for i in quoted] if len(list(languages)) == len(frame) else languages
+    classified = classify_comments(pd.Series(texts[quoted], dtype=object), language=languages, lexicon=lexicon)
+    names = _theme_list(themes, classified.attrs["themes"])
+    values = pd.to_numeric(pd.Series(list(np.asarray(frame[score], dtype=object)))[quoted], errors="coerce")
+    values = values.to_numpy(dtype=float)
+    positions = None if engine_of(data) is not None else quoted
+    compiled = _compiled_for(lexicon)
+    kinds_of = classified["theme_kinds"].tolist()
+    overall = classified["kind"].tolist()
+    detected = classified["language"].tolist()
+    rows = []
+    for theme in names:
+        for kind in KINDS[:3]:
+            picked = [i for i, tk in enumerate(kinds_of) if tk.get(theme) == kind]
+            if not picked:
+                continue
+            sign = -1.0 if kind == "plus" else 1.0  # praise from the highest scores, the rest from the lowest
+            order = sorted(picked, key=lambda i: (sign * values[i], overall[i] != kind,
+                                                  -_clause_strength(compiled, texts[quoted[i]], detected[i], theme,
+                                                                    kind), i))
+            seen = set()
+            for i in order:
+                key = " ".join(str(texts[quoted[i]]).split()).casefold()
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append({"theme": theme, "kind": kind, "score": values[i],
+                             "quote": _trimmed(str(texts[quoted[i]]), max_chars),
+                             "position": pd.NA if positions is None else int(positions[i])})
+                if len(seen) == per_theme:
+                    break
+    table = pd.DataFrame(rows, columns=VERBATIM_COLUMNS)
+    whole = table["score"].dropna()
+    if len(whole) and (whole == whole.round()).all():
+        table["score"] = table["score"].astype("Int64")
+    table["position"] = table["position"].astype("Int64")
+    table.attrs.update({"per_theme": per_theme, "max_chars": max_chars, "n_commented": len(quoted),
+                        "score": score, "comments": comments})
     return table
 
 
+# -- public: action_plan --------------------------------------------------------------------------------------
+#: Columns of :func:`action_plan`, in order (with ``date``, ``impact_previous`` and ``impact_change`` follow
+#: ``impact_high``).
+PLAN_COLUMNS = ["priority", "theme", "owner", "impact", "impact_low", "impact_high", "significant", "risk",
+                "mentions", "detractor_mention_share", "minus_share", "next_step"]
+
+
+def _guidance_of(lexicon) -> dict:
+    """Theme -> language -> next step, of the built-in lexicon with the user's."""
+    if lexicon is None:
+        return _builtin_raw()["guidance"]
+    return _merge(_read_user_lexicon(lexicon))["guidance"]
+
+
+def _next_step(guidance: dict, theme: str, language: str):
+    sentences = guidance.get(theme, {})
+    return sentences.get(language, sentences.get("en", np.nan))
+
+
+def _detractor_shares(found: _Impact) -> dict:
+    """Theme -> share of the detractors in the base who mention it (weighted when the table is)."""
+    people = found.people
+    detractors = people.keep & (people.codes == 0)
+    if people.weights is None:
+        total = float(detractors.sum()) + people.rest.detractors
+        return {t: (float((detractors & m).sum()) / total if total > 0 else np.nan) for t, m in found.mentions.items()}
+    total = float(people.weights[detractors].sum()) + people.rest.detractors
+    return {t: (float(people.weights[detractors & m].sum()) / total if total > 0 else np.nan)
+            for t, m in found.mentions.items()}
+
+
+def _plan(found: _Impact, *, guidance: dict, language: str) -> pd.DataFrame:
+    """The themes of a :func:`theme_impact` table that cost points, ordered by risk (see :func:`action_plan`)."""
+    table = found.table
+    shares = _detractor_shares(found)
+    costly = table[table["impact"].to_numpy(float) < 0].copy()
+    costly["detractor_mention_share"] = [shares[t] for t in costly["theme"]]
+    costly["risk"] = np.where(costly["significant"].to_numpy(bool), "high", "possible")
+    costly["next_step"] = [_next_step(guidance, t, language) for t in costly["theme"]]
+    order = np.lexsort((costly["theme"].astype(str).to_numpy(), -costly["mentions"].to_numpy(),
+                        costly["impact_low"].to_numpy(float), ~costly["significant"].to_numpy(bool)))
+    costly = costly.iloc[order].reset_index(drop=True)
+    costly["priority"] = np.arange(1, len(costly) + 1)
+    costly = costly[PLAN_COLUMNS]
+    costly.attrs = {"n": table.attrs.get("n"), "n_commented": table.attrs.get("n_commented")}
+    return costly
+
+
+def _period_labels(frame: pd.DataFrame, date, pfreq: str, dayfirst) -> np.ndarray:
+    """The period label (``str(pd.Period)``) of each row read; None where there is no date."""
+    dates = parse_dates(frame[date], column=str(date), dayfirst=dayfirst)
+    labels = np.full(len(frame), None, dtype=object)
+    dated = dates.notna().to_numpy()
+    if dated.any():
+        labels[dated] = [str(p) for p in pd.PeriodIndex(dates[dated], freq=pfreq)]
+    return labels
+
+
+def _rest_by_period(data, *, score, comments, date, pfreq, weights, scale, dayfirst) -> dict:
+    """Period label -> counts of the uncommented rows an engine counts (nothing for pandas data)."""
+    if engine_of(data) is None:
+        return {}
+    rest = rows_with_text(data, comments, present=False)
+    try:
+        counted = count_periods(rest, score=score, date=date, pfreq=pfreq, weights=weights, scale=scale,
+                                dayfirst=dayfirst)
+    except ValueError:  # no dated row without a comment
+        return {}
+    table = counted.table
+    return {label: counts_of_table(table[table["period"] == label], weighted=weights is not None)
+            for label in counted.labels}
+
+
+def action_plan(data, *, score="score", comments="comment", weights=None, themes=None, owners=None,
+                confidence=0.95, language="en", lexicon=None, method="adjusted-wald", correction="holm",
+                n_resamples=9999, random_state=None, scale=None, date=None, freq="QE", dayfirst=None) -> pd.DataFrame:
+    """What to act on: the themes that cost NPS points, riskiest first, with an owner and a next step.
+
+    Parameters
+    ----------
+    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
+        One row per respondent with a score and a comment column (see
+        :func:`theme_impact`).
+    score, comments, weights, themes, owners, confidence, lexicon, method, correction, n_resamples, random_state, scale
+        As in :func:`theme_impact` (the comments' language is detected).
+    language : {"en", "ru", "pl"}
+        Language of the suggested next steps.
+    date : str, optional
+        Column of answer dates. Given, the plan is that of the latest
+        period with answers, for the themes whose cost moved since the
+        period before it (see Notes).
+    freq : str
+        Period length with ``date``: ``"W"``, ``"ME"``, ``"QE"``, ``"YE"``.
+    dayfirst : bool, optional
+        How to read text dates such as 03/01/2024 (see
+        :func:`nps_toolkit.parse_dates`).
+
+    Returns
+    -------
+    DataFrame
+        One row per theme with a negative impact, columns
+        :data:`PLAN_COLUMNS`: ``priority`` (1 = act first), ``theme``,
+        ``owner``; ``impact``, ``impact_low``, ``impact_high`` and
+        ``significant`` (the numbers of :func:`theme_impact`: the points of
+        NPS the theme costs, with their interval); ``risk``: ``"high"``
+        when the cost is significant, ``"possible"`` otherwise;
+        ``mentions``; ``detractor_mention_share``: of the detractors, the
+        share whose comment mentions the theme (weighted when ``weights``
+        are); ``minus_share``; ``next_step``: the lexicon's ``guidance``
+        for the theme in ``language`` (English when that language has
+        none; missing for a theme without guidance). With ``date``,
+        ``impact_previous`` (the theme's impact in the period before) and
+        ``impact_change`` (latest minus previous) follow ``impact_high``,
+        and ``attrs["current"]`` / ``attrs["previous"]`` name the periods.
+
+    Notes
+    -----
+    Priority by risk: first the themes whose cost is significant (adjusted
+    p-value below ``1 - confidence``), then the others; within each group the
+    theme that could cost the most first (the lower end of its interval,
+    ``impact_low``, the worst cost the data allow), ties broken by more
+    mentions, then by name.
+
+    With ``date``, the impacts are those of :func:`theme_impact` on the
+    answers of each of the last two periods with answers; the plan keeps
+    the themes that cost points in the latest period and whose impact moved
+    since the period before (by 0.05 points or more: ``impact_change < 0``,
+    the cost grew; above 0, it shrank), or that nobody mentioned in the
+    period before. Where an engine counts ``data``, only the commented rows
+    are read (with their dates); the others are counted per period.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"score": [2, 3, 9, 10, 9, 8, 10, 4, 1, 6],
+    ...                    "comment": ["Delivery was late again", "Доставка задержалась на неделю",
+    ...                                "Great quality", "Świetna jakość", None, "ok", "Love it",
+    ...                                "Courier lost my parcel", "Too expensive", "Support never answered"]})
+    >>> plan = action_plan(df, owners={"delivery": "Logistics"})
+    >>> plan[["priority", "theme", "owner", "impact", "risk", "detractor_mention_share"]].round(2)
+       priority     theme      owner  impact      risk  detractor_mention_share
+    0         1  delivery  Logistics  -38.57  possible                      0.6
+    1         2     price        NaN  -10.00  possible                      0.2
+    2         3   support        NaN  -10.00  possible                      0.2
+    >>> plan["next_step"][0][:60]
+    'Look at late and damaged deliveries by carrier and region, k'
+    """
+    from ._i18n import check_language
+
+    check_language(language)
+    options = _check_options(confidence=confidence, base="all", kind=None, method=method, correction=correction,
+                             n_resamples=n_resamples, random_state=random_state)
+    scale = None if scale is None else check_scale(scale)
+    guidance = _guidance_of(lexicon)
+    common = dict(score=score, comments=comments, weights=weights, themes=themes, owners=owners, language=None,
+                  lexicon=lexicon, base="all", kind=None, options=options, scale=scale)
+    if date is None:
+        frame, rest = _read_rows(data, score=score, comments=comments, weights=weights, language=None, scale=scale)
+        plan = _plan(_impact_of_rows(frame, rest, **common), guidance=guidance,
+                     language=language)
+        plan.attrs.update({"confidence": options.confidence, "method": method, "correction": correction})
+        return plan
+    from .periods import period_freq
+
+    pfreq = period_freq(freq)
+    frame = _read_dated(data, score=score, comments=comments, weights=weights, date=date, scale=scale)
+    labels = _period_labels(frame, date, pfreq, dayfirst)
+    rest = _rest_by_period(data, score=score, comments=comments, date=date, pfreq=pfreq, weights=weights,
+                           scale=scale, dayfirst=dayfirst)
+    codes = score_codes(frame[score], scale=scale, column=str(score))
+    dated = np.array([v is not None for v in labels], dtype=bool)
+    answered = {label: int(((labels == label) & (codes >= 0)).sum()) + (rest[label].n if label in rest else 0)
+                for label in set(labels[dated]) | set(rest)}
+    periods = sorted((label for label, n in answered.items() if n > 0), key=lambda x: pd.Period(x, freq=pfreq))
+    if len(periods) < 2:
+        raise ValueError(f"an action plan by period needs answers in two periods; found {len(periods)}")
+    previous, current = periods[-2], periods[-1]
+    empty = NPSCounts(promoters=0, passives=0, detractors=0)
+    found = {}
+    for label in (previous, current):
+        rows = frame[labels == label]
+        found[label] = _impact_of_rows(rows, rest.get(label, empty), **common)
+    plan = _plan(found[current], guidance=guidance, language=language)
+    before = found[previous].table.set_index("theme")["impact"]
+    plan.insert(plan.columns.get_loc("impact_high") + 1, "impact_previous",
+                [before.get(t, np.nan) for t in plan["theme"]])
+    plan.insert(plan.columns.get_loc("impact_previous") + 1, "impact_change", plan["impact"] - plan["impact_previous"])
+    moved = (plan["impact_change"].abs() >= 0.05) | plan["impact_previous"].isna()
+    plan = plan[moved.to_numpy(bool)].reset_index(drop=True)
+    plan["priority"] = np.arange(1, len(plan) + 1)
+    plan.attrs.update({"current": current, "previous": previous, "confidence": options.confidence,
+                       "method": method, "correction": correction})
+    return plan
+
+
+def _read_dated(data, *, score, comments, weights, date, scale):
+    """The rows to classify with their date column (pandas: every row; an engine: the commented ones)."""
+    wanted = [score, comments, date] + ([weights] if weights is not None else [])
+    rows, _ = split_commented(data, score=score, comments=comments, columns=list(dict.fromkeys(wanted)),
+                              weights=weights, scale=scale)
+    check_columns(rows, [score], role="score column")
+    check_columns(rows, [comments], role="comments column")
+    check_columns(rows, [date], role="date column")
+    return rows

@@ -134,10 +134,15 @@ def coerce_value(parameter: Parameter, text: str):
     0.9
     >>> coerce_value(Parameter("segment_column", "Optional[str]", "'segment'", ""), "none") is None
     True
+    >>> coerce_value(Parameter("owners", "Optional[dict]", "None", ""), "{delivery: Logistics}")
+    {'delivery': 'Logistics'}
     """
+    import yaml
+
     kinds = parameter.kinds
     if "None" in kinds and text.strip().lower() in ("none", "null", ""):
         return None
+    problem = None
     for kind in kinds:
         try:
             if kind == "int":
@@ -147,13 +152,16 @@ def coerce_value(parameter: Parameter, text: str):
             if kind == "bool" and text.strip().lower() in ("true", "false", "yes", "no", "1", "0"):
                 return text.strip().lower() in ("true", "yes", "1")
             if kind.startswith(("list", "dict")):
-                import yaml
-
-                value = yaml.safe_load(text)
+                value = yaml.safe_load(text)  # safe: plain values only, a tag such as !!python/object is refused
                 if isinstance(value, (list, dict)):
                     return value
         except ValueError:
             continue
+        except yaml.YAMLError as exc:
+            problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+    if problem is not None and "str" not in kinds:
+        raise ParameterError(f"parameter {parameter.name!r}: {text!r} is not a {' or '.join(kinds)} "
+                             f"written in YAML ({problem})")
     return text
 
 
@@ -312,7 +320,7 @@ AUTO = "auto"
 
 #: What "auto" means for the bundled sample survey (data_path empty).
 SAMPLE_COLUMNS = {"score_column": "score", "date_column": "date", "brand_column": "brand", "our_brand": OUR_BRAND,
-                  "segment_column": "segment", "comment_column": "comment"}
+                  "segment_column": "segment", "comment_column": "comment", "id_column": "respondent_id"}
 
 
 def _resolve_auto(p: dict, data, columns: list) -> dict:
@@ -322,7 +330,9 @@ def _resolve_auto(p: dict, data, columns: list) -> dict:
     :func:`nps_toolkit.read_responses` found (a column named ``score`` /
     ``date`` for data an engine counts); ``brand_column``, ``our_brand``,
     ``segment_column`` and ``comment_column`` describe the bundled sample
-    only, and are unset (None) on other data unless given.
+    only, and are unset (None) on other data unless given; ``id_column`` is
+    the column of respondent ids found by its name
+    (:func:`nps_toolkit.reading.find_id_column`), None when there is none.
     """
     p = dict(p)
     sample = not p["data_path"]
@@ -346,6 +356,13 @@ def _resolve_auto(p: dict, data, columns: list) -> dict:
     for key in ("brand_column", "our_brand", "segment_column", "comment_column"):
         if p.get(key) == AUTO:
             p[key] = SAMPLE_COLUMNS[key] if sample else None
+    if p.get("id_column") == AUTO:  # the respondents' ids, found by the column's name (respondent_id, email, ...)
+        from .reading import find_id_column
+
+        try:
+            p["id_column"] = find_id_column(pd.DataFrame(columns=list(columns)))
+        except ValueError:
+            p["id_column"] = None
     return p
 
 

@@ -2,21 +2,35 @@
 
 Each template calls one function here with its validated parameters (see
 :func:`nps_toolkit.prepare_study`) and shows what it returns: a
-:class:`Study` with the results (the JSON), a headline sentence and a
-methods note in the report language, and display tables. The templates hold
-no statistics of their own: every number comes from the package.
+:class:`Study` with the results (the JSON), the key figures, a headline
+sentence and a methods note in the report language, display tables, the
+quotes of "what respondents say", an action plan and the follow-up list of
+detractors (written to files, never shown). The templates hold no
+statistics of their own: every number comes from the package.
+
+Everything a study shows that comes from the data or the parameters (a
+title, brand, segment, theme or file name, a comment) is escaped for where it
+is shown: Markdown through :func:`nps_toolkit._i18n.escape_markdown`, HTML
+through :func:`html.escape`, tables by the pandas Styler (``escape="html"``).
 """
 
 from __future__ import annotations
 
+import html
+import math
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import _i18n
+from ._files import atomic_write_text
 from ._version import __version__
-from .comments import theme_impact
+from .comments import DEFAULT_THEMES, action_plan, theme_impact, verbatims
 from .compare import compare_groups, compare_to_benchmark
+from .followup import followup_list
 from .industry import lookup_benchmark
 from .interpretation import band, interpret
 from .intervals import confint
@@ -28,10 +42,33 @@ from .counting import NPSCounts, count_groups, counts
 
 __all__ = ["Study", "benchmark_study", "competitor_comparison", "period_comparison"]
 
+#: Quotes per theme and kind, and their longest length, in the reports.
+PER_THEME, MAX_CHARS = 3, 200
+
+#: Columns of each display table shown in the report (the workbook and the JSON have them all).
+SHOWN = {
+    "periods": ["period", "n", "nps", "ci_low", "ci_high", "change", "p_value", "significant", "low_n"],
+    "action_plan": ["priority", "theme", "owner", "impact_interval", "impact_previous", "impact_change", "risk",
+                    "detractor_mention_share", "next_step"],
+}
+
+#: Columns holding counts: whole numbers are written without decimals (weighted sums keep one).
+COUNT_COLUMNS = ("n", "n_missing", "promoters", "passives", "detractors", "mentions", "priority", "n_previous",
+                 "n_current", "n_periods", "position", "score")
+
+#: A text starting with one of these is read as a formula by spreadsheets: written with a leading quote in CSV.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 
 @dataclass(frozen=True)
 class Study:
-    """What a template shows: results (for the JSON), prose and tables."""
+    """What a template shows: results (for the JSON), key figures, prose, tables and the follow-up list.
+
+    ``headline`` and ``methods`` are plain text (the ``show_*`` methods give
+    them escaped for a Markdown cell); ``followup`` holds personal data (the
+    detractors to contact): it goes to the CSV file and the workbook that
+    :meth:`write_outputs` writes, never into the report.
+    """
 
     template: str
     results: dict
@@ -40,49 +77,208 @@ class Study:
     tables: dict = field(default_factory=dict)
     language: str = "en"
     data: object = field(default=None, repr=False, compare=False)  # the rows: pandas, or where an engine counts
+    parameters: dict = field(default_factory=dict, repr=False)
+    key_figures: dict = field(default_factory=dict)
+    followup: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    notes: dict = field(default_factory=dict, repr=False)  # plain-text sentences shown under a section
 
+    # -- files -------------------------------------------------------------------------------------------------
     def write_results(self, path):
         """Write the results JSON (schema-checked, atomically)."""
         return write_results(self.results, path, schema=self.template)
 
+    def write_outputs(self, results_path) -> dict:
+        """Write the results JSON at ``results_path`` and its siblings: the workbook and the follow-up list.
+
+        The workbook is ``results_path`` with the suffix ``.xlsx``
+        (:func:`nps_toolkit.workbook.write_workbook`), the follow-up list
+        (when there are detractors) ``.followup.csv``: UTF-8 with a byte
+        order mark (Excel reads it so), texts that a spreadsheet would take
+        for a formula (``=``, ``+``, ``-``, ``@`` first) written after a
+        quote. Returns ``{"results": path, "workbook": path, "followup":
+        path or None}``.
+        """
+        from .workbook import write_workbook
+
+        path = Path(results_path)
+        written = {"results": self.write_results(path),
+                   "workbook": write_workbook(self, path.with_suffix(".xlsx")), "followup": None}
+        if self.followup is not None and len(self.followup):
+            written["followup"] = atomic_write_text(path.with_suffix(".followup.csv"), _csv_text(self.followup),
+                                                    encoding="utf-8-sig")
+        return written
+
+    # -- text for Markdown cells -------------------------------------------------------------------------------
     def heading(self, key: str, level: int = 2) -> str:
         """A section heading (markdown) in the report language; ``level=0`` gives bold text."""
-        words = _t("heading_" + key, self.language)
+        words = _i18n.escape_markdown(_t("heading_" + key, self.language))
         return "#" * level + " " + words if level else f"**{words}**"
 
     def text(self, key: str, **fmt) -> str:
-        """A sentence of the report in its language."""
-        return _t(key, self.language, **fmt)
+        """A sentence of the report in its language, for a Markdown cell (every value put into it escaped)."""
+        return _i18n.markdown_text(key, self.language, **fmt)
+
+    def show_title(self):
+        """The report's title as a Markdown heading (escaped: a title is the user's text)."""
+        from IPython.display import Markdown
+
+        title = self.parameters.get("title") or self.results.get("meta", {}).get("title") or ""
+        return Markdown("# " + _i18n.escape_markdown(title))
+
+    def show_headline(self):
+        """The headline, escaped for Markdown."""
+        return _markdown(self.headline)
+
+    def show_methods(self):
+        """The methods note, escaped for Markdown."""
+        return _markdown(self.methods)
+
+    def show_note(self, name: str):
+        """The sentence shown under a section (``notes[name]``; empty when there is none), escaped."""
+        return _markdown(self.notes.get(name, ""))
+
+    def show_benchmark_source(self):
+        """Where the benchmark comes from (HTML: the source escaped, its web addresses as links); empty without one."""
+        from IPython.display import HTML
+
+        bench = self.results.get("benchmark")
+        if not bench:
+            return HTML("")
+        label = html.escape(_t("heading_benchmark_source", self.language))
+        return HTML(f"<p><strong>{label}</strong> {_linked(bench['source'])}</p>")
+
+    def show_key_figures(self):
+        """The key figures as a small HTML table (every value escaped)."""
+        from IPython.display import HTML
+
+        rows = _key_figure_rows(self.template, self.key_figures, self.language)
+        body = "".join(f'<tr><th scope="row">{html.escape(label)}</th><td>{html.escape(value)}</td></tr>'
+                       for label, value in rows)
+        caption = html.escape(_t("heading_key_figures", self.language))
+        return HTML(f'<table class="nps-key-figures"><caption>{caption}</caption><tbody>{body}</tbody></table>')
+
+    def show_verbatims(self):
+        """What respondents say: per theme, the quotes with their kind and score (Markdown, escaped)."""
+        from IPython.display import Markdown
+
+        table = self.tables.get("verbatims")
+        if table is None or not len(table):
+            return Markdown(self.text("verbatims_none"))
+        lang, parts = self.language, []
+        for theme, quotes in table.groupby("theme", sort=False):
+            parts.append(f"**{_i18n.escape_markdown(theme)}**\n")
+            for _, row in quotes.iterrows():
+                line = _i18n.markdown_text("verbatim_quote", lang, kind=row["kind"], quote=row["quote"],
+                                           score=_n(row["score"], lang))
+                parts.append(f"- {line}")
+            parts.append("")
+        parts.append(self.text("verbatims_note", per_theme=PER_THEME, max_chars=MAX_CHARS))
+        return Markdown("\n".join(parts))
+
+    def show_action_plan(self):
+        """The action plan table, or a sentence when no theme costs points."""
+        plan = self.tables.get("action_plan")
+        if plan is None or not len(plan):
+            return _markdown(self.notes.get("action_plan_none", _t("action_plan_none", self.language)))
+        return self.table("action_plan")
+
+    def show_followup_note(self):
+        """How many detractors the follow-up list holds and where it is (never the list itself)."""
+        return _markdown(self.notes.get("followup", ""))
 
     def table(self, name: str):
-        """A display table (pandas Styler): headers and numbers in the report language, no index."""
-        return _display(self.tables[name], self.language)
+        """A display table (pandas Styler): headers and numbers in the report language, no index, cells escaped."""
+        table = self.tables[name]
+        if "impact_low" in table.columns and name == "action_plan":  # the cost and its interval in one column
+            lang = self.language
+            table = table.assign(impact_interval=[
+                _t("impact_interval_value", lang, impact=_n(i, lang, 1), low=_n(lo, lang, 1), high=_n(hi, lang, 1))
+                for i, lo, hi in zip(table["impact"], table["impact_low"], table["impact_high"])])
+        shown = SHOWN.get(name)
+        if shown is not None:
+            table = table[[c for c in shown if c in table.columns]]
+        return _display(table, self.language)
+
+
+def _markdown(text: str):
+    from IPython.display import Markdown
+
+    return Markdown(_i18n.escape_markdown(text) if text else "")
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
+
+
+def _linked(text: str) -> str:
+    """``text`` as HTML: escaped, its http(s) addresses made links (nothing else: no ``javascript:``)."""
+    out, last = [], 0
+    for match in _URL.finditer(str(text)):
+        out.append(html.escape(text[last:match.start()]))
+        url = html.escape(match.group(0), quote=True)
+        out.append(f'<a href="{url}" rel="noopener noreferrer">{url}</a>')
+        last = match.end()
+    out.append(html.escape(str(text)[last:]))
+    return "".join(out)
+
+
+def _csv_text(table: pd.DataFrame) -> str:
+    """The follow-up list as CSV text, texts a spreadsheet would read as formulas written after a quote."""
+    safe = table.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column].dtype):
+            safe[column] = [("'" + v) if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+                            for v in safe[column].astype(object)]
+    return safe.to_csv(index=False, lineterminator="\n")
 
 
 def _t(key, language, **fmt) -> str:
     return _i18n.text(key, language, **fmt)
 
 
-def _formatter(column: str, language: str):
-    """How one column of a display table is written: p-values, percentages, points, ticks."""
+def _whole(values) -> bool:
+    """Whether every non-missing value is a whole number (counts not weighted)."""
+    for v in values:
+        if v is None or v is pd.NA or isinstance(v, (bool, np.bool_)):
+            continue
+        if isinstance(v, (int, np.integer)):
+            continue
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return False
+        if not math.isnan(f) and not f.is_integer():
+            return False
+    return True
+
+
+def _missing_value(v) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and math.isnan(v))
+
+
+def _formatter(column: str, language: str, values=()):
+    """How one column of a display table is written: p-values, percentages, counts, points, ticks, text."""
     number = _i18n.number
     if column.startswith("p_value"):
-        return lambda v: "–" if pd.isna(v) else ("<0.001" if v < 0.001 else number(v, language, decimals=3))
+        return lambda v: "–" if _missing_value(v) else ("<0.001" if v < 0.001 else number(v, language, decimals=3))
     if column == "p_best" or column.endswith("_share"):
-        return lambda v: "–" if pd.isna(v) else number(100 * v, language, decimals=0 if column == "p_best" else 1)
+        decimals = 0 if column == "p_best" else 1
+        return lambda v: "–" if _missing_value(v) else number(100 * v, language, decimals=decimals)
     if column in ("significant", "low_n"):
         return lambda v: "✓" if v is True or v == True else ""  # noqa: E712 - numpy booleans
-    if column in ("n", "mentions", "priority"):
-        return lambda v: number(v, language, decimals=0)
-    return lambda v: number(v, language, decimals=1) if isinstance(v, (int, float)) and not isinstance(v, bool) \
-        else ("–" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+    if column in COUNT_COLUMNS:
+        decimals = 0 if _whole(values) else 1  # weighted counts are sums of weights
+        return lambda v: "–" if _missing_value(v) else number(v, language, decimals=decimals)
+    return lambda v: "–" if _missing_value(v) else (
+        number(v, language, decimals=1) if isinstance(v, (int, float, np.integer, np.floating))
+        and not isinstance(v, (bool, np.bool_)) else str(v))
 
 
 def _display(table: pd.DataFrame, language: str):
-    """A table for the report: headers in the language, numbers written its way, no index."""
+    """A table for the report: headers in the language, numbers written its way, no index, every cell escaped."""
     shown = table.rename(columns={c: _i18n.header(c, language) for c in table.columns})
-    formats = {_i18n.header(c, language): _formatter(c, language) for c in table.columns}
-    return shown.style.hide(axis="index").format(formats)
+    formats = {_i18n.header(c, language): _formatter(c, language, table[c].tolist()) for c in table.columns}
+    return (shown.style.hide(axis="index").format(formats, escape="html")
+            .format_index(escape="html", axis=1))
 
 
 def _meta(template: str, p: dict, n_missing: int, data) -> dict:
@@ -97,6 +293,12 @@ def _counted_elsewhere(data) -> bool:
     return counting.engine_of(data) is not None
 
 
+def _parameter_error(message: str):
+    from .parameters import ParameterError
+
+    return ParameterError(message)
+
+
 def _check_brand(data, p: dict) -> list[str]:
     brand = p["brand_column"]
     if _counted_elsewhere(data):  # the brands are the groups of a count by brand
@@ -105,10 +307,8 @@ def _check_brand(data, p: dict) -> list[str]:
         values = data[brand]
     brands = sorted(map(str, values.dropna().unique()))
     if p["our_brand"] not in brands:
-        from .parameters import ParameterError
-
-        raise ParameterError(f"parameter 'our_brand': {p['our_brand']!r} is not a value of column "
-                             f"{p['brand_column']!r}; brands in the data: {', '.join(brands)}")
+        raise _parameter_error(f"parameter 'our_brand': {p['our_brand']!r} is not a value of column "
+                               f"{p['brand_column']!r}; brands in the data: {', '.join(brands)}")
     return brands
 
 
@@ -130,8 +330,8 @@ def _counts(data, p: dict) -> NPSCounts:
 
 def _methods_note(p: dict, n, n_missing: int, extra: str = "", data=None) -> str:
     lang = p["language"]
-    note = _t("methods_note", lang, method=p["method"], confidence=f"{p['confidence']:.0%}", n=_n(n, lang),
-              missing=n_missing)
+    note = _t("methods_note", lang, method=p["method"], confidence=_conf(p), n=_n(n, lang),
+              missing=_n(n_missing, lang))
     if p["weights_column"]:
         note += " " + _t("methods_weighted", lang, column=p["weights_column"])
     info = data.attrs.get("nps_toolkit") if isinstance(data, pd.DataFrame) and p.get("data_path") else None
@@ -144,8 +344,194 @@ def _n(value, language: str, decimals: int = 0) -> str:
     return _i18n.number(value, language, decimals=decimals)
 
 
+def _count(value, language: str) -> str:
+    """A count: a whole number without decimals, a weighted one with one."""
+    return _n(value, language, 0 if _whole([value]) else 1)
+
+
+def _conf(p: dict) -> str:
+    return _i18n.confidence_level(p["confidence"], p["language"])
+
+
 def _significance(significant: bool, lang: str) -> str:
     return _t("significant" if significant else "not_significant", lang)
+
+
+def _theme_name(theme: str, lang: str) -> str:
+    """A theme as the report names it: the built-in themes in the report language, others as they are."""
+    key = "theme_" + str(theme)
+    return _t(key, lang) if key in _i18n.TEXTS else str(theme)
+
+
+def _band(value, lang: str):
+    """(band code, band words) of an NPS; (None, "no answers") when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None, _t("no_answers", lang)
+    return band(value), interpret(value, language=lang)
+
+
+def _no_answers_note(table: pd.DataFrame, column, lang: str) -> str:
+    """"No answers for: ..." naming the groups (or periods) of ``table`` with n = 0; empty when there is none."""
+    empty = table.loc[table["n"].to_numpy(float) == 0, column] if len(table) else []
+    names = [_i18n.text("missing_group", lang) if _missing_value(v) else str(v) for v in empty]
+    return _t("groups_no_answers", lang, groups=", ".join(names)) if names else ""
+
+
+# -- what respondents say, the action plan, the follow-up list --------------------------------------------------
+def _theme_owners(p: dict):
+    """The ``theme_owners`` parameter as ``{theme: owner}`` (None when empty), checked."""
+    value = p.get("theme_owners")
+    if value is None or (isinstance(value, (str, dict)) and not value):
+        return None
+    if not isinstance(value, dict):
+        raise _parameter_error(f"parameter 'theme_owners' must map themes to owners, e.g. "
+                               f"{{delivery: Logistics, price: Pricing}}, or be empty; got {value!r}")
+    unknown = [k for k in value if k not in DEFAULT_THEMES]
+    if unknown:
+        raise _parameter_error(f"parameter 'theme_owners': {unknown[0]!r} is not a theme; themes: "
+                               + ", ".join(DEFAULT_THEMES))
+    bad = [k for k, v in value.items() if not isinstance(v, (str, int, float)) or isinstance(v, bool)]
+    if bad:
+        raise _parameter_error(f"parameter 'theme_owners': the owner of {bad[0]!r} must be a name, "
+                               f"got {value[bad[0]]!r}")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _date_column(data, p: dict):
+    """The answer date column for the follow-up list: the template's, else the one read, else the sample's."""
+    if p.get("date_column"):
+        return p["date_column"]
+    info = getattr(data, "attrs", {}).get("nps_toolkit", {}) if isinstance(data, pd.DataFrame) else {}
+    if info.get("date"):
+        return info["date"]
+    if not p.get("data_path"):  # the bundled sample
+        columns = counting.columns(data) if _counted_elsewhere(data) else list(data.columns)
+        return "date" if "date" in columns else None
+    return None
+
+
+def _id_parameter(p: dict):
+    value = p.get("id_column")
+    return None if value in (None, "auto") else value
+
+
+def _quotes(data, p: dict, themes: list):
+    """The verbatims of the study's comments (``themes`` in the order shown), as results and as a table."""
+    lang = p["language"]
+    quotes = verbatims(data, score=p["score_column"], comments=p["comment_column"], themes=themes or None,
+                       per_theme=PER_THEME, max_chars=MAX_CHARS)
+    records = [{"theme": r["theme"], "kind": r["kind"], "score": r["score"], "quote": r["quote"]}
+               for _, r in quotes.iterrows()]
+    shown = quotes.assign(theme=[_theme_name(t, lang) for t in quotes["theme"]],
+                          kind=[_t("kind_" + k, lang) for k in quotes["kind"]])
+    return records, shown
+
+
+def _plan_results(plan: pd.DataFrame, lang: str):
+    """The action plan as results (theme names as keys) and as a display table (in the report language)."""
+    columns = [c for c in plan.columns]
+    records = [{c: r[c] for c in columns} for _, r in plan.iterrows()]
+    shown = plan.assign(theme=[_theme_name(t, lang) for t in plan["theme"]],
+                        risk=[_t("risk_" + r, lang) for r in plan["risk"]])
+    return records, shown
+
+
+def _followup(data, p: dict, priority: list, *, by=None):
+    """The follow-up list (None when there is no detractor), its results and the sentence about it."""
+    lang = p["language"]
+    comments = p.get("comment_column")
+    table = followup_list(data, score=p["score_column"], id_column=_id_parameter(p), date=_date_column(data, p),
+                          by=by, comments=comments, priority=priority, dayfirst=p.get("dayfirst"))
+    ident = table.attrs.get("id_column")
+    results = {"rows": int(len(table)), "id_column": None if ident is None else str(ident)}
+    if not len(table):
+        return None, results, _t("followup_none", lang)
+    note = _t("followup_note", lang, n=_n(len(table), lang))
+    if ident is None:
+        note += " " + _t("followup_no_id", lang)
+    return table, results, note
+
+
+def _feedback(data, p: dict, tables: dict, results: dict, notes: dict, *, order=DEFAULT_THEMES,
+              period_plan: bool = False):
+    """The action plan and the quotes of a study with a comment column (themes quoted in the plan's order, then
+    in ``order``). Returns the themes of the action plan, riskiest first (the follow-up list's priority).
+    """
+    lang, score = p["language"], p["score_column"]
+    owners = _theme_owners(p)
+    common = dict(score=score, comments=p["comment_column"], weights=p["weights_column"],
+                  confidence=p["confidence"], method=p["method"], random_state=p["seed"])
+    if period_plan:
+        plan = action_plan(data, owners=owners, language=lang, date=p["date_column"], freq=p["freq"],
+                           dayfirst=p.get("dayfirst"), **common)
+        notes["action_plan"] = _t("action_plan_period_note", lang, current=plan.attrs["current"],
+                                  previous=plan.attrs["previous"])
+        notes["action_plan_none"] = _t("action_plan_period_none", lang, current=plan.attrs["current"])
+    else:
+        plan = action_plan(data, owners=owners, language=lang, **common)
+        notes["action_plan"] = _t("action_plan_note", lang, conf=_conf(p))
+        notes["action_plan_none"] = _t("action_plan_none", lang)
+    results["action_plan"], tables["action_plan"] = _plan_results(plan, lang)
+    priority = plan["theme"].tolist()
+    quoted = priority + [t for t in order if t not in priority]
+    results["verbatims"], tables["verbatims"] = _quotes(data, p, quoted)
+    return priority
+
+
+def _key_figure_rows(template: str, kf: dict, lang: str) -> list[tuple[str, str]]:
+    """(label, value) of the key figures, in the report language."""
+    if not kf:
+        return []
+    conf = _i18n.confidence_level(kf["confidence"], lang)
+
+    def nps_value(nps, low, high):
+        if _missing_value(nps):
+            return _t("no_answers", lang)
+        return _t("kf_nps_value", lang, nps=_n(nps, lang), conf=conf, low=_n(low, lang), high=_n(high, lang))
+
+    def significance(flag):
+        return _t("kf_significant" if flag else "kf_not_significant", lang)
+
+    label = _t("kf_period_nps", lang, period=kf["period"]) if template == "period_comparison" else "NPS"
+    if template == "competitor_comparison":
+        label = f"NPS: {kf['brand']}"
+    rows = [(label, nps_value(kf["nps"], kf["ci_low"], kf["ci_high"])),
+            (_i18n.header("band", lang), kf["band_text"]),
+            (_t("answers", lang), _t("kf_n_value", lang, n=_count(kf["n"], lang),
+                                     missing=_count(kf["n_missing"], lang)))]
+    if template == "period_comparison":
+        change = _i18n.change(kf["change"], lang, decimals=0) if not _missing_value(kf["change"]) else "–"
+        rows.append((_t("kf_change", lang, previous=kf["previous"]),
+                     _t("kf_change_value", lang, change=change, conf=conf, low=_n(kf["change_low"], lang),
+                        high=_n(kf["change_high"], lang), significance=significance(kf["change_significant"]))))
+    if template == "benchmark_study" and kf.get("benchmark") is not None:
+        value = kf["benchmark"]
+        gap = _i18n.change(kf["benchmark_gap"], lang, decimals=0, zero="difference_zero")
+        rows.append((_t("kf_benchmark", lang, benchmark=_n(value, lang, 1 if value % 1 else 0)),
+                     _t("kf_change_value", lang, change=gap, conf=conf, low=_n(kf["benchmark_gap_low"], lang),
+                        high=_n(kf["benchmark_gap_high"], lang),
+                        significance=significance(kf["benchmark_gap_significant"]))))
+    if template == "competitor_comparison":
+        rank = "–" if kf["rank"] is None else _n(kf["rank"], lang)
+        rows.append((_t("kf_rank", lang, brand=kf["brand"]),
+                     _t("kf_rank_value", lang, rank=rank, brands=_n(kf["n_brands"], lang))))
+        rows.append((_t("kf_leader", lang), _t("kf_leader_value", lang, brand=kf["leader"],
+                                                nps=_n(kf["leader_nps"], lang))))
+    if kf.get("followup") is not None:
+        rows.append((_t("kf_followup", lang), _n(kf["followup"], lang)))
+    return rows
+
+
+def _overall(c: NPSCounts, p: dict) -> tuple[dict, object]:
+    """The overall NPS of counts (with an empty result when there is no answer) and its interval."""
+    lang = p["language"]
+    if c.n <= 0:
+        return {"nps": None, "n": c.n, "ci_low": None, "ci_high": None, "band": None,
+                "band_text": _t("no_answers", lang), "n_missing": c.n_missing}, None
+    ci = confint(c, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
+    code, words = _band(ci.estimate, lang)
+    return {"nps": ci.estimate, "n": c.n, "ci_low": ci.low, "ci_high": ci.high, "band": code, "band_text": words,
+            "n_missing": c.n_missing}, ci
 
 
 def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
@@ -154,22 +540,28 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     ``p`` holds the template's validated parameters: ``score_column``,
     ``segment_column``, ``weights_column``, ``benchmark`` (a number) or
     ``benchmark_industry`` (looked up in the bundled table of published
-    averages), ``confidence``, ``method``, ``min_n``, ``language``, ``title``.
+    averages), ``confidence``, ``method``, ``min_n``, ``language``, ``title``,
+    and optionally ``comment_column``, ``theme_owners`` and ``id_column``.
     Segments are each compared with all other respondents (Holm-adjusted).
     With ``brand_column`` and ``our_brand`` set, only our brand's answers
-    are analysed.
+    are analysed. With a comment column: the theme impacts, the action plan
+    (:func:`nps_toolkit.comments.action_plan`) and the quotes
+    (:func:`nps_toolkit.comments.verbatims`); always: the follow-up list of
+    the detractors (:func:`nps_toolkit.followup.followup_list`) and the key
+    figures.
     """
     data = _our_answers(data, p)
     lang, score = p["language"], p["score_column"]
     c = _counts(data, p)
-    ci = confint(c, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
-    overall = {"nps": ci.estimate, "n": c.n, "ci_low": ci.low, "ci_high": ci.high, "band": band(ci.estimate),
-               "band_text": interpret(ci.estimate, language=lang), "n_missing": c.n_missing}
-    headline = _t("headline_nps", lang, nps=_n(ci.estimate, lang), conf=f"{p['confidence']:.0%}",
-                  low=_n(ci.low, lang), high=_n(ci.high, lang), band=interpret(ci.estimate, language=lang))
+    overall, ci = _overall(c, p)
+    if ci is None:
+        headline = _t("headline_no_answers", lang)
+    else:
+        headline = _t("headline_nps", lang, nps=_n(ci.estimate, lang), conf=_conf(p), low=_n(ci.low, lang),
+                      high=_n(ci.high, lang), band=overall["band_text"])
 
     bench = None
-    if p["benchmark"] is not None or p["benchmark_industry"]:
+    if ci is not None and (p["benchmark"] is not None or p["benchmark_industry"]):
         if p["benchmark"] is not None:
             value, source = float(p["benchmark"]), _t("benchmark_given", lang)
         else:
@@ -178,13 +570,16 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
         cmp = compare_to_benchmark(c, value, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
         bench = {"value": value, "source": source, "difference": cmp.difference, "low": cmp.low, "high": cmp.high,
                  "p_value": cmp.p_value, "significant": bool(cmp.significant)}
-        key = "headline_above" if cmp.difference >= 0 else "headline_below"
-        headline += " " + _t(key, lang, points=_n(abs(cmp.difference), lang),
-                             benchmark=_n(value, lang, 1 if value % 1 else 0),
-                             significance=_significance(cmp.significant, lang))
+        key = "headline_level" if _i18n.rounds_to_zero(cmp.difference, 0) else \
+            "headline_above" if cmp.difference >= 0 else "headline_below"
+        fmt = {"benchmark": _n(value, lang, 1 if value % 1 else 0),
+               "significance": _significance(cmp.significant, lang)}
+        if key != "headline_level":
+            fmt["points"] = _n(abs(cmp.difference), lang)
+        headline += " " + _t(key, lang, **fmt)
 
     segments = pd.DataFrame()
-    tables = {}
+    tables, notes = {}, {}
     if p["segment_column"]:
         seg = p["segment_column"]
         segments = compare_groups(data, score=score, by=seg, reference=None, correction="holm",
@@ -193,6 +588,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
         segments["low_n"] = segments["n"] < p["min_n"]
         tables["segments"] = segments[[seg, "n", "nps", "ci_low", "ci_high", "difference", "p_value_adjusted",
                                        "significant", "low_n"]]
+        notes["segments"] = _no_answers_note(segments, seg, lang)
     results = {
         "meta": _meta("benchmark_study", p, c.n_missing, data),
         "overall": overall,
@@ -204,15 +600,17 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
                       "low_n": bool(r["low_n"])} for _, r in segments.iterrows()] if len(segments) else [],
     }
     results["feedback"] = []
-    if p.get("comment_column"):
+    results["action_plan"], results["verbatims"] = [], []
+    priority = []
+    if p.get("comment_column") and ci is not None:
         impact = theme_impact(data, score=score, comments=p["comment_column"], weights=p["weights_column"],
-                              confidence=p["confidence"], method=p["method"], random_state=p["seed"])
+                              confidence=p["confidence"], method=p["method"], random_state=p["seed"],
+                              owners=_theme_owners(p))
         impact = impact[impact["mentions"] > 0].reset_index(drop=True)
         results["feedback"] = impact[["theme", "priority", "mentions", "share", "nps_with", "nps_without", "impact",
                                       "impact_low", "impact_high", "p_value_adjusted", "significant",
                                       "minus_share", "suggestion_share"]]
-        shown = impact.assign(theme=[_t("theme_" + t, lang) if "theme_" + t in _i18n.TEXTS else t
-                                     for t in impact["theme"]])
+        shown = impact.assign(theme=[_theme_name(t, lang) for t in impact["theme"]])
         tables["feedback"] = shown[["priority", "theme", "mentions", "nps_with", "nps_without", "impact",
                                     "impact_low", "impact_high", "p_value_adjusted", "minus_share",
                                     "suggestion_share"]]
@@ -222,9 +620,33 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
             headline += " " + _t("feedback_top", lang, theme=shown.loc[costly.index[0], "theme"],
                                  nps_with=_n(top["nps_with"], lang), nps_without=_n(top["nps_without"], lang),
                                  points=_n(top["impact"], lang, 1))
+        priority = _feedback(data, p, tables, results, notes, order=impact["theme"].tolist())
+    followup, results["followup"], notes["followup"] = _followup(data, p, priority, by=p["segment_column"])
+    key_figures = {"nps": overall["nps"], "ci_low": overall["ci_low"], "ci_high": overall["ci_high"],
+                   "confidence": p["confidence"], "band": overall["band"], "band_text": overall["band_text"],
+                   "n": c.n, "n_missing": c.n_missing,
+                   "benchmark": None if bench is None else bench["value"],
+                   "benchmark_gap": None if bench is None else bench["difference"],
+                   "benchmark_gap_low": None if bench is None else bench["low"],
+                   "benchmark_gap_high": None if bench is None else bench["high"],
+                   "benchmark_gap_significant": None if bench is None else bench["significant"],
+                   "followup": results["followup"]["rows"]}
+    results["key_figures"] = key_figures
     extra = _t("methods_segments", lang) if p["segment_column"] else ""
     return Study("benchmark_study", results, headline, _methods_note(p, c.n, c.n_missing, extra, data), tables,
-                 lang, data)
+                 lang, data, parameters=dict(p), key_figures=key_figures, followup=followup, notes=notes)
+
+
+def _rank(table: pd.DataFrame, brand_column, ours) -> tuple:
+    """(our rank by NPS among the brands with answers (1 = highest), how many brands, the leader and its NPS)."""
+    answered = table[table["n"].to_numpy(float) > 0]
+    nps = answered["nps"].to_numpy(float)
+    mine = answered.loc[answered[brand_column] == ours, "nps"].to_numpy(float)
+    rank = None if not len(mine) or math.isnan(mine[0]) else int(1 + (nps > mine[0]).sum())
+    if not len(answered):
+        return rank, 0, None, None
+    best = answered.iloc[int(np.nanargmax(nps))]
+    return rank, int(len(answered)), str(best[brand_column]), float(best["nps"])
 
 
 def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
@@ -232,7 +654,10 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
 
     Each comparison is our brand minus that competitor, with p-values
     adjusted for the number of competitors (``correction``); ``p_best`` is
-    the posterior probability that a brand has the highest NPS.
+    the posterior probability that a brand has the highest NPS. A brand
+    without answers is listed with n = 0 (no NPS, not compared). The quotes
+    (with a ``comment_column``) and the follow-up list are those of our
+    brand's answers.
     """
     lang, score, brand, ours = p["language"], p["score_column"], p["brand_column"], p["our_brand"]
     _check_brand(data, p)
@@ -249,15 +674,16 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     ours_row = table[table[brand] == ours].iloc[0]
     better = [x["brand"] for x in comparisons if x["significant"] and x["difference"] > 0]
     worse = [x["brand"] for x in comparisons if x["significant"] and x["difference"] < 0]
-    headline = _t("headline_brand", lang, brand=ours, nps=_n(ours_row['nps'], lang), conf=f"{p['confidence']:.0%}",
+    headline = _t("headline_brand", lang, brand=ours, nps=_n(ours_row['nps'], lang), conf=_conf(p),
                   low=_n(ours_row['ci_low'], lang), high=_n(ours_row['ci_high'], lang))
     headline += " " + (_t("brand_better_than", lang, brands=", ".join(better)) if better else "")
     headline += " " + (_t("brand_worse_than", lang, brands=", ".join(worse)) if worse else "")
     if not better and not worse:
         headline += " " + _t("brand_no_difference", lang)
-    best = table.loc[table["p_best"].idxmax()]
-    chance = ">99%" if best["p_best"] > 0.995 else f"{best['p_best']:.0%}"
-    headline += " " + _t("brand_best", lang, brand=best[brand], p=chance)
+    if table["p_best"].notna().any():
+        best = table.loc[table["p_best"].idxmax()]
+        chance = ">99%" if best["p_best"] > 0.995 else _i18n.percent(best["p_best"], lang)
+        headline += " " + _t("brand_best", lang, brand=best[brand], p=chance)
     results = {
         "meta": _meta("competitor_comparison", p, c.n_missing, data),
         "our_brand": ours,
@@ -266,19 +692,41 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
                    for _, r in table.iterrows()],
         "comparisons": comparisons,
     }
-    shown = pd.DataFrame(comparisons).rename(columns={"low": "diff_low", "high": "diff_high"})
+    shown = pd.DataFrame(comparisons, columns=["brand", "difference", "low", "high", "p_value", "p_value_adjusted",
+                                               "significant"]).rename(columns={"low": "diff_low",
+                                                                               "high": "diff_high"})
     tables = {"brands": table[[brand, "n", "nps", "ci_low", "ci_high", "p_best", "low_n"]], "comparisons": shown,
               "forest": others.assign(difference=-others["difference"], diff_low=-others["diff_high"],
                                       diff_high=-others["diff_low"])}
+    notes = {"brands": _no_answers_note(table, brand, lang)}
+    mine = counting.rows_equal(data, brand, ours, role="brand column")
+    results["verbatims"] = []
+    if p.get("comment_column"):
+        results["verbatims"], tables["verbatims"] = _quotes(mine, p, [])
+    followup, results["followup"], notes["followup"] = _followup(mine, p, [])
+    mine_c = _counts(mine, p)
+    rank, n_brands, leader, leader_nps = _rank(table, brand, ours)
+    code, words = _band(ours_row["nps"], lang)
+    key_figures = {"brand": ours, "nps": ours_row["nps"], "ci_low": ours_row["ci_low"],
+                   "ci_high": ours_row["ci_high"], "confidence": p["confidence"], "band": code, "band_text": words,
+                   "n": ours_row["n"], "n_missing": mine_c.n_missing, "rank": rank, "n_brands": n_brands,
+                   "leader": leader, "leader_nps": leader_nps, "followup": results["followup"]["rows"]}
+    results["key_figures"] = key_figures
     extra = _t("methods_brands", lang, correction=p["correction"] or "none")
     return Study("competitor_comparison", results, " ".join(headline.split()),
-                 _methods_note(p, c.n, c.n_missing, extra, data), tables, lang, data)
+                 _methods_note(p, c.n, c.n_missing, extra, data), tables, lang, data, parameters=dict(p),
+                 key_figures=key_figures, followup=followup, notes=notes)
 
 
 def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     """NPS over time (template ``period_comparison``): periods, latest change, its decomposition, trend.
 
-    With ``brand_column`` and ``our_brand`` set, only our brand's answers are analysed.
+    With ``brand_column`` and ``our_brand`` set, only our brand's answers are
+    analysed. A period without answers is listed with n = 0. With a
+    ``comment_column``: the action plan of the themes whose cost moved
+    between the last two periods (:func:`nps_toolkit.comments.action_plan`
+    with ``date``) and the quotes; always: the follow-up list of the
+    detractors and the key figures (the latest period's NPS and its change).
     """
     data = _our_answers(data, p)
     lang, score, date = p["language"], p["score_column"], p["date_column"]
@@ -300,10 +748,16 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     tr = trend(data, score=score, date=date, freq=p["freq"], confidence=p["confidence"],
                weights=p["weights_column"], dayfirst=p.get("dayfirst"))
     c = _counts(data, p)
-    direction = "change_up" if latest.difference > 0 else "change_down"
-    headline = _t(direction, lang, current=current, previous=previous, nps=_n(latest.nps_a, lang),
-                  points=_n(abs(latest.difference), lang), conf=f"{p['confidence']:.0%}", low=_n(latest.low, lang),
-                  high=_n(latest.high, lang), significance=_significance(latest.significant, lang))
+    if _i18n.rounds_to_zero(latest.difference, 0):
+        direction = "change_none"
+    else:
+        direction = "change_up" if latest.difference > 0 else "change_down"
+    fmt = dict(current=current, previous=previous, nps=_n(latest.nps_a, lang), conf=_conf(p),
+               low=_n(latest.low, lang), high=_n(latest.high, lang),
+               significance=_significance(latest.significant, lang))
+    if direction != "change_none":
+        fmt["points"] = _n(abs(latest.difference), lang)
+    headline = _t(direction, lang, **fmt)
     results = {
         "meta": _meta("period_comparison", p, c.n_missing, data),
         "periods": periods[["period", "n", "nps", "ci_low", "ci_high", "change", "change_low", "change_high",
@@ -315,9 +769,23 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
         "decomposition": decomposition[["component", "points", "kind"]],
     }
     tables = {"periods": periods, "decomposition": decomposition}
+    notes = {"periods": _no_answers_note(periods, "period", lang)}
     if seg is not None:
         tables["segment_periods"] = seg
         results["segment_periods"] = seg.rename(columns={p["segment_column"]: "segment"})[
             ["segment", "period", "n", "nps", "ci_low", "ci_high", "change", "p_value", "significant", "low_n"]]
+    results["action_plan"], results["verbatims"] = [], []
+    priority = []
+    if p.get("comment_column"):
+        priority = _feedback(data, p, tables, results, notes, period_plan=True)
+    followup, results["followup"], notes["followup"] = _followup(data, p, priority, by=p["segment_column"])
+    now = periods[periods["period"] == current].iloc[0]
+    code, words = _band(now["nps"], lang)
+    key_figures = {"period": current, "nps": now["nps"], "ci_low": now["ci_low"], "ci_high": now["ci_high"],
+                   "confidence": p["confidence"], "band": code, "band_text": words, "n": now["n"],
+                   "n_missing": int(now["n_missing"]), "previous": previous, "change": latest.difference,
+                   "change_low": latest.low, "change_high": latest.high,
+                   "change_significant": bool(latest.significant), "followup": results["followup"]["rows"]}
+    results["key_figures"] = key_figures
     return Study("period_comparison", results, headline, _methods_note(p, c.n, c.n_missing, data=data), tables, lang,
-                 data)
+                 data, parameters=dict(p), key_figures=key_figures, followup=followup, notes=notes)

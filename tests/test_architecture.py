@@ -45,7 +45,7 @@ LAYERS = {
     # 2 counting: the one counting layer; the engines sit under it and are private to it
     "counting": 2, "engines": 2,
     # 3 statistics on counts (design: the design-based variance; weighting: raking)
-    "_resampling": 3, "intervals": 3, "compare": 3,
+    "_resampling": 3, "intervals": 3, "compare": 3, "weighting": 3, "design": 3,
     # 4 tidy tables
     "summary": 4, "periods": 4, "comments": 4, "drivers": 4, "followup": 4,
     # 5 figures: they draw tables and never count

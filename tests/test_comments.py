@@ -3,6 +3,7 @@ lexicons, bad input, and theme_impact against hand computations and nt.compare."
 
 from __future__ import annotations
 
+import importlib.util
 import time
 
 import numpy as np
@@ -475,3 +476,215 @@ def test_theme_impact_and_classify_comments_take_options_by_name(feedback):
         theme_impact(feedback, "score")
     with pytest.raises(TypeError):
         classify_comments(["ok"], "en")
+
+
+# -- verbatims ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def ours_sample() -> pd.DataFrame:
+    data = nt.load_sample()
+    return data[data["brand"] == nt.OUR_BRAND].reset_index(drop=True)
+
+
+def test_verbatims_follow_the_documented_rule(ours_sample):
+    from nps_toolkit.comments import VERBATIM_COLUMNS, verbatims
+
+    quotes = verbatims(ours_sample, per_theme=3, max_chars=None)
+    assert list(quotes.columns) == VERBATIM_COLUMNS
+    # the candidates, found independently: every scored comment and how it speaks of each theme
+    scored = ours_sample[ours_sample["score"].notna() & ours_sample["comment"].fillna("").str.strip().ne("")]
+    kinds = classify_comments(scored["comment"])["theme_kinds"]
+    for (theme, kind), got in quotes.groupby(["theme", "kind"], sort=False):
+        pool = scored[[k.get(theme) == kind for k in kinds]]
+        assert 1 <= len(got) <= 3
+        # the rows quoted are the data's rows, with their own score and text
+        rows = ours_sample.loc[got["position"].to_numpy(int)]
+        assert (rows["score"].to_numpy() == got["score"].to_numpy()).all()
+        assert [" ".join(t.split()) for t in rows["comment"]] == got["quote"].tolist()
+        # complaints and suggestions from the lowest scores, praise from the highest
+        texts = pool["comment"].map(lambda t: " ".join(t.split()).casefold())
+        by_text = pool["score"].astype(float).groupby(texts.to_numpy())  # a text once, at its best score
+        distinct = by_text.max() if kind == "plus" else by_text.min()
+        best = sorted(distinct, reverse=kind == "plus")[:len(got)]
+        assert got["score"].astype(float).tolist() == best
+        assert len(set(t.casefold() for t in got["quote"])) == len(got)  # the same text once
+    themes_order = list(dict.fromkeys(quotes["theme"]))
+    assert themes_order == [t for t in DEFAULT_THEMES if t in themes_order]
+    for _, group in quotes.groupby("theme", sort=False):
+        kinds_order = list(dict.fromkeys(group["kind"]))
+        assert kinds_order == [k for k in ("plus", "minus", "suggestion") if k in kinds_order]
+
+
+def test_verbatims_are_deterministic_and_follow_the_themes_given(ours_sample):
+    from nps_toolkit.comments import verbatims
+
+    first = verbatims(ours_sample, themes=["support", "delivery"], per_theme=2)
+    pd.testing.assert_frame_equal(first, verbatims(ours_sample, themes=["support", "delivery"], per_theme=2))
+    assert list(dict.fromkeys(first["theme"])) == ["support", "delivery"]
+    assert first.groupby(["theme", "kind"]).size().max() <= 2
+
+
+def test_long_quotes_are_trimmed_at_a_word_boundary():
+    from nps_toolkit.comments import ELLIPSIS, verbatims
+
+    words = "The courier was late again and the parcel was damaged badly, nobody answered my calls for days"
+    data = pd.DataFrame({"score": [1, 2, 3], "comment": [words, "Delivery late", "Delivery\nwas late,\tagain"]})
+    quotes = verbatims(data, themes=["delivery"], max_chars=40)
+    long = quotes.loc[quotes["position"] == 0, "quote"].iloc[0]
+    assert len(long) <= 40 and long.endswith(ELLIPSIS)
+    kept = long[:-1]
+    assert words.startswith(kept) and words[len(kept)] in " ,"  # cut between words, the rest dropped
+    assert quotes.loc[quotes["position"] == 2, "quote"].iloc[0] == "Delivery was late, again"  # one line
+    assert quotes.loc[quotes["position"] == 1, "quote"].iloc[0] == "Delivery late"
+    assert verbatims(data, themes=["delivery"], max_chars=None)["quote"].str.len().max() == len(words)
+    with pytest.raises(ValueError, match="per_theme must be a whole number of at least 1"):
+        verbatims(data, per_theme=0)
+    with pytest.raises(ValueError, match="max_chars must be a whole number of at least 10"):
+        verbatims(data, max_chars=3)
+
+
+def test_verbatims_skip_rows_without_a_score_and_prefer_clear_cut_comments():
+    from nps_toolkit.comments import verbatims
+
+    data = pd.DataFrame({"score": [None, 2, 2, 9],
+                         "comment": ["Terrible delivery", "Fast delivery but rude support", "Late delivery",
+                                     "Quick delivery"]})
+    quotes = verbatims(data, themes=["delivery"])
+    assert 0 not in quotes["position"].tolist()
+    minus = quotes[quotes["kind"] == "minus"]
+    assert minus["position"].tolist() == [2]  # "Fast delivery" is a plus about delivery
+    assert quotes.loc[quotes["kind"] == "plus", "position"].tolist() == [3, 1]  # the highest score first
+
+
+@pytest.mark.skipif(importlib.util.find_spec("duckdb") is None, reason="needs duckdb")
+def test_verbatims_of_a_parquet_file_match_pandas(ours_sample, tmp_path):
+    from nps_toolkit.comments import verbatims
+
+    path = tmp_path / "ours.parquet"
+    ours_sample.to_parquet(path)
+    got, want = verbatims(str(path)), verbatims(ours_sample)
+    assert got["position"].isna().all()  # the engine reads the rows without their positions
+    pd.testing.assert_frame_equal(got.drop(columns="position"), want.drop(columns="position"))
+
+
+# -- guidance and the action plan --------------------------------------------------------------------------------
+def test_every_built_in_theme_has_guidance_in_every_language():
+    lex = default_lexicon()
+    assert list(lex["guidance"]) == list(DEFAULT_THEMES)
+    for theme, sentences in lex["guidance"].items():
+        assert set(sentences) == {"en", "ru", "pl"}, theme
+        assert all(s.endswith(".") and len(s) > 30 for s in sentences.values()), theme
+
+
+def test_a_user_lexicon_adds_and_replaces_guidance(feedback):
+    from nps_toolkit.comments import action_plan
+
+    lexicon = {"themes": {"+delivery": {"en": ["courier"]}},
+               "guidance": {"delivery": {"en": "Call the courier company."}}}
+    plan = action_plan(feedback, lexicon=lexicon, language="ru")
+    builtin = default_lexicon()["guidance"]
+    steps = dict(zip(plan["theme"], plan["next_step"]))
+    assert steps["delivery"] == builtin["delivery"]["ru"]  # only the English sentence was replaced
+    english = action_plan(feedback, lexicon=lexicon)
+    assert dict(zip(english["theme"], english["next_step"]))["delivery"] == "Call the courier company."
+    assert steps.get("price", builtin["price"]["ru"]) == builtin["price"]["ru"]
+    plan = action_plan(feedback, lexicon={"themes": {"parcels": ["parcel*", "package*", "paczk*"]},
+                                          "guidance": {"parcels": "Pack better."}}, themes=["parcels"])
+    assert plan["next_step"].tolist() == ["Pack better."]  # one sentence for every language
+
+
+@pytest.mark.parametrize("lexicon, message", [
+    ({"guidance": {"loyalty": "Reward loyalty."}}, r"'guidance' names 'loyalty', which is not a theme"),
+    ({"guidance": {"price": {"de": "Preise senken."}}}, r"'guidance' -> 'price': unknown language 'de'"),
+    ({"guidance": {"price": {"en": ""}}}, r"'guidance' -> 'price' -> 'en' must be a non-empty sentence"),
+    ({"guidance": {"price": ["a", "b"]}}, r"'guidance' -> 'price' must be a sentence or map languages"),
+    ({"guidance": "Do better."}, r"'guidance' must map themes to a next step"),
+])
+def test_invalid_guidance_is_refused(feedback, lexicon, message):
+    from nps_toolkit.comments import action_plan
+
+    with pytest.raises(ValueError, match=message):
+        action_plan(feedback, lexicon=lexicon)
+
+
+def _risk_order(plan: pd.DataFrame) -> list:
+    """The documented priority, computed from the plan's own numbers: significant first, then impact_low, ties by
+    more mentions, then name."""
+    rows = sorted(plan.itertuples(index=False),
+                  key=lambda r: (not r.significant, r.impact_low, -r.mentions, r.theme))
+    return [r.theme for r in rows]
+
+
+def test_action_plan_numbers_are_those_of_theme_impact(ours_sample):
+    from nps_toolkit.comments import PLAN_COLUMNS, action_plan
+
+    owners = {"delivery": "Logistics", "price": "Pricing"}
+    plan = action_plan(ours_sample, owners=owners, language="pl")
+    impact = theme_impact(ours_sample, owners=owners).set_index("theme")
+    assert list(plan.columns) == PLAN_COLUMNS
+    costly = impact[impact["impact"] < 0]
+    assert sorted(plan["theme"]) == sorted(costly.index)
+    for row in plan.itertuples(index=False):
+        want = impact.loc[row.theme]
+        for column in ("impact", "impact_low", "impact_high", "minus_share"):
+            assert getattr(row, column) == pytest.approx(want[column])
+        assert row.significant == want["significant"] and row.mentions == want["mentions"]
+        assert row.risk == ("high" if want["significant"] else "possible")
+        assert (row.owner == owners[row.theme]) if row.theme in owners else pd.isna(row.owner)
+        assert row.next_step == default_lexicon()["guidance"][row.theme]["pl"]
+    assert plan["theme"].tolist() == _risk_order(plan)
+    assert plan["priority"].tolist() == list(range(1, len(plan) + 1))
+    # the share of detractors mentioning each theme, counted with plain pandas
+    detractors = ours_sample[ours_sample["score"].fillna(99) <= 6]
+    themes = classify_comments(detractors["comment"])["themes"]
+    for row in plan.itertuples(index=False):
+        assert row.detractor_mention_share == pytest.approx(np.mean([row.theme in t for t in themes]))
+
+
+def test_weighted_action_plan_shares_are_weighted(feedback):
+    from nps_toolkit.comments import action_plan
+
+    weighted = feedback.assign(w=[2.0, 1.0, 1.0, 1.0, 3.0, 1.0, 1.0, 1.0, 0.5, 1.0, 1.0, 1.0])
+    plan = action_plan(weighted, weights="w").set_index("theme")
+    detractors = weighted[weighted["score"].fillna(99) <= 6]
+    themes = classify_comments(detractors["comment"])["themes"]
+    w = detractors["w"].to_numpy()
+    for theme, row in plan.iterrows():
+        mask = np.array([theme in t for t in themes])
+        assert row["detractor_mention_share"] == pytest.approx(w[mask].sum() / w.sum())
+    impact = theme_impact(weighted, weights="w").set_index("theme")
+    assert plan["impact"].to_dict() == pytest.approx(impact.loc[plan.index, "impact"].to_dict())
+
+
+def test_action_plan_by_period_uses_the_last_two_periods(ours_sample):
+    from nps_toolkit.comments import action_plan
+
+    plan = action_plan(ours_sample, date="date", freq="QE")
+    quarters = ours_sample["date"].dt.to_period("Q").astype(str)
+    assert (plan.attrs["previous"], plan.attrs["current"]) == ("2024Q3", "2024Q4")
+    now = theme_impact(ours_sample[quarters == "2024Q4"]).set_index("theme")
+    before = theme_impact(ours_sample[quarters == "2024Q3"]).set_index("theme")
+    moved = (now["impact"] - before["impact"].reindex(now.index)).abs() >= 0.05
+    costly = now[(now["impact"] < 0) & moved]
+    assert sorted(plan["theme"]) == sorted(costly.index)
+    for row in plan.itertuples(index=False):
+        assert row.impact == pytest.approx(now.loc[row.theme, "impact"])
+        assert row.impact_low == pytest.approx(now.loc[row.theme, "impact_low"])
+        assert row.impact_previous == pytest.approx(before.loc[row.theme, "impact"])
+        assert row.impact_change == pytest.approx(row.impact - row.impact_previous)
+    assert plan["theme"].tolist() == _risk_order(plan)
+    with pytest.raises(ValueError, match="needs answers in two periods"):
+        action_plan(ours_sample[quarters == "2024Q4"], date="date")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("duckdb") is None, reason="needs duckdb")
+@pytest.mark.parametrize("by_period", [False, True])
+def test_action_plan_of_a_parquet_file_matches_pandas(ours_sample, tmp_path, by_period):
+    """Only the commented rows are read; the others are counted (per period) by DuckDB."""
+    from nps_toolkit.comments import action_plan
+
+    data = ours_sample.assign(w=1.0 + (ours_sample["respondent_id"] % 3))
+    path = tmp_path / "ours.parquet"
+    data.to_parquet(path)
+    options = {"date": "date"} if by_period else {}
+    got = action_plan(str(path), weights="w", **options)
+    pd.testing.assert_frame_equal(got, action_plan(data, weights="w", **options), rtol=1e-9)
