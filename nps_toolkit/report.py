@@ -62,6 +62,7 @@ body.jp-Notebook { max-width: 72rem; margin: 0 auto; }
   vertical-align: bottom; }
 .jp-RenderedHTMLCommon td { overflow-wrap: break-word; }
 .jp-RenderedHTMLCommon td.nps-text { overflow-wrap: anywhere; text-align: left; min-width: 12ch; }
+.jp-RenderedHTMLCommon td.nps-label { text-align: left; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.3em 0.4em; }
 .jp-RenderedHTMLCommon table:has(thead th:nth-child(10)) { font-size: 0.7rem; }
 .jp-RenderedHTMLCommon table:has(thead th:nth-child(10)) :is(td, th) { padding: 0.2em 0.2em; }

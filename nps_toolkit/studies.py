@@ -277,8 +277,22 @@ def _display(table: pd.DataFrame, language: str):
     """A table for the report: headers in the language, numbers written its way, no index, every cell escaped."""
     shown = table.rename(columns={c: _i18n.header(c, language) for c in table.columns})
     formats = {_i18n.header(c, language): _formatter(c, language, table[c].tolist()) for c in table.columns}
-    return (shown.style.hide(axis="index").format(formats, escape="html")
-            .format_index(escape="html", axis=1))
+    styled = (shown.style.hide(axis="index").format(formats, escape="html")
+              .format_index(escape="html", axis=1))
+    return styled.set_td_classes(pd.DataFrame({name: [_text_class(table[column])] * len(table)
+                                               for name, column in zip(shown.columns, table.columns)},
+                                              index=shown.index))
+
+
+def _text_class(values: pd.Series) -> str:
+    """The CSS class of a column's cells: long text (quotes, next steps) ``nps-text``, short labels ``nps-label``
+    (both left-aligned by the report's CSS), numbers none."""
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        return ""
+    texts = [v for v in values.tolist() if isinstance(v, str)]
+    if not texts:
+        return ""
+    return "nps-text" if max(map(len, texts)) > 40 else "nps-label"
 
 
 def _meta(template: str, p: dict, n_missing: int, data) -> dict:
