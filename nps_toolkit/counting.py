@@ -506,15 +506,12 @@ def count_groups(data, *, score="score", by=None, weights=None, scale=None, _rol
 
 def _count_groups(data, engine, *, score, by, weights, scale, roles) -> pd.DataFrame:
     by_cols = by
-    roles = {"score": "score column", "by": "by column", "weights": "weights column", **(roles or {})}
+    roles = {**engines.ROLES, **(roles or {})}
     if engine is not None:
         wide = engines.count(data, score=score, by=by_cols, weights=weights, scale=scale, roles=roles,
                              validate=lambda: check_group_columns(by_cols))
     else:
-        check_columns(data, [score], role=roles["score"])
-        check_columns(data, by_cols, role=roles["by"])
-        if weights is not None:
-            check_columns(data, [weights], role=roles["weights"])
+        check_data_columns(data, role_of=roles, score=score, by=by_cols, weights=weights)
         check_group_columns(by_cols)
         wide = count_rows(data[score], [(c, data[c]) for c in by_cols],
                           None if weights is None else data[weights], scale=scale, column=str(score),
