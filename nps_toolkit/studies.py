@@ -419,7 +419,7 @@ def _date_column(data, p: dict):
     if info.get("date"):
         return info["date"]
     if not p.get("data_path"):  # the bundled sample
-        columns = counting.columns(data) if _counted_elsewhere(data) else list(data.columns)
+        columns = counting.columns(data)
         return "date" if "date" in columns else None
     return None
 
