@@ -55,6 +55,9 @@ VOCABULARY = {
     "design": """design : SurveyDesign
     The sample design: weights, strata, PSUs, finite-population correction, raking margins
     (:class:`nps_toolkit.SurveyDesign`); standard errors are then design-based (Taylor linearisation).""",
+    "df": """df : {None, "design"}
+    With ``design``: intervals with the normal quantile (None, as R's ``confint``) or with Student's t on
+    the design's degrees of freedom (``"design"``: PSUs minus strata).""",
     "margins": """margins : dict
     Population totals to rake to: ``{column: {level: total}}``, one mapping per raking variable.""",
     "max_iter": """max_iter : int

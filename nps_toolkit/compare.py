@@ -810,6 +810,7 @@ def _group_table(groups: _Groups, b: CountArrays, valid, test: _Test, p_adjusted
     out["ci_low"] = table["ci_low"]
     out["ci_high"] = table["ci_high"]
     if weighted:
+        out["weighted_total"] = table["weighted_total"]
         out["n_effective"] = table["n_effective"]
     out["difference"] = np.where(valid, nps_a - nps_b, np.nan)
     out["diff_low"] = masked(test.low)
@@ -864,7 +865,7 @@ def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, cor
     -------
     DataFrame
         One row per group: the group column, ``n``, ``nps``, ``ci_low``,
-        ``ci_high`` (``n_effective`` too when weighted), ``difference``,
+        ``ci_high`` (``weighted_total`` and ``n_effective`` too when weighted; ``n`` counts answers), ``difference``,
         ``diff_low``, ``diff_high``, ``p_value``, ``p_value_adjusted``,
         ``significant`` and ``p_best``, the posterior probability that the
         group has the highest NPS (Dirichlet posteriors, one shared set of

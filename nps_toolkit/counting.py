@@ -18,6 +18,8 @@ function                    gives
 :func:`count_groups`        the count table per group, sorted as ``groupby`` sorts
 :func:`count_periods`       the count table per group and calendar period, every period of the range
 :func:`count_values`        answers (or weights) per value of the scale, for the distribution chart
+:func:`count_design`        sums of weights (and squared weights) per stratum, PSU and group: what a
+                            design-based variance needs (:mod:`nps_toolkit.design`)
 :func:`split_commented`     the commented rows as pandas and the counts of the rest
 :func:`engine_of`           which engine counts ``data`` (None for pandas)
 ==========================  ==========================================================================
@@ -41,7 +43,7 @@ from .scale import as_scores, check_scale, score_codes
 __all__ = ["NPSCounts", "counts", "nps", "kish_n", "linearised_se", "counts_of_table", "count_groups", "count_rows",
            "combine_counts", "counts_of_codes", "count_periods", "PeriodCounts", "count_values", "split_commented", "engine_of",
            "check_data_columns", "check_group_columns", "rows_equal", "rows_with_text", "to_pandas", "columns",
-           "EngineReadError", "require", "list_files", "SUMMARY_COLUMNS", "ROWS"]
+           "EngineReadError", "require", "list_files", "SUMMARY_COLUMNS", "ROWS", "count_design", "column_values"]
 
 #: Columns of a summary table after the ``by`` columns (the names a ``by`` column may not take).
 SUMMARY_COLUMNS = ["n", "n_missing", "promoters", "passives", "detractors", "promoter_share", "passive_share",
@@ -487,9 +489,11 @@ def count_groups(data, *, score="score", by=None, weights=None, scale=None, _rol
     -------
     DataFrame
         ``by`` columns, ``n_missing``, ``detractors``, ``passives``,
-        ``promoters`` (whole numbers; sums of weights when weighted, with
-        ``detractors_sq``, ``passives_sq``, ``promoters_sq``, the sums of
-        squared weights). :func:`summarize_counts` turns it into a summary.
+        ``promoters`` (whole numbers). When weighted, the categories hold
+        sums of weights, the table gains ``n`` (the number of answers, before
+        ``n_missing``) and ``detractors_sq``, ``passives_sq``,
+        ``promoters_sq`` (the sums of squared weights).
+        :func:`summarize_counts` turns it into a summary.
 
     Examples
     --------
@@ -516,7 +520,14 @@ def _count_groups(data, engine, *, score, by, weights, scale, roles) -> pd.DataF
         wide = count_rows(data[score], [(c, data[c]) for c in by_cols],
                           None if weights is None else data[weights], scale=scale, column=str(score),
                           weights_column=str(weights))
-    return combine_counts(wide, by_cols).drop(columns=[ROWS])
+    return _answers_column(combine_counts(wide, by_cols), weighted=weights is not None).drop(columns=[ROWS])
+
+
+def _answers_column(table: pd.DataFrame, *, weighted: bool) -> pd.DataFrame:
+    """A weighted count table gains ``n``, the number of answers (its category columns are sums of weights)."""
+    if weighted:
+        table.insert(table.columns.get_loc("n_missing"), "n", (table[ROWS] - table["n_missing"]).astype(np.int64))
+    return table
 
 
 def _group_ids(keys, length: int):
@@ -659,9 +670,134 @@ def count_periods(data, *, score, date, pfreq, by=None, weights=None, scale=None
     codes = np.full(len(wide), -1, dtype=np.int64)
     codes[keyed] = ordinals - first
     wide[key] = pd.Categorical.from_codes(codes, categories=labels, ordered=True)
-    counted = combine_counts(wide, by_cols + [key])
+    counted = _answers_column(combine_counts(wide, by_cols + [key]), weighted=weights is not None)
     counted = counted.loc[counted[key].notna().to_numpy()].reset_index(drop=True).drop(columns=[ROWS])
     return PeriodCounts(counted, labels, np.asarray(span.asi8), n_undated)
+
+
+# -- complex samples: sums per PSU ---------------------------------------------------------------------------------
+def count_design(data, *, score="score", keys=(), weights=None, scale=None, row_weights=False, date=None,
+                 pfreq=None, dayfirst=None, period_key="period") -> pd.DataFrame:
+    """Sums of weights per combination of ``keys`` (strata, PSUs, raking cells, groups), where the data lives.
+
+    The counting step of the design-based estimates (:func:`nps_toolkit.design.psu_counts`): one row per
+    combination of the key values that occurs (and, with ``date``, per calendar period), with the number of
+    rows, the rows without an answer, and per category the sum of the weights and of the squared weights.
+    pandas is counted here; a path, DuckDB, Polars or Spark data by its engine, and only this table leaves it.
+
+    Parameters
+    ----------
+    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
+        One row per respondent. Not modified.
+    score : str
+        Column of answers.
+    keys : list of str
+        Key columns; a missing key value is a key of its own (the caller refuses it where it must).
+    weights : str, optional
+        Column of weights; every row weighs 1 without.
+    scale : NPSScale, optional
+        A custom category scale.
+    row_weights : bool
+        Also check the weights of rows without an answer and sum every row's weight (``weight``,
+        ``weight_sq``), as raking needs.
+    date, pfreq, dayfirst : optional
+        Add the key ``period_key``: the Period ordinal (``pfreq``, e.g. ``"Q-DEC"``) of each row's date
+        (NaN without a date), dates read as :func:`count_periods` reads them.
+
+    Returns
+    -------
+    DataFrame
+        The keys (and ``period_key``), ``rows``, ``n_missing``, ``detractors``, ``passives``, ``promoters``
+        (sums of weights), ``detractors_sq``, ``passives_sq``, ``promoters_sq`` (sums of squared weights)
+        and, with ``row_weights``, ``weight`` and ``weight_sq`` (over every row). Sorted by the keys.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"score": [10, 3, None, 9], "store": [1, 1, 2, 2], "w": [1.0, 2.0, 1.0, 3.0]})
+    >>> count_design(df, keys=["store"], weights="w", row_weights=True)[["store", "rows", "promoters", "weight"]]
+       store  rows  promoters  weight
+    0      1     2        1.0     3.0
+    1      2     2        3.0     4.0
+    """
+    keys = list(keys)
+    if engine_of(data) is not None:
+        wide = engines.count(data, score=score, by=keys, weights=weights, scale=scale, date=date, pfreq=pfreq,
+                             period_key=period_key, dayfirst=dayfirst, row_weights=row_weights)
+        if weights is None:  # counts: the weights are 1s, so the squares are the counts
+            for name in _CATS:
+                wide[name] = wide[name].astype(float)
+                wide[name + "_sq"] = wide[name]
+    else:
+        wide = _design_rows(data, score=score, keys=keys, weights=weights, scale=scale, row_weights=row_weights,
+                            date=date, pfreq=pfreq, dayfirst=dayfirst, period_key=period_key)
+    wide = wide.rename(columns={ROWS: "rows"})
+    group_keys = keys + ([period_key] if date is not None else [])
+    order = [*group_keys, "rows", "n_missing", *_CATS, *(c + "_sq" for c in _CATS),
+             *(["weight", "weight_sq"] if row_weights else [])]
+    if group_keys:
+        table = wide[order].groupby(group_keys, sort=True, dropna=False, observed=True).sum().reset_index()
+    else:
+        table = wide[order].sum().to_frame().T
+    table["rows"] = table["rows"].astype(np.int64)
+    table["n_missing"] = table["n_missing"].astype(np.int64)
+    return table[table["rows"] > 0].reset_index(drop=True) if len(table) else table
+
+
+def _design_rows(data, *, score, keys, weights, scale, row_weights, date, pfreq, dayfirst, period_key):
+    """The pandas path of :func:`count_design`: the wide table of every combination of keys seen."""
+    check_data_columns(data, score=score, date=date, by=keys, weights=weights)
+    codes = score_codes(data[score], scale=scale, column=str(score))
+    present = codes >= 0
+    size = len(codes)
+    if weights is None:
+        w = np.ones(size)
+    else:
+        w = check_weights(data[weights], size, column=str(weights), mask=None if row_weights else present)
+        w = np.where(np.isfinite(w), w, 0.0)
+    key_values = [(c, data[c]) for c in keys]
+    if date is not None:
+        dates = parse_dates(data[date], column=str(date), dayfirst=dayfirst)
+        dated = dates.notna().to_numpy()
+        if not dated.any():
+            raise no_dates_error(date)
+        ordinals = np.full(size, np.nan)
+        ordinals[dated] = pd.PeriodIndex(dates[dated], freq=pfreq).asi8
+        key_values.append((period_key, pd.Series(ordinals)))
+    gid, first = _group_ids(key_values, size)
+    groups = len(first) if key_values else 1
+    cell = gid * 4 + (codes.astype(np.int64) + 1)  # 0 missing, 1 detractor, 2 passive, 3 promoter
+    n = np.bincount(cell, minlength=groups * 4).reshape(groups, 4)
+    sums = np.bincount(cell, weights=w, minlength=groups * 4).reshape(groups, 4)
+    squares = np.bincount(cell, weights=w * w, minlength=groups * 4).reshape(groups, 4)
+    table = {name: values.iloc[first].reset_index(drop=True) for name, values in key_values}
+    table[ROWS] = n.sum(axis=1).astype(np.int64)
+    table["n_missing"] = n[:, 0].astype(np.int64)
+    for i, name in enumerate(_CATS):
+        table[name] = sums[:, i + 1]
+    for i, name in enumerate(_CATS):
+        table[name + "_sq"] = squares[:, i + 1]
+    if row_weights:
+        table["weight"] = sums.sum(axis=1)
+        table["weight_sq"] = squares.sum(axis=1)
+    return pd.DataFrame(table, index=pd.RangeIndex(groups))
+
+
+def column_values(data, column, *, role: str = "column") -> pd.Series:
+    """The values of one column of ``data`` as a pandas Series (read from where the data lives).
+
+    For error messages that must name the positions of offending rows of data an engine holds.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> column_values(pd.DataFrame({"store": [1, 2]}), "store").tolist()
+    [1, 2]
+    """
+    if engine_of(data) is None:
+        check_columns(data, [column], role=role)
+        return data[column].reset_index(drop=True)
+    return engines.to_pandas(data, [column], role=role)[column]
 
 
 # -- answers per value of the scale ------------------------------------------------------------------------------

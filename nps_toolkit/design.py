@@ -75,9 +75,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._validation import DataValueError, as_column_list, check_columns, check_weights
-from .counting import check_group_columns
-from .scale import score_codes
+from ._validation import DataValueError, as_column_list, check_columns, missing_column_error
+from .counting import check_group_columns, column_values, columns, count_design, engine_of
 from .weighting import check_margins, raking_factors
 
 __all__ = ["SurveyDesign", "psu_counts", "estimates_from_psu_counts", "design_estimates", "contrast", "Contrast",
@@ -88,8 +87,8 @@ _SCORES = np.array([-100.0, 0.0, 100.0])  # y of detractors, passives, promoters
 _ROUNDING = 1e-20  # (NPS points)^2: a variance or covariance below it is rounding of an exact 0 (se < 1e-10)
 
 #: Value columns of the table of :func:`psu_counts` (after its key columns).
-PSU_COUNT_COLUMNS = ["rows", "n_missing", "detractors", "passives", "promoters", "weight", "detractors_sq",
-                     "passives_sq", "promoters_sq", "weight_sq"]
+PSU_COUNT_COLUMNS = ["rows", "n_missing", "detractors", "passives", "promoters", "detractors_sq", "passives_sq",
+                     "promoters_sq", "weight", "weight_sq"]
 
 #: Columns of :func:`design_estimates` after the ``by`` columns.
 ESTIMATE_COLUMNS = ["n", "n_missing", "weighted_total", "nps", "se", "deff", "n_effective", "df"]
@@ -255,7 +254,8 @@ def _check_fpc_values(values: pd.Series, strata, column) -> None:
                              f"{numeric.nunique()} different values", column=column, role="fpc")
 
 
-def psu_counts(data: pd.DataFrame, *, score="score", design: SurveyDesign, by=None, scale=None) -> pd.DataFrame:
+def psu_counts(data, *, score="score", design: SurveyDesign, by=None, scale=None, date=None, pfreq=None,
+               dayfirst=None, period_key="period") -> pd.DataFrame:
     """Sums of weights per stratum, PSU, raking cell and group: all the design-based variance needs.
 
     The counting step of :func:`design_estimates` (a group-by of the rows; an engine can count the same
@@ -264,8 +264,9 @@ def psu_counts(data: pd.DataFrame, *, score="score", design: SurveyDesign, by=No
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent. Not modified.
+    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
+        One row per respondent. Not modified. Data an engine holds is counted there
+        (:func:`nps_toolkit.counting.count_design`): only this table leaves it.
     score : str
         Column of answers (0-10 by default); missing answers are counted in ``n_missing``.
     design : SurveyDesign
@@ -274,39 +275,57 @@ def psu_counts(data: pd.DataFrame, *, score="score", design: SurveyDesign, by=No
         Grouping column(s) (domains).
     scale : NPSScale, optional
         A custom category scale.
+    date, pfreq, dayfirst, period_key : optional
+        Count per calendar period too: ``period_key`` holds the Period ordinal (frequency ``pfreq``, such as
+        ``"Q-DEC"``) of each row's date, NaN for rows without one.
 
     Returns
     -------
     DataFrame
         One row per combination of the key columns that occurs: the strata, fpc, psu, rake and ``by``
-        columns (each once), then ``rows`` (rows of data), ``n_missing`` (rows without an answer),
-        ``detractors``, ``passives``, ``promoters`` (sums of weights of the answers; numbers of answers
-        without weights), ``weight`` (sum of the weights of every row, answered or not: what raking needs),
-        and the sums of squared weights ``detractors_sq``, ``passives_sq``, ``promoters_sq``, ``weight_sq``
-        (what the variance needs when every row is its own PSU). Sorted by the key columns.
+        columns (each once, and ``period_key``), then ``rows`` (rows of data), ``n_missing`` (rows without
+        an answer), ``detractors``, ``passives``, ``promoters`` (sums of weights of the answers), the sums of
+        squared weights ``detractors_sq``, ``passives_sq``, ``promoters_sq`` (what the variance needs when
+        every row is its own PSU) and, with raking, ``weight`` and ``weight_sq`` (over every row, answered or
+        not). Sorted by the key columns.
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"score": [10, 3, None, 9], "store": [1, 1, 2, 2], "w": [1.0, 2.0, 1.0, 3.0]})
     >>> psu_counts(df, design=SurveyDesign(weights="w", psu="store"))[["store", "rows", "n_missing", "promoters",
-    ...                                                                 "detractors", "weight"]]
-       store  rows  n_missing  promoters  detractors  weight
-    0      1     2          0        1.0         2.0     3.0
-    1      2     2          1        3.0         0.0     4.0
+    ...                                                                 "detractors"]]
+       store  rows  n_missing  promoters  detractors
+    0      1     2          0        1.0         2.0
+    1      2     2          1        3.0         0.0
     """
     design = _check_design(design)
     by_cols = as_column_list(by)
-    check_columns(data, [score], role="score column")
-    check_columns(data, by_cols, role="by column")
-    for field, role in _ROLES.items():
-        if getattr(design, field) is not None:
-            check_columns(data, [getattr(design, field)], role=role)
-    check_columns(data, list(design.rake or {}), role="margin column")
+    available = columns(data)
+    named = [(score, "score column"), *((c, "by column") for c in by_cols)]
+    named += [(getattr(design, field), role) for field, role in _ROLES.items() if getattr(design, field) is not None]
+    named += [(c, "margin column") for c in design.rake or {}]
+    for name, role in named:
+        if name not in available:
+            raise missing_column_error(name, available, role)
     check_group_columns(by_cols)
     clash = [c for c in by_cols if c in PSU_COUNT_COLUMNS]
     if clash:
         raise ValueError(f"by column {clash[0]!r} has the name of a column of the PSU count table; rename it")
+    in_memory = engine_of(data) is None
+    if in_memory:  # checked on the rows (with their positions) before counting
+        _check_design_values(data, design)
+    keys = _key_columns(design, by_cols)
+    table = count_design(data, score=score, keys=keys, weights=design.weights, scale=scale,
+                         row_weights=design.rake is not None, date=date, pfreq=pfreq, dayfirst=dayfirst,
+                         period_key=period_key)
+    if not in_memory:  # checked on the counted keys; the positions are looked up only to report an error
+        _check_counted_values(data, table, design)
+    return table
+
+
+def _check_design_values(data: pd.DataFrame, design: SurveyDesign) -> None:
+    """Strata, PSUs and raking columns without missing values; fpc numbers, one per stratum."""
     for field in ("strata", "psu"):
         column = getattr(design, field)
         if column is not None:
@@ -316,40 +335,19 @@ def psu_counts(data: pd.DataFrame, *, score="score", design: SurveyDesign, by=No
     if design.fpc is not None:
         _check_fpc_values(data[design.fpc], None if design.strata is None else data[design.strata], design.fpc)
 
-    codes = score_codes(data[score], scale=scale, column=str(score))
-    present = codes >= 0
-    size = len(codes)
-    if design.weights is None:
-        w = np.ones(size)
-    else:
-        # raking moves every row's weight, answered or not: then every row needs a valid weight
-        mask = None if design.rake is not None else present
-        w = check_weights(data[design.weights], size, column=str(design.weights), mask=mask)
-        w = np.where(np.isfinite(w), w, 0.0)
-    keys = _key_columns(design, by_cols)
-    if keys:
-        gid = data.groupby(keys, sort=True, dropna=False, observed=True).ngroup().to_numpy(np.int64)
-        groups = int(gid.max()) + 1 if size else 0
-        first = np.full(groups, size, dtype=np.int64)
-        np.minimum.at(first, gid, np.arange(size, dtype=np.int64))
-        table = {name: data[name].iloc[first].reset_index(drop=True) for name in keys}
-    else:
-        gid = np.zeros(size, dtype=np.int64)
-        groups = 1
-        table = {}
-    cell = gid * 4 + (codes.astype(np.int64) + 1)  # 0 missing, 1 detractor, 2 passive, 3 promoter
-    n = np.bincount(cell, minlength=groups * 4).reshape(groups, 4)
-    sums = np.bincount(cell, weights=w, minlength=groups * 4).reshape(groups, 4)
-    squares = np.bincount(cell, weights=w * w, minlength=groups * 4).reshape(groups, 4)
-    table["rows"] = n.sum(axis=1).astype(np.int64)
-    table["n_missing"] = n[:, 0].astype(np.int64)
-    for i, name in enumerate(_CATS):
-        table[name] = sums[:, i + 1]
-    table["weight"] = sums.sum(axis=1)
-    for i, name in enumerate(_CATS):
-        table[name + "_sq"] = squares[:, i + 1]
-    table["weight_sq"] = squares.sum(axis=1)
-    return pd.DataFrame(table)
+
+def _check_counted_values(data, table: pd.DataFrame, design: SurveyDesign) -> None:
+    """The checks of :func:`_check_design_values` on the table an engine counted (a column is read to name rows)."""
+    for field, column in [("strata", design.strata), ("psu", design.psu)] + [("margin", c) for c in design.rake or {}]:
+        if column is not None and table[column].isna().any():
+            _refuse_missing(column_values(data, column), column, field)
+    if design.fpc is not None:
+        values = table[design.fpc]
+        bad = pd.to_numeric(values, errors="coerce")
+        if bad.isna().any() or pd.api.types.is_bool_dtype(values.dtype) or (bad < 0).any() \
+                or not np.isfinite(bad.to_numpy(float, na_value=np.nan)).all():
+            _check_fpc_values(column_values(data, design.fpc), None, design.fpc)
+        _check_fpc_values(values, None if design.strata is None else table[design.strata], design.fpc)
 
 
 # -- the core: estimates and covariance from the table of PSU counts ----------------------------------------------
@@ -575,6 +573,8 @@ def estimates_from_psu_counts(table: pd.DataFrame, *, design: SurveyDesign, by=N
                 "df": np.full(groups, df, dtype=np.int64)})
     result = pd.DataFrame(out)
     result.attrs["covariance"] = pd.DataFrame(covariance, index=result.index, columns=result.index)
+    result.attrs["counts"] = pd.DataFrame(per_domain[:, ::-1], index=result.index,
+                                          columns=["promoters", "passives", "detractors"])
     result.attrs["design"] = design
     return result
 
@@ -629,7 +629,8 @@ def design_estimates(data: pd.DataFrame, *, score="score", design: SurveyDesign,
         estimates; a group whose answers all fall in one category, or (without raking) all lie in one
         PSU, has ``se`` 0 (and ``deff`` NaN or 0, ``n_effective`` NaN). ``attrs["covariance"]`` is the
         covariance matrix of the ``nps`` of the groups (rows and columns: the result's index), for
-        :func:`contrast`; ``attrs["design"]`` the design.
+        :func:`contrast`; ``attrs["counts"]`` the (raked) sums of weights of the promoters, passives and
+        detractors of each group; ``attrs["design"]`` the design.
 
     Examples
     --------

@@ -85,7 +85,7 @@ from .counting import NPSCounts, counts, kish_n, linearised_se
 
 __all__ = ["Interval", "confint", "margin_of_error", "sample_size", "METHODS", "OPTIONS", "Method", "ADJUSTMENT",
            "CountArrays", "as_counts", "z_value", "check_method", "method_options", "interval_arrays",
-           "summarize_counts"]
+           "summarize_counts", "check_df", "t_confidence", "effective_counts", "design_intervals", "DF"]
 
 _CATS = ("detractors", "passives", "promoters")
 
@@ -516,6 +516,112 @@ def interval_arrays(c: CountArrays, *, confidence=0.95, method="adjusted-wald", 
     return est, low, high
 
 
+# -- design-based intervals ---------------------------------------------------------------------------------------
+#: What ``df=`` takes: None (the normal quantile) or ``"design"`` (Student's t with the design's degrees of freedom).
+DF = (None, "design")
+
+
+def check_df(df):
+    """Validate ``df``: None (normal quantile) or ``"design"`` (t with the design degrees of freedom).
+
+    Examples
+    --------
+    >>> check_df("design")
+    'design'
+    >>> check_df(10)
+    Traceback (most recent call last):
+    ...
+    ValueError: df must be None (the normal quantile) or 'design' (Student's t with the design's degrees of freedom), got 10
+    """
+    if df is None or (isinstance(df, str) and df == "design"):
+        return df
+    raise ValueError(f"df must be None (the normal quantile) or 'design' (Student's t with the design's degrees "
+                     f"of freedom), got {df!r}")
+
+
+def t_confidence(confidence: float, df) -> np.ndarray:
+    """The confidence level whose normal quantile is Student's t quantile with ``df`` degrees of freedom.
+
+    Every interval method takes its quantile from the confidence level, so giving it this level turns its
+    ``z`` into ``t(df)``: the way ``df="design"`` widens any method. NaN where ``df`` < 1.
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> level = t_confidence(0.95, 10)
+    >>> bool(abs(z_value(float(level[0])) - stats.t.ppf(0.975, 10)) < 1e-9)
+    True
+    """
+    from scipy import stats
+
+    df = np.atleast_1d(np.asarray(df, dtype=float))
+    with np.errstate(invalid="ignore"):
+        quantile = stats.t.ppf(0.5 + confidence / 2.0, np.where(df >= 1, df, np.nan))
+        return 2.0 * stats.norm.cdf(quantile) - 1.0
+
+
+def effective_counts(sums, n_effective, se=None) -> CountArrays:
+    """Weighted category sums rescaled to an effective sample size: the counts the interval methods take.
+
+    ``sums`` holds per group the (promoters, passives, detractors) sums of weights (G x 3), ``n_effective``
+    the effective number of answers (``n / deff`` for a complex sample); the shares are kept and ``se``
+    (the design-based standard error, if given) is what Wald uses.
+
+    Examples
+    --------
+    >>> c = effective_counts([[40.0, 40.0, 20.0]], [50.0], se=[9.0])
+    >>> c.promoters.tolist(), c.n.tolist(), c.wald_se.tolist()
+    ([20.0], [50.0], [9.0])
+    """
+    sums = np.atleast_2d(np.asarray(sums, dtype=float))
+    total = sums.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(total > 0, np.asarray(n_effective, dtype=float) / np.where(total > 0, total, 1.0), 0.0)
+    factor = np.nan_to_num(factor)
+    scaled = sums * factor[:, None]
+    return CountArrays(scaled[:, 0], scaled[:, 1], scaled[:, 2], None if se is None else np.asarray(se, dtype=float))
+
+
+def design_intervals(sums, *, n, se, deff, df_design, confidence=0.95, method="adjusted-wald", df=None, **options):
+    """Intervals of design-based estimates: the method applied to the effective counts ``n / deff``.
+
+    ``"wald"`` is ``nps +- z se`` with the design-based ``se`` (R's ``confint(svymean(...))``); the other
+    methods take the weighted shares at the effective sample size ``n / deff`` (``n`` where the design
+    effect is undefined), as Korn and Graubard (1998) do for proportions: adjusted Wald adds its
+    pseudo-respondents to them. With ``df="design"`` the quantile is Student's t with ``df_design`` degrees of
+    freedom (:func:`t_confidence`). Returns (low, high) arrays, the estimate always inside.
+
+    Examples
+    --------
+    >>> low, high = design_intervals([[60.0, 25.0, 15.0]], n=[100], se=[7.0], deff=[1.5], df_design=[20],
+    ...                              method="wald")
+    >>> (round(float(low[0]), 2), round(float(high[0]), 2))
+    (31.28, 58.72)
+    """
+    check_df(df)
+    confidence = check_confidence(confidence)
+    sums = np.atleast_2d(np.asarray(sums, dtype=float))
+    n = np.asarray(n, dtype=float)
+    deff = np.asarray(deff, dtype=float)
+    usable = np.isfinite(deff) & (deff > 0)
+    n_effective = np.where(usable, n / np.where(usable, deff, 1.0), n)
+    arrays = effective_counts(sums, n_effective, se)
+    if df is None:
+        _, low, high = interval_arrays(arrays, confidence=confidence, method=method, **options)
+        return low, high
+    levels = t_confidence(confidence, df_design) * np.ones(len(n))
+    if not np.isfinite(levels).all():
+        raise ValueError("df='design' needs a design with at least one degree of freedom (PSUs minus strata); "
+                         "this one has none: use the normal quantile (df=None)")
+    low, high = np.full(len(n), np.nan), np.full(len(n), np.nan)
+    for level in np.unique(levels[np.isfinite(levels)]):  # one call per level (all groups share the design's df)
+        pick = levels == level
+        part = CountArrays(arrays.promoters[pick], arrays.passives[pick], arrays.detractors[pick],
+                           None if arrays.se is None else arrays.se[pick])
+        _, low[pick], high[pick] = interval_arrays(part, confidence=float(level), method=method, **dict(options))
+    return low, high
+
+
 @dataclass(frozen=True)
 class Interval:
     """A confidence interval for one NPS.
@@ -816,7 +922,8 @@ def summarize_counts(table: pd.DataFrame, *, by=None, confidence=0.95, method="a
     table : DataFrame
         ``by`` columns, ``promoters``, ``passives``, ``detractors`` and
         optionally ``n_missing``; weighted sums carry ``promoters_sq``,
-        ``passives_sq`` and ``detractors_sq`` (sums of squared weights). As
+        ``passives_sq`` and ``detractors_sq`` (sums of squared weights) and
+        ``n``, the number of answers (NaN in the summary without it). As
         :func:`count_groups` returns it, or counted elsewhere (e.g. by SQL in
         a data warehouse). One row per group, kept in its order.
     by : str or list of str, optional
@@ -848,15 +955,20 @@ def summarize_counts(table: pd.DataFrame, *, by=None, confidence=0.95, method="a
     check_method(method)
     check_columns(table, by_cols + list(_CATS), role="count table column")
     weighted = all(c + "_sq" in table.columns for c in _CATS)
-    n = table["promoters"] + table["passives"] + table["detractors"]
+    total = table["promoters"] + table["passives"] + table["detractors"]
     sq = [table[c + "_sq"].to_numpy(float) for c in ("promoters", "passives", "detractors")] if weighted else None
     arrays = CountArrays.from_arrays(table["promoters"], table["passives"], table["detractors"], sq)
     _, low, high = interval_arrays(arrays, confidence=confidence, method=method, **options)
 
     # one dict of columns turned into a frame at once (inserting column by column costs more on small tables)
     out = {name: table[name] for name in by_cols}  # the group columns keep their dtypes (categories, text)
-    n_values = n.to_numpy(float)
-    out["n"] = n
+    n_values = total.to_numpy(float)
+    if not weighted:
+        out["n"] = total
+    elif "n" in table.columns:  # the number of answers; the categories hold sums of weights
+        out["n"] = table["n"].to_numpy(np.int64)
+    else:  # a weighted table counted elsewhere, without the number of answers: not guessed
+        out["n"] = np.full(len(table), np.nan)
     out["n_missing"] = (table["n_missing"].to_numpy() if "n_missing" in table.columns
                         else np.zeros(len(table))).astype(np.int64)
     for name in ("promoters", "passives", "detractors"):
@@ -872,6 +984,7 @@ def summarize_counts(table: pd.DataFrame, *, by=None, confidence=0.95, method="a
     out["ci_low"] = low
     out["ci_high"] = high
     if sq is not None:
+        out["weighted_total"] = n_values
         out["n_effective"] = kish_n(n_values, sq[0] + sq[1] + sq[2])
     out = pd.DataFrame(out, index=table.index)
     return out

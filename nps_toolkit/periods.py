@@ -54,7 +54,7 @@ from .summary import summarize
 __all__ = ["compare_periods", "current_vs_previous", "decompose_change", "trend", "rolling_nps", "Trend",
            "period_freq", "parse_dates", "PERIOD_COLUMNS", "CHANGE_COLUMNS", "COMPARE_TO"]
 
-#: Columns of a period table after the ``by`` columns (``n_effective`` is appended when weighted).
+#: Columns of a period table after the ``by`` columns (``weighted_total`` and ``n_effective`` are appended when weighted).
 PERIOD_COLUMNS = ["period"] + SUMMARY_COLUMNS + ["change", "change_low", "change_high", "p_value", "significant",
                                                  "low_n"]
 
@@ -235,7 +235,8 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     {{min_n}}
         The flag is the ``low_n`` column; 30 by default.
     {{weights}}
-        The table gains ``n_effective`` (last column).
+        The table gains ``weighted_total`` and ``n_effective`` (last
+        columns); ``n`` counts answers.
     {{random_state}}
         Used by the resampling methods (``"bootstrap"``, ``"bayes"``).
     {{dayfirst}}
@@ -280,12 +281,13 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     table = p.table
     lag = 1 if compare_to == "previous" else _PER_YEAR[p.pfreq[0]]
     change, significant = _period_changes(p, lag=lag, method=method, confidence=confidence, rng=rng)
-    out = table.drop(columns=["n_effective"], errors="ignore")
+    out = table.drop(columns=["weighted_total", "n_effective"], errors="ignore")
     for j, name in enumerate(("change", "change_low", "change_high", "p_value")):
         out[name] = change[:, j]
     out["significant"] = significant
     out["low_n"] = _size(p) < min_n
     if p.weighted:
+        out["weighted_total"] = table["weighted_total"]
         out["n_effective"] = table["n_effective"]
     out.attrs = {"freq": freq, "period_freq": p.pfreq, "compare_to": compare_to, "confidence": confidence,
                  "method": method, "min_n": min_n, "n_undated": p.n_undated, "score": score, "date": date,
@@ -416,6 +418,8 @@ def _segment_tables(previous, current, *, by_cols, score, weights, scale) -> pd.
             table["n"] = table["promoters"] + table["passives"] + table["detractors"]
         else:
             table = summarize(frame, score=score, by=by_cols, weights=weights, scale=scale).set_index(by_cols)
+            if "weighted_total" in table.columns:  # segment sizes are sums of weights when weighted
+                table["n"] = table["weighted_total"]
         tables.append(table[["n", "promoters", "detractors"]])
     return tables[0].add_suffix("_0").join(tables[1].add_suffix("_1"), how="outer", sort=True).fillna(0)
 

@@ -342,6 +342,13 @@ def _counts(data, p: dict) -> NPSCounts:
     return counts(data[score], weights=None if weights is None else data[weights])
 
 
+def _answered(data, p: dict, c: NPSCounts) -> int:
+    """The number of answers behind counts ``c`` (``c.n`` is the sum of their weights when weighted)."""
+    if p["weights_column"] is None:
+        return int(c.n)
+    return int(count_groups(data, score=p["score_column"], weights=p["weights_column"])["n"].sum())
+
+
 def _methods_note(p: dict, n, n_missing: int, extra: str = "", data=None) -> str:
     lang = p["language"]
     note = _t("methods_note", lang, method=p["method"], confidence=_conf(p), n=_n(n, lang),
@@ -536,16 +543,17 @@ def _key_figure_rows(template: str, kf: dict, lang: str) -> list[tuple[str, str]
     return rows
 
 
-def _overall(c: NPSCounts, p: dict) -> tuple[dict, object]:
-    """The overall NPS of counts (with an empty result when there is no answer) and its interval."""
+def _overall(c: NPSCounts, p: dict, answers: int) -> tuple[dict, object]:
+    """The overall NPS of counts (with an empty result when there is no answer) and its interval; ``n`` is
+    the number of answers."""
     lang = p["language"]
     if c.n <= 0:
-        return {"nps": None, "n": c.n, "ci_low": None, "ci_high": None, "band": None,
+        return {"nps": None, "n": answers, "ci_low": None, "ci_high": None, "band": None,
                 "band_text": _t("no_answers", lang), "n_missing": c.n_missing}, None
     ci = confint(c, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
     code, words = _band(ci.estimate, lang)
-    return {"nps": ci.estimate, "n": c.n, "ci_low": ci.low, "ci_high": ci.high, "band": code, "band_text": words,
-            "n_missing": c.n_missing}, ci
+    return {"nps": ci.estimate, "n": answers, "ci_low": ci.low, "ci_high": ci.high, "band": code,
+            "band_text": words, "n_missing": c.n_missing}, ci
 
 
 def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
@@ -567,7 +575,8 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     data = _our_answers(data, p)
     lang, score = p["language"], p["score_column"]
     c = _counts(data, p)
-    overall, ci = _overall(c, p)
+    answers = _answered(data, p, c)
+    overall, ci = _overall(c, p, answers)
     if ci is None:
         headline = _t("headline_no_answers", lang)
     else:
@@ -638,7 +647,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     followup, results["followup"], notes["followup"] = _followup(data, p, priority, by=p["segment_column"])
     key_figures = {"nps": overall["nps"], "ci_low": overall["ci_low"], "ci_high": overall["ci_high"],
                    "confidence": p["confidence"], "band": overall["band"], "band_text": overall["band_text"],
-                   "n": c.n, "n_missing": c.n_missing,
+                   "n": answers, "n_missing": c.n_missing,
                    "benchmark": None if bench is None else bench["value"],
                    "benchmark_gap": None if bench is None else bench["difference"],
                    "benchmark_gap_low": None if bench is None else bench["low"],
@@ -647,7 +656,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
                    "followup": results["followup"]["rows"]}
     results["key_figures"] = key_figures
     extra = _t("methods_segments", lang) if p["segment_column"] else ""
-    return Study("benchmark_study", results, headline, _methods_note(p, c.n, c.n_missing, extra, data), tables,
+    return Study("benchmark_study", results, headline, _methods_note(p, answers, c.n_missing, extra, data), tables,
                  lang, data, parameters=dict(p), key_figures=key_figures, followup=followup, notes=notes)
 
 
@@ -728,7 +737,8 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     results["key_figures"] = key_figures
     extra = _t("methods_brands", lang, correction=p["correction"] or "none")
     return Study("competitor_comparison", results, " ".join(headline.split()),
-                 _methods_note(p, c.n, c.n_missing, extra, data), tables, lang, data, parameters=dict(p),
+                 _methods_note(p, _answered(data, p, c), c.n_missing, extra, data), tables, lang, data,
+                 parameters=dict(p),
                  key_figures=key_figures, followup=followup, notes=notes)
 
 
@@ -801,5 +811,6 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
                    "change_low": latest.low, "change_high": latest.high,
                    "change_significant": bool(latest.significant), "followup": results["followup"]["rows"]}
     results["key_figures"] = key_figures
-    return Study("period_comparison", results, headline, _methods_note(p, c.n, c.n_missing, data=data), tables, lang,
+    return Study("period_comparison", results, headline, _methods_note(p, _answered(data, p, c), c.n_missing, data=data),
+                 tables, lang,
                  data, parameters=dict(p), key_figures=key_figures, followup=followup, notes=notes)

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import pandas as pd
 
+import numpy as np
+
 from ._docstrings import shared_docs
 from ._validation import as_column_list, check_confidence
 from .counting import SUMMARY_COLUMNS, check_data_columns, combine_counts, count_groups, count_rows
-from .intervals import check_method, summarize_counts
+from .design import SurveyDesign, design_estimates, estimates_from_psu_counts
+from .intervals import check_df, check_method, design_intervals, summarize_counts
 
 # count_groups, count_rows, combine_counts (counting) and summarize_counts (intervals) are the two steps of
 # summarize; they are re-exported here, where earlier releases had them
-__all__ = ["summarize", "count_groups", "summarize_counts", "combine_counts", "count_rows", "SUMMARY_COLUMNS"]
+__all__ = ["summarize", "count_groups", "summarize_counts", "combine_counts", "count_rows", "SUMMARY_COLUMNS",
+           "summarize_design", "summarize_estimates", "DESIGN_COLUMNS"]
+
+#: Columns a design-based summary adds after :data:`SUMMARY_COLUMNS`.
+DESIGN_COLUMNS = ["weighted_total", "se", "deff", "n_effective", "df"]
 
 
 @shared_docs
 def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confidence=0.95,
-              method="adjusted-wald", scale=None, **options) -> pd.DataFrame:
+              method="adjusted-wald", scale=None, design=None, df=None, **options) -> pd.DataFrame:
     """NPS overall or by group, with counts, shares and a confidence interval.
 
     Parameters
@@ -35,19 +42,32 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
         categories with no answers (n = 0 and NaN estimates; pandas
         categoricals only) and a missing group value (as its own group, last).
     weights : str, optional
-        Column of survey weights; counts become weighted sums and the table
-        gains ``n_effective`` (Kish).
+        Column of survey weights; the categories become weighted sums and
+        the table gains ``weighted_total`` (their sum) and ``n_effective``
+        (Kish); ``n`` stays the number of answers.
     {{confidence}}
     method : str
         Interval method (see :func:`nps_toolkit.confint`).
     {{scale}}
+    design : SurveyDesign, optional
+        A complex sample (strata, PSUs, fpc, raking; its own weights, so
+        not with ``weights``): standard errors are design-based
+        (:mod:`nps_toolkit.design`) and the table gains ``weighted_total``,
+        ``se``, ``deff``, ``n_effective`` (``n / deff``) and ``df``; the
+        interval method is applied at the effective sample size
+        (:func:`nps_toolkit.intervals.design_intervals`).
+    df : {None, "design"}
+        With ``design``: the normal quantile (None, as R's ``confint``) or
+        Student's t with the design's degrees of freedom (``"design"``).
 
     Returns
     -------
     DataFrame
-        ``by`` columns, then ``n``, ``n_missing``, ``promoters``,
+        ``by`` columns, then ``n`` (answers), ``n_missing``, ``promoters``,
         ``passives``, ``detractors``, the three shares (0..1), ``nps``,
-        ``ci_low``, ``ci_high`` (and ``n_effective`` when weighted).
+        ``ci_low``, ``ci_high`` (and ``weighted_total``, ``n_effective``
+        when weighted; :data:`DESIGN_COLUMNS` with ``design``, and
+        ``attrs["covariance"]``, the covariance of the groups' NPS).
 
     Examples
     --------
@@ -68,7 +88,26 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
     1      B  3          1 -66.7
     >>> summarize(pl.scan_parquet("answers/*.parquet"), by="region")  # doctest: +SKIP
     >>> summarize(spark.read.parquet("s3a://bucket/answers/"), by="region")  # doctest: +SKIP
+
+    A clustered sample: two answers per store, stores sampled within two regions.
+
+    >>> from nps_toolkit import SurveyDesign
+    >>> stores = pd.DataFrame({"score": [10, 9, 3, 8, 10, 0, 9, 6], "store": [1, 1, 2, 2, 3, 3, 4, 4],
+    ...                        "region": list("NNNNSSSS")})
+    >>> summarize(stores, design=SurveyDesign(strata="region", psu="store"), method="wald")[
+    ...     ["n", "nps", "ci_low", "ci_high", "se", "deff", "df"]].round(2)
+       n   nps  ci_low  ci_high    se  deff  df
+    0  8  12.5  -61.0     86.0  37.5  1.15   2
     """
+    if design is not None:
+        if weights is not None:
+            raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
+        return summarize_design(data, score=score, by=by, design=design, confidence=confidence, method=method,
+                                scale=scale, df=df, **options)
+    if df is not None:
+        check_df(df)
+        raise ValueError("df='design' needs a design= (a SurveyDesign): without one there are no design "
+                         "degrees of freedom")
     by_cols = as_column_list(by)
     check_data_columns(data, score=score, by=by_cols, weights=weights)
     confidence = check_confidence(confidence)
@@ -77,3 +116,69 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
     out = summarize_counts(table, by=by_cols, confidence=confidence, method=method, **options)
     out.attrs.update({"confidence": confidence, "method": method, "score": score, "weights": weights})
     return out
+
+
+def summarize_design(data, *, score="score", by=None, design: SurveyDesign, confidence=0.95, method="adjusted-wald",
+                     scale=None, df=None, **options) -> pd.DataFrame:
+    """The summary table of a complex sample: :func:`summarize` with ``design=`` (see there).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"score": [10, 9, 3, 8], "store": [1, 1, 2, 2]})
+    >>> summarize_design(df, design=SurveyDesign(psu="store"))[["n", "nps", "se", "deff"]].round(2)
+       n   nps    se  deff
+    0  4  25.0  75.0  2.45
+    """
+    by_cols = as_column_list(by)
+    confidence = check_confidence(confidence)
+    check_method(method)
+    check_df(df)
+    estimates = design_estimates(data, score=score, design=design, by=by_cols, scale=scale)
+    out = summarize_estimates(estimates, by=by_cols, confidence=confidence, method=method, df=df, **options)
+    out.attrs.update({"confidence": confidence, "method": method, "score": score, "design": design, "df": df})
+    return out
+
+
+def summarize_estimates(estimates: pd.DataFrame, *, by=None, confidence=0.95, method="adjusted-wald", df=None,
+                        **options) -> pd.DataFrame:
+    """The summary table of design-based estimates (:func:`nps_toolkit.design.design_estimates`).
+
+    Counts, shares, NPS and interval as :func:`summarize` gives them, then :data:`DESIGN_COLUMNS`;
+    ``attrs["covariance"]`` is kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nps_toolkit.design import design_estimates
+    >>> df = pd.DataFrame({"score": [10, 9, 3, 8], "store": [1, 1, 2, 2]})
+    >>> estimates = design_estimates(df, design=SurveyDesign(psu="store"))
+    >>> summarize_estimates(estimates, method="wald")[["nps", "se", "ci_low", "ci_high"]]  # 25 +- 1.96 x 75, clipped
+        nps    se  ci_low  ci_high
+    0  25.0  75.0  -100.0    100.0
+    """
+    by_cols = as_column_list(by)
+    sums = estimates.attrs["counts"]
+    total = estimates["weighted_total"].to_numpy(float)
+    low, high = design_intervals(sums[["promoters", "passives", "detractors"]].to_numpy(float),
+                                 n=estimates["n"].to_numpy(float), se=estimates["se"].to_numpy(float),
+                                 deff=estimates["deff"].to_numpy(float), df_design=estimates["df"].to_numpy(float),
+                                 confidence=confidence, method=method, df=df, **options)
+    out = {name: estimates[name] for name in by_cols}
+    out["n"] = estimates["n"]
+    out["n_missing"] = estimates["n_missing"]
+    for name in ("promoters", "passives", "detractors"):
+        out[name] = sums[name]
+    answered = total > 0
+    divisor = np.where(answered, total, 1.0)
+    for name, share in (("promoters", "promoter_share"), ("passives", "passive_share"),
+                        ("detractors", "detractor_share")):
+        out[share] = np.where(answered, sums[name].to_numpy(float) / divisor, np.nan)
+    out["nps"] = estimates["nps"]
+    out["ci_low"] = low
+    out["ci_high"] = high
+    for name in DESIGN_COLUMNS:
+        out[name] = estimates[name]
+    table = pd.DataFrame(out, index=estimates.index)
+    table.attrs["covariance"] = estimates.attrs["covariance"]
+    return table

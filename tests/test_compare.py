@@ -416,7 +416,8 @@ def test_groups_against_the_rest_and_weights(brands, method):
         expected = compare(mine, rest, method=method)
         assert (row.difference, row.diff_low, row.diff_high, row.p_value) == pytest.approx(
             (expected.difference, expected.low, expected.high, expected.p_value), rel=1e-9, abs=1e-9)
-        assert row.n == pytest.approx(mine.n) and row.n_effective == pytest.approx(mine.n_effective)
+        assert row.weighted_total == pytest.approx(mine.n) and row.n_effective == pytest.approx(mine.n_effective)
+        assert row.n == int((inside & brands["score"].notna()).sum())  # answers, not their weights
     assert table["p_value_adjusted"].to_numpy() == pytest.approx(np.minimum(1, 4 * table["p_value"].to_numpy()))
     unweighted = compare_groups(brands, by="brand", reference=None, correction=None)
     for row in unweighted.itertuples():

@@ -181,7 +181,8 @@ def test_one_psu_per_row_is_the_weighted_summary_times_the_with_replacement_fact
     summary = nt.summarize(sample, by="brand", weights="weight", method="wald")
     linearised = (summary["ci_high"] - summary["ci_low"]) / (2 * z_value(0.95))
     np.testing.assert_allclose(got["nps"], summary["nps"], rtol=0, atol=1e-9)
-    np.testing.assert_allclose(got["weighted_total"], summary["n"], rtol=1e-12)  # summarize's n: sum of weights
+    np.testing.assert_allclose(got["weighted_total"], summary["weighted_total"], rtol=1e-12)
+    np.testing.assert_array_equal(got["n"], summary["n"])  # both count answers
     np.testing.assert_allclose(got["se"], linearised * math.sqrt(rows / (rows - 1)), rtol=1e-10)
     for brand, part in sample.groupby("brand"):
         answered = part[part["score"].notna()]

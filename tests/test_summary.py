@@ -162,12 +162,14 @@ def test_missing_key_in_a_categorical_by_column_is_kept():
 
 def test_weighted_table(survey):
     out = nt.summarize(survey, by="segment", weights="weight", method="wald")
-    assert list(out.columns) == ["segment"] + COLUMNS + ["n_effective"]
+    assert list(out.columns) == ["segment"] + COLUMNS + ["weighted_total", "n_effective"]
     # north: 10(1) 9(2) 8(1) 7(.5) 6(1.5); south: 0(1) missing(1) 10(2) 3(1) 9(1)
     assert out["promoters"].tolist() == pytest.approx([3.0, 3.0])
     assert out["passives"].tolist() == pytest.approx([1.5, 0.0])
     assert out["detractors"].tolist() == pytest.approx([1.5, 2.0])
-    assert out["n"].tolist() == pytest.approx([6.0, 5.0])
+    assert out["n"].tolist() == [5, 4]  # the number of answers, not the sum of their weights
+    assert out["n"].dtype == np.int64
+    assert out["weighted_total"].tolist() == pytest.approx([6.0, 5.0])
     assert out["n_missing"].tolist() == [0, 1]
     assert out["nps"].tolist() == pytest.approx([25.0, 20.0])
     assert out["n_effective"].tolist() == pytest.approx([36 / 8.5, 25 / 7])
@@ -204,7 +206,8 @@ def test_missing_answers_may_have_a_missing_weight(survey):
     df = survey.copy()
     df.loc[6, "weight"] = np.nan  # the row whose answer is missing
     out = nt.summarize(df, weights="weight")
-    assert out["n"].iloc[0] == pytest.approx(11.0)  # the weights of the nine answers
+    assert out["weighted_total"].iloc[0] == pytest.approx(11.0)  # the weights of the nine answers
+    assert out["n"].iloc[0] == 9
     assert out["n_missing"].iloc[0] == 1
 
 
@@ -391,7 +394,7 @@ def test_groups_agree_with_plain_counting(rows):
 @given(rows_st, st.sampled_from([None, "w"]), st.floats(0.5, 0.999))
 def test_wald_interval_contains_the_estimate(rows, weights, confidence):
     out = nt.summarize(make_frame(rows), by="group", weights=weights, method="wald", confidence=confidence)
-    has = out["n"] > 0
+    has = out["nps"].notna()  # answered (with weights: answers of positive total weight)
     # 1e-9: weighted intervals are built from effective counts, whose NPS can differ from the table's by
     # one unit in the last place (e.g. -99.99999999999999 vs -100 for a group of detractors; see report)
     assert (out.loc[has, "ci_low"] <= out.loc[has, "nps"] + 1e-9).all()
