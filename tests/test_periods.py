@@ -181,7 +181,7 @@ def test_weighted_counts_and_change(sim):
     np.testing.assert_array_equal(table["n"], hand_table(sim, "Q")["n"])  # n counts answers
     np.testing.assert_allclose(table["promoters"], hand["promoters"], rtol=1e-12)
     np.testing.assert_allclose(table["nps"], hand["nps"], atol=1e-9)
-    assert list(table.columns) == CONTRACT + ["n_effective"]
+    assert list(table.columns) == CONTRACT + ["weighted_total", "n_effective"]
     labels = period_of(sim, "Q")
     now = counts_of(sim[labels == "2024Q4"], weights="weight")
     then = counts_of(sim[labels == "2024Q3"], weights="weight")
