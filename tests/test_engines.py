@@ -540,6 +540,7 @@ def reference_counts(df: pd.DataFrame, by: list, weights=None) -> pd.DataFrame:
     if w is not None:
         for i, name in enumerate(("detractors", "passives", "promoters")):
             parts[name + "_sq"] = np.where(codes == i, w * w, 0.0)
+        parts["n"] = (codes >= 0).astype(np.int64)  # weighted tables count their answers too
     frame = pd.DataFrame(parts, index=df.index)
     if not by:
         return frame.sum().to_frame().T.astype(frame.dtypes.to_dict())
@@ -596,3 +597,101 @@ def test_summarize_counts_from_counts_made_elsewhere():
     pd.testing.assert_frame_equal(out, want.set_axis(out.index), check_dtype=False, check_exact=False)
 
 
+
+
+# -- row_weights: the weights of every row, answered or not (for raking) --------------------------------------------
+def weighted_rows() -> pd.DataFrame:
+    """Answers and missing answers in every group: a group of missing answers only ("m"), a missing group value."""
+    return pd.DataFrame({
+        "score": [10, np.nan, 3, 8, np.nan, np.nan, 9, 0, np.nan, 7, 6, np.nan],
+        "g": pd.Series(["a", "a", "b", "b", "m", "m", None, None, "a", "b", "a", None], dtype="str"),
+        "k": [1, 2, 1, 1, 2, 2, 1, 2, 2, 1, 1, 2],
+        "w": [1.5, 2.25, 0.5, 3.0, 4.0, 0.125, 1.0, 2.0, 0.0, 1.75, 0.25, 5.5],
+    })
+
+
+def row_weight_sums(df: pd.DataFrame, by: list) -> pd.DataFrame:
+    """The sums of the weights and squared weights of every row of each group, by pandas alone."""
+    return (df.assign(w2=df["w"] ** 2).groupby(by, dropna=False, sort=True)
+            .agg(weight=("w", "sum"), weight_sq=("w2", "sum")).reset_index())
+
+
+def weights_refusal(func, *args, **kwargs):
+    """Type, column, role, positions, values (repr), total and message of the weights error raised."""
+    with pytest.raises(nt.DataError) as info:
+        func(*args, **kwargs)
+    err = info.value
+    return type(err), err.column, err.role, err.positions, [repr(v) for v in err.values], err.total, str(err)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_row_weights_sum_the_weights_of_every_row(kind, to_engine):
+    df = weighted_rows()
+    data = to_engine(df, kind)
+    for by in ((["g"], ["g", "k"]) if kind != "spark" else (["g", "k"],)):
+        wide = engines.count(data, by=by, weights="w", row_weights=True)
+        got = combine_counts(wide, by)
+        want = row_weight_sums(df, by)
+        assert len(got) == len(want) and got["weight"].dtype == float and got["weight_sq"].dtype == float
+        np.testing.assert_allclose(got[["weight", "weight_sq"]].to_numpy(), want[["weight", "weight_sq"]].to_numpy(),
+                                   rtol=1e-12)
+        assert got[by].astype(str).equals(want[by].astype(str))
+        # the counts of answers are those without row_weights
+        plain = combine_counts(engines.count(data, by=by, weights="w"), by)
+        assert_same(got.drop(columns=["weight", "weight_sq"]), plain, True)
+    # without weights, every row weighs 1: the sums are the rows of each group
+    got = combine_counts(engines.count(data, by=["g"], row_weights=True), ["g"])
+    assert got["weight"].dtype == float and got["weight"].tolist() == got[engines.ROWS].astype(float).tolist()
+    assert got["weight_sq"].tolist() == got[engines.ROWS].astype(float).tolist()
+    assert got[engines.ROWS].tolist() == df.groupby("g", dropna=False).size().tolist()
+    assert "weight" not in engines.count(data, by=["g"], weights="w").columns
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_row_weights_refuse_bad_weights_of_missing_answers(kind, to_engine):
+    from nps_toolkit._validation import check_weights
+
+    # the NaN weight is a missing answer's (position 1), the others an answer's and a missing answer's
+    lone = pd.DataFrame({"score": [10.0, np.nan, 8, 0], "g": list("aabb"), "w": [1.0, np.nan, 2.0, 0.5]})
+    data = to_engine(lone, kind)
+    combine_counts(engines.count(data, by=["g"], weights="w"), ["g"])  # accepted without row_weights
+    got = weights_refusal(engines.count, data, by=["g"], weights="w", row_weights=True)
+    assert got[:6] == (nt.DataValueError, "w", "weights", [1], ["nan"], 1)
+    assert got == weights_refusal(check_weights, lone["w"], len(lone), column="w")  # the pandas wording
+    many = pd.DataFrame({"score": [10.0, np.nan, 8, np.nan, 0, np.nan], "w": [1.0, np.nan, -2.0, 1.5, 2.0, np.inf]})
+    data = to_engine(many, kind)
+    got = weights_refusal(engines.count, data, weights="w", row_weights=True)
+    assert got[:6] == (nt.DataValueError, "w", "weights", [1, 2, 5], ["nan", "-2.0", "inf"], 3)
+    assert got == weights_refusal(check_weights, many["w"], len(many), column="w")
+    assert weights_refusal(engines.count, data, weights="w")[3] == [2]  # the answers' weights only
+    # offending scores are refused first, as pandas checks them
+    first = pd.DataFrame({"score": [10.0, np.nan, 99], "w": [1.0, np.nan, -1.0]})
+    got = weights_refusal(engines.count, to_engine(first, kind), weights="w", row_weights=True)
+    assert got[:6] == (nt.DataValueError, "score", "score", [2], ["99.0"], 1)
+    if kind == "spark":
+        return
+    # text weights: every row's text is refused
+    text = pd.DataFrame({"score": [10.0, np.nan, 8], "w": pd.Series(["1", "x", "2"], dtype=object)})
+    got = weights_refusal(engines.count, to_engine(text, kind), weights="w", row_weights=True)
+    assert got == weights_refusal(check_weights, text["w"], len(text), column="w")
+    assert got[:6] == (nt.DataTypeError, "w", "weights", [0, 1, 2], ["'1'", "'x'", "'2'"], 3)
+
+
+@need_duckdb
+def test_row_weights_are_exact_on_both_duckdb_queries(monkeypatch):
+    import duckdb
+    import pyarrow as pa
+
+    from nps_toolkit.engines import duckdb as duckdb_engine
+
+    df = weighted_rows().astype({"score": "Int64"})  # whole answers: the quick query counts them
+    bad = df.assign(w=df["w"].where(df["score"].notna(), -1.0))  # every missing answer's weight is negative
+    relations = [duckdb.connect().from_arrow(pa.Table.from_pandas(d, preserve_index=False)) for d in (df, bad)]
+    quick = combine_counts(engines.count(relations[0], by=["g", "k"], weights="w", row_weights=True), ["g", "k"])
+    quick_error = weights_refusal(engines.count, relations[1], weights="w", row_weights=True)
+    monkeypatch.setattr(duckdb_engine.Source, "_quick", lambda self, spec: None)  # the exact query only
+    exact = combine_counts(engines.count(relations[0], by=["g", "k"], weights="w", row_weights=True), ["g", "k"])
+    assert_same(quick, exact, True)
+    np.testing.assert_allclose(exact["weight"], row_weight_sums(df, ["g", "k"])["weight"], rtol=1e-12)
+    assert quick_error == weights_refusal(engines.count, relations[1], weights="w", row_weights=True)
+    assert quick_error[3] == [1, 4, 5, 8, 11] and quick_error[5] == 5

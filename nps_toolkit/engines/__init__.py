@@ -41,10 +41,11 @@ Polars ``Categorical``/``Enum`` is grouped as text and sorted as text).
 
 Bad input is refused as in pandas, and found by the engine: a score outside
 the scale, a fraction, a boolean or text column, a negative, infinite or
-missing weight of an answer, an unreadable date. The error names the column,
-the first five offending values with their 0-based positions and how many
-more there are, and what is allowed. Only those five rows are fetched. The
-errors are those of the pandas path, made by the same functions
+missing weight of an answer (of every row with ``row_weights=True``), an
+unreadable date. The error names the column, the first five offending values
+with their 0-based positions and how many more there are, and what is allowed.
+Only those five rows are fetched. The errors are those of the pandas path,
+made by the same functions
 (:func:`nps_toolkit.scale.score_error`, :func:`nps_toolkit._validation.weights_error`,
 :func:`nps_toolkit.dates.date_error`, :func:`nps_toolkit._validation.missing_column_error`):
 a :class:`~nps_toolkit.DataValueError`, :class:`~nps_toolkit.DataTypeError`
@@ -312,6 +313,7 @@ class Spec:
     period_anchor: int = 0  # month: last month of the year's periods (1..12); week: first weekday (Mon = 0)
     date_timezone: str | None = None  # engines may fill in the time zone of a timezone-aware date column
     dayfirst: bool | None = None  # text dates: day first (True), month first (False), no numeric date (None)
+    row_weights: bool = False  # check every row's weight, answered or not: offending scores, weights, then missing
 
 
 def period_spec(pfreq: str) -> tuple[str, int, int]:
@@ -397,7 +399,7 @@ def check_names(columns, names, role: str) -> None:
 
 # -- the counting ----------------------------------------------------------------------------------------------------
 def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pfreq=None, roles=None,
-          period_key=PERIOD, validate=None, dayfirst=None) -> pd.DataFrame:
+          period_key=PERIOD, validate=None, dayfirst=None, row_weights=False) -> pd.DataFrame:
     """Count answers per group inside the engine of ``data``: the wide count table, one row per group seen.
 
     Parameters
@@ -418,14 +420,24 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
         How to read text dates such as ``"03/01/2024"``; by default the
         order of day and month is decided from the values (see the module
         notes and :func:`nps_toolkit.dates.order_from_fields`).
+    row_weights : bool, default False
+        Check and sum the weight of every row, answered or not (for raking,
+        which moves the weights of all rows): a missing answer's NaN,
+        negative, infinite or text weight is refused like an answer's (the
+        same error, its position in row order with the others), and the
+        table gains ``weight`` and ``weight_sq``, the sums of the weights
+        and squared weights of all the rows (floats; the row count when
+        ``weights`` is None). By default only the weights of answers are
+        checked and summed.
 
     Returns
     -------
     DataFrame
         ``by`` columns (and ``period_key``), ``n_missing``, ``detractors``,
         ``passives``, ``promoters`` (and ``*_sq`` sums of squared weights
-        when weighted) and the row count, in no particular order; the
-        caller sorts and totals it (:func:`nps_toolkit.summary.combine_counts`).
+        when weighted; ``weight`` and ``weight_sq`` with ``row_weights``)
+        and the row count, in no particular order; the caller sorts and
+        totals it (:func:`nps_toolkit.summary.combine_counts`).
 
     Raises
     ------
@@ -470,6 +482,7 @@ def count(data, *, score="score", by=(), weights=None, scale=None, date=None, pf
     scale = check_scale(scale)
     spec, checks = _plan(source, scale, score=score, by=by, weights=weights, date=date, pfreq=pfreq,
                          dayfirst=dayfirst)
+    spec.row_weights = bool(row_weights)
     for cell, error in checks:  # a static error not preceded by a check that needs the data: raise at once
         if cell is not None:
             break
@@ -588,6 +601,7 @@ def _wide(long: pd.DataFrame, spec: Spec, ordinals, period_key) -> pd.DataFrame:
         wide[period_key] = ordinals
     wide["n_missing"] = np.where(cells == MISSING, n, 0).astype(np.int64)
     if spec.weights is None:
+        w = w2 = n.astype(float)
         for i, name in enumerate(_CATS):
             wide[name] = np.where(cells == i, n, 0).astype(np.int64)
     else:
@@ -597,6 +611,8 @@ def _wide(long: pd.DataFrame, spec: Spec, ordinals, period_key) -> pd.DataFrame:
             wide[name] = np.where(cells == i, w, 0.0)
         for i, name in enumerate(_CATS):
             wide[name + "_sq"] = np.where(cells == i, w2, 0.0)
+    if spec.row_weights:  # every row's weight, answered or not (checked by the engine: no offending cell is left)
+        wide["weight"], wide["weight_sq"] = w, w2
     wide[ROWS] = n
     return pd.DataFrame(wide, index=pd.RangeIndex(len(long)))
 

@@ -232,25 +232,31 @@ class Source:
 
     @staticmethod
     def _cell(spec: Spec) -> str:
-        """CASE expression of a row's cell, over the columns of the base query."""
+        """CASE expression of a row's cell, over the columns of the base query.
+
+        With ``spec.row_weights`` the weights are checked before the
+        missing answers (offending scores first, as pandas checks them).
+        """
         parts = []
         if spec.date is not None:
             parts.append(f"WHEN __nps_dbad THEN {BAD_DATE}")
         kind, s = spec.score_kind, "__nps_s"
         if kind == "int":
-            parts += [f"WHEN {s} IS NULL THEN {MISSING}", f"WHEN {s} < {spec.low} OR {s} > {spec.high} THEN {BAD_SCORE}"]
+            missing, bad = f"{s} IS NULL", f"{s} < {spec.low} OR {s} > {spec.high}"
         elif kind == "float":
             s = "CAST(__nps_s AS DOUBLE)"
-            parts += [f"WHEN {s} IS NULL OR isnan({s}) THEN {MISSING}",
-                      f"WHEN {s} <> floor({s}) OR {s} < {spec.low} OR {s} > {spec.high} THEN {BAD_SCORE}"]
+            missing, bad = f"{s} IS NULL OR isnan({s})", f"{s} <> floor({s}) OR {s} < {spec.low} OR {s} > {spec.high}"
         elif kind == "text":
             text = f"lower(trim(CAST(__nps_s AS VARCHAR), {_WHITESPACE}))"
-            parts += [f"WHEN __nps_s IS NULL OR {text} IN ({', '.join(lit(b) for b in BLANK_SCORES)}) THEN {MISSING}",
-                      f"WHEN TRUE THEN {BAD_SCORE}"]
+            missing, bad = f"__nps_s IS NULL OR {text} IN ({', '.join(lit(b) for b in BLANK_SCORES)})", "TRUE"
         elif kind == "bool":
-            parts += [f"WHEN __nps_s IS NULL THEN {MISSING}", f"WHEN TRUE THEN {BAD_SCORE}"]
+            missing, bad = "__nps_s IS NULL", "TRUE"
         else:  # refused anyway: count every answer as missing
-            parts.append(f"WHEN TRUE THEN {MISSING}")
+            missing, bad = "TRUE", "FALSE"
+        if spec.row_weights:
+            parts.append(f"WHEN NOT ({missing}) AND ({bad}) THEN {BAD_SCORE}")
+        else:
+            parts += [f"WHEN {missing} THEN {MISSING}", f"WHEN {bad} THEN {BAD_SCORE}"]
         if kind not in ("int", "float"):  # no answer reaches the categories: compare a number, not the column
             s = "0"
         if spec.weights_kind in ("int", "float"):
@@ -258,6 +264,8 @@ class Source:
             parts.append(f"WHEN {w} IS NULL OR isnan({w}) OR isinf({w}) OR {w} < 0 THEN {WEIGHT_VALUE}")
         elif spec.weights_kind == "text":
             parts += [f"WHEN __nps_wv IS NOT NULL THEN {WEIGHT_TYPE}", f"WHEN __nps_wv IS NULL THEN {WEIGHT_VALUE}"]
+        if spec.row_weights:
+            parts.append(f"WHEN {missing} THEN {MISSING}")
         parts += [f"WHEN {s} <= {spec.detractor_max} THEN {DETRACTOR}",
                   f"WHEN {s} < {spec.promoter_min} THEN {PASSIVE}", f"ELSE {PROMOTER}"]
         return "CASE " + " ".join(parts) + " END"
@@ -337,7 +345,7 @@ class Source:
             table = pd.concat([table.assign(**{N: present}), table[missing > 0].assign(**{N: missing[missing > 0]})],
                               ignore_index=True)
             v = np.concatenate([v, np.full(int((missing > 0).sum()), np.nan)])
-            if spec.weights is not None:  # the weights of missing answers are not looked at
+            if spec.weights is not None and not spec.row_weights:  # the weights of missing answers are not looked at
                 table.loc[len(present):, "__nps_wbad"] = 0
             table = table[table[N].to_numpy() > 0].reset_index(drop=True)
             v = v[np.r_[present > 0, np.ones(int((missing > 0).sum()), bool)]]
@@ -348,7 +356,9 @@ class Source:
         if spec.weights is None:
             return table
         bad = table.pop("__nps_wbad").to_numpy(np.int64)
-        bad = np.where(cell >= DETRACTOR, bad, 0) * (cell <= PROMOTER)  # weights of answers only
+        # weights of answers only (of missing answers too with row_weights; their bucket then holds no answer, else
+        # an offending score is refused first)
+        bad = np.where((cell != BAD_SCORE) & ((cell != MISSING) | spec.row_weights), bad, 0)
         if not bad.any():
             return table
         offending = table[bad > 0].assign(**{CELL: WEIGHT_VALUE, N: bad[bad > 0]})

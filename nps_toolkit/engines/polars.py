@@ -140,21 +140,23 @@ class Source:
             add(self._date(spec)[1], BAD_DATE)
         kind, s = spec.score_kind, pl.col(spec.score)
         if kind == "int":
-            add(s.is_null(), MISSING)
-            add((s < spec.low) | (s > spec.high), BAD_SCORE)
+            missing, bad = s.is_null(), (s < spec.low) | (s > spec.high)
         elif kind == "float":
             s = s.cast(pl.Float64)
-            add(s.is_null() | s.is_nan(), MISSING)
-            add((s != s.floor()) | (s < spec.low) | (s > spec.high), BAD_SCORE)
+            missing, bad = s.is_null() | s.is_nan(), (s != s.floor()) | (s < spec.low) | (s > spec.high)
         elif kind == "text":
             text = s.cast(pl.String)
-            add(text.is_null() | text.str.strip_chars().str.to_lowercase().is_in(list(BLANK_SCORES)), MISSING)
-            add(pl.lit(True), BAD_SCORE)
+            missing = text.is_null() | text.str.strip_chars().str.to_lowercase().is_in(list(BLANK_SCORES))
+            bad = pl.lit(True)
         elif kind == "bool":
-            add(s.is_null(), MISSING)
-            add(pl.lit(True), BAD_SCORE)
+            missing, bad = s.is_null(), pl.lit(True)
         else:
-            add(pl.lit(True), MISSING)
+            missing, bad = pl.lit(True), pl.lit(False)
+        if spec.row_weights:  # the weights of every row are checked before the missing answers
+            add(~missing & bad, BAD_SCORE)
+        else:
+            add(missing, MISSING)
+            add(bad, BAD_SCORE)
         if kind not in ("int", "float"):  # no answer reaches the categories: compare a number, not the column
             s = pl.lit(0)
         if spec.weights_kind in ("int", "float"):
@@ -163,6 +165,8 @@ class Source:
         elif spec.weights_kind == "text":
             add(pl.col(spec.weights).is_not_null(), WEIGHT_TYPE)
             add(pl.col(spec.weights).is_null(), WEIGHT_VALUE)
+        if spec.row_weights:
+            add(missing, MISSING)
         add(s <= spec.detractor_max, DETRACTOR)
         add(s < spec.promoter_min, PASSIVE)
         return when.otherwise(pl.lit(PROMOTER)).cast(pl.Int8)

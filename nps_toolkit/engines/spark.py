@@ -132,18 +132,21 @@ class Source:
             branches.append((self._date(spec)[1], BAD_DATE))
         kind, s = spec.score_kind, F.col(spec.score)
         if kind == "int":
-            branches += [(s.isNull(), MISSING), ((s < spec.low) | (s > spec.high), BAD_SCORE)]
+            missing, bad = s.isNull(), (s < spec.low) | (s > spec.high)
         elif kind == "float":
             s = s.cast("double")
-            branches += [(s.isNull() | F.isnan(s), MISSING),
-                         ((s != F.rint(s)) | (s < spec.low) | (s > spec.high), BAD_SCORE)]
+            missing, bad = s.isNull() | F.isnan(s), (s != F.rint(s)) | (s < spec.low) | (s > spec.high)
         elif kind == "text":
             text = self._strip(s.cast("string"))
-            branches += [(text.isNull() | F.lower(text).isin(list(BLANK_SCORES)), MISSING), (F.lit(True), BAD_SCORE)]
+            missing, bad = text.isNull() | F.lower(text).isin(list(BLANK_SCORES)), F.lit(True)
         elif kind == "bool":
-            branches += [(s.isNull(), MISSING), (F.lit(True), BAD_SCORE)]
+            missing, bad = s.isNull(), F.lit(True)
         else:
-            branches.append((F.lit(True), MISSING))
+            missing, bad = F.lit(True), F.lit(False)
+        if spec.row_weights:  # the weights of every row are checked before the missing answers
+            branches.append((~missing & bad, BAD_SCORE))
+        else:
+            branches += [(missing, MISSING), (bad, BAD_SCORE)]
         if kind not in ("int", "float"):  # no answer reaches the categories: compare a number, not the column
             s = F.lit(0)
         if spec.weights_kind in ("int", "float"):
@@ -152,6 +155,8 @@ class Source:
             branches.append((w.isNull() | F.isnan(w) | infinite | (w < 0), WEIGHT_VALUE))
         elif spec.weights_kind == "text":
             branches += [(F.col(spec.weights).isNotNull(), WEIGHT_TYPE), (F.col(spec.weights).isNull(), WEIGHT_VALUE)]
+        if spec.row_weights:
+            branches.append((missing, MISSING))
         branches += [(s <= spec.detractor_max, DETRACTOR), (s < spec.promoter_min, PASSIVE)]
         expr = None
         for condition, value in branches:
