@@ -606,8 +606,9 @@ def design_estimates(data: pd.DataFrame, *, score="score", design: SurveyDesign,
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent, with the design's columns. Not modified.
+    data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
+        One row per respondent, with the design's columns. Not modified. Data an engine holds is counted
+        there: only the sums per stratum, PSU and group leave it (:func:`psu_counts`).
     score : str
         Column of answers (0-10 by default). Missing answers are left out of the estimates; their rows keep
         their PSUs (and their weights, for raking).

@@ -82,6 +82,7 @@ from ._docstrings import shared_docs
 from ._resampling import bootstrap_nps, rng_from
 from ._validation import as_column_list, check_choice, check_columns, check_confidence, check_positive_int, check_prior
 from .counting import NPSCounts, counts, kish_n, linearised_se
+from .design import design_estimates
 
 __all__ = ["Interval", "confint", "margin_of_error", "sample_size", "METHODS", "OPTIONS", "Method", "ADJUSTMENT",
            "CountArrays", "as_counts", "z_value", "check_method", "method_options", "interval_arrays",
@@ -637,9 +638,12 @@ class Interval:
     method : str
         Interval method.
     n : float
-        Number of answers (sum of weights if weighted).
+        Number of answers (sum of weights if weighted; the number of answers with a design).
     n_effective : float
-        Kish effective sample size (equals ``n`` unweighted).
+        Kish effective sample size (equals ``n`` unweighted; ``n / deff`` with a design).
+    se, deff, df : float, float, int, optional
+        With a design (``confint(data, design=...)``): the design-based standard error, the design
+        effect and the design's degrees of freedom; None otherwise.
     """
 
     estimate: float
@@ -649,6 +653,9 @@ class Interval:
     method: str
     n: float
     n_effective: float
+    se: float | None = None
+    deff: float | None = None
+    df: int | None = None
 
     @property
     def width(self) -> float:
@@ -656,8 +663,12 @@ class Interval:
         return self.high - self.low
 
     def to_dict(self) -> dict:
-        """Plain dict of the fields (for JSON)."""
-        return asdict(self)
+        """Plain dict of the fields (for JSON); ``se``, ``deff`` and ``df`` only for a design-based interval."""
+        out = asdict(self)
+        if self.se is None:
+            for name in ("se", "deff", "df"):
+                out.pop(name)
+        return out
 
     def __str__(self) -> str:
         return (f"NPS {self.estimate:.1f} ({self.confidence:.0%} CI {self.low:.1f} to {self.high:.1f}; "
@@ -704,7 +715,7 @@ def as_counts(data, *, weights=None, scale=None) -> NPSCounts:
 
 @shared_docs
 def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scale=None, n_resamples=9999,
-            random_state=None, prior=(1, 1, 1)) -> Interval:
+            random_state=None, prior=(1, 1, 1), score="score", design=None, df=None) -> Interval:
     """Confidence interval for the NPS of one sample.
 
     Parameters
@@ -728,12 +739,19 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
         Used by ``"bootstrap"`` and ``"bca"``; None draws a fresh seed each call.
     {{prior}}
         Used by ``"bayes"``; (1, 1, 1) is uniform, (0.5, 0.5, 0.5) Jeffreys.
+    score : str
+        With ``design``: the column of answers of ``data``.
+    design : SurveyDesign, optional
+        ``data`` is then a table (pandas, a path, DuckDB, Polars, Spark) of a complex sample: the
+        interval is design-based (:func:`nps_toolkit.summarize` with ``design``: the method at the
+        effective sample size ``n / deff``; ``"wald"`` is ``nps +- z se``).
+    {{df}}
 
     Returns
     -------
     Interval
         Estimate, bounds (clipped to [-100, 100]), confidence, method, ``n``
-        and ``n_effective``.
+        and ``n_effective`` (and ``se``, ``deff``, ``df`` with a design).
 
     Raises
     ------
@@ -753,7 +771,25 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
     >>> ci = confint(c, method="bootstrap", n_resamples=2000, random_state=1)
     >>> bool(-27 < ci.low < -20 and 0 < ci.high < 7)
     True
+
+    A clustered sample (two answers per store):
+
+    >>> import pandas as pd
+    >>> from nps_toolkit import SurveyDesign
+    >>> stores = pd.DataFrame({"score": [10, 9, 3, 8, 10, 0, 9, 6], "store": [1, 1, 2, 2, 3, 3, 4, 4]})
+    >>> ci = confint(stores, design=SurveyDesign(psu="store"), method="wald")
+    >>> print(ci)  # 12.5 +- 1.96 x 31.46
+    NPS 12.5 (95% CI -49.2 to 74.2; wald, n = 8)
+    >>> round(ci.se, 2), round(ci.deff, 2), ci.df
+    (31.46, 0.81, 3)
     """
+    if design is not None:
+        return _design_interval(data, score=score, design=design, scale=scale, weights=weights,
+                                confidence=confidence, method=method, df=df, n_resamples=n_resamples,
+                                random_state=random_state, prior=prior)
+    if df is not None:
+        check_df(df)
+        raise ValueError("df='design' needs a design= (a SurveyDesign)")
     c = as_counts(data, weights=weights, scale=scale)
     confidence = check_confidence(confidence)
     check_method(method)
@@ -764,6 +800,27 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
                                      n_resamples=n_resamples, random_state=random_state, prior=prior)
     return Interval(estimate=float(c.nps), low=float(low[0]), high=float(high[0]), confidence=confidence,
                     method=method, n=c.n, n_effective=float(c.n_effective))
+
+
+def _design_interval(data, *, score, design, scale, weights, confidence, method, df, **options) -> Interval:
+    """The design-based interval of one sample: the whole table as one domain."""
+    if weights is not None:
+        raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
+    confidence = check_confidence(confidence)
+    check_method(method)
+    check_df(df)
+    row = design_estimates(data, score=score, design=design, scale=scale)
+    if not row["n"].iloc[0] > 0:
+        raise ValueError("cannot compute an interval without answers (n = 0)"
+                         + (f"; {int(row['n_missing'].iloc[0])} answers were missing" if row["n_missing"].iloc[0] else ""))
+    sums = row.attrs["counts"][["promoters", "passives", "detractors"]].to_numpy(float)
+    low, high = design_intervals(sums, n=row["n"].to_numpy(float), se=row["se"].to_numpy(float),
+                                 deff=row["deff"].to_numpy(float), df_design=row["df"].to_numpy(float),
+                                 confidence=confidence, method=method, df=df, **method_options(method, **options))
+    r = row.iloc[0]
+    return Interval(estimate=float(r["nps"]), low=float(low[0]), high=float(high[0]), confidence=confidence,
+                    method=method, n=int(r["n"]), n_effective=float(r["n_effective"]), se=float(r["se"]),
+                    deff=float(r["deff"]), df=int(r["df"]))
 
 
 # -- planning: margin of error and sample size ---------------------------------------------------------------------

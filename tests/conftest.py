@@ -98,6 +98,13 @@ SPARK_REASON = "needs pyspark and Java (pip install 'nps-toolkit[spark]')"
 
 
 @pytest.fixture(scope="session")
+def complex_sample() -> pd.DataFrame:
+    """The stratified, clustered, weighted sample of tests/data/survey_reference (R's survey package's answers
+    are stored beside it): 995 rows, 4 regions (strata), 28 stores (PSUs), two waves, three brands."""
+    return pd.read_csv(Path(__file__).parent / "data" / "survey_reference" / "sample.csv")
+
+
+@pytest.fixture(scope="session")
 def spark():
     """One local Spark session for the test run (skipped without pyspark or Java)."""
     if not HAS_SPARK:

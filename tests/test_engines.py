@@ -695,3 +695,53 @@ def test_row_weights_are_exact_on_both_duckdb_queries(monkeypatch):
     np.testing.assert_allclose(exact["weight"], row_weight_sums(df, ["g", "k"])["weight"], rtol=1e-12)
     assert quick_error == weights_refusal(engines.count, relations[1], weights="w", row_weights=True)
     assert quick_error[3] == [1, 4, 5, 8, 11] and quick_error[5] == 5
+
+
+# -- complex samples: every engine gives the pandas design-based numbers -------------------------------------------
+def _engine_designs():
+    margins = {"age": {"18-34": 52000.0, "35-54": 61000.0, "55+": 47000.0}, "gender": {"F": 83000.0, "M": 77000.0}}
+    return {
+        "clustered_fpc": nt.SurveyDesign(weights="weight", strata="region", psu="store", fpc="stores_total"),
+        "rows": nt.SurveyDesign(weights="weight", strata="region"),
+        "raked": nt.SurveyDesign(weights="weight", strata="region", psu="store", rake=margins),
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_design_estimates_are_the_same_on_every_engine(kind, to_engine, complex_sample):
+    """Only the per-PSU sums leave the engine (counting.count_design); the estimates are those of pandas."""
+    frame = complex_sample.copy()
+    frame.loc[frame.index[::97], "weight"] = np.nan  # a missing weight is allowed where the answer is missing...
+    frame.loc[frame.index[::97], "score"] = np.nan
+    data = to_engine(frame, kind)
+    for name, design in _engine_designs().items():
+        if design.rake is not None:  # ... but not when raking moves every row's weight
+            with pytest.raises(nt.DataValueError, match="weight") as info:
+                nt.summarize(data, by="brand", design=design)
+            assert info.value.positions[0] == 0
+            continue
+        want = nt.summarize(frame, by=["brand", "wave"], design=design)
+        got = nt.summarize(data, by=["brand", "wave"], design=design)
+        got["wave"] = got["wave"].astype(want["wave"].dtype)
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-11, atol=1e-9, check_dtype=False,
+                                      obj=name)
+        np.testing.assert_allclose(got.attrs["covariance"], want.attrs["covariance"], rtol=1e-10, atol=1e-10)
+    raked = _engine_designs()["raked"]
+    want = nt.summarize(complex_sample, by="brand", design=raked)
+    got = nt.summarize(to_engine(complex_sample, kind), by="brand", design=raked)
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-10, atol=1e-9, check_dtype=False)
+
+
+@pytest.mark.parametrize("kind", FAST_KINDS)
+def test_design_columns_are_checked_on_every_engine(kind, to_engine, complex_sample):
+    frame = complex_sample.assign(store=complex_sample["store"].astype(float))
+    frame.loc[[5, 40], "store"] = np.nan
+    with pytest.raises(nt.DataValueError, match="psu column 'store' has 2 missing values") as info:
+        nt.summarize(to_engine(frame, kind), design=nt.SurveyDesign(strata="region", psu="store"))
+    assert (info.value.column, list(info.value.positions)) == ("store", [5, 40])
+    with pytest.raises(KeyError, match="strata column 'area' is not in the data"):
+        nt.summarize(to_engine(complex_sample, kind), design=nt.SurveyDesign(strata="area", psu="store"))
+    varying = complex_sample.assign(stores_total=np.arange(len(complex_sample)) + 40)
+    with pytest.raises(nt.DataValueError, match="varies within stratum"):
+        nt.summarize(to_engine(varying, kind), design=nt.SurveyDesign(strata="region", psu="store",
+                                                                      fpc="stores_total"))

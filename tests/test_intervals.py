@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from scipy import integrate, optimize, special, stats
 
+import nps_toolkit as nt
 from nps_toolkit import NPSCounts, counts
 from nps_toolkit._resampling import dirichlet_nps
 from nps_toolkit.intervals import (METHODS, CountArrays, Interval, check_method, confint, interval_arrays,
@@ -633,3 +636,30 @@ def test_importing_the_statistics_does_not_import_scipy_stats():
             "print('scipy.stats' in sys.modules, 'scipy.special' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+# -- complex samples: confint(data, design=) -----------------------------------------------------------------------
+def test_confint_of_a_complex_sample_is_its_one_row_summary(complex_sample):
+    design = nt.SurveyDesign(weights="weight", strata="region", psu="store", fpc="stores_total")
+    for method in ("wald", "adjusted-wald", "score", "bayes"):
+        ci = nt.confint(complex_sample, design=design, method=method)
+        row = nt.summarize(complex_sample, design=design, method=method).iloc[0]
+        assert (ci.estimate, ci.low, ci.high, ci.se, ci.deff, ci.df) == pytest.approx(
+            (row.nps, row.ci_low, row.ci_high, row.se, row.deff, row.df), rel=1e-12)
+        assert ci.n == int(complex_sample["score"].notna().sum()) and ci.n_effective == pytest.approx(ci.n / ci.deff)
+        assert ci.low <= ci.estimate <= ci.high
+    wald = nt.confint(complex_sample, design=design, method="wald")
+    reference = pd.read_csv(Path(__file__).parent / "data" / "survey_reference" / "estimates.csv")
+    r = reference[(reference["design"] == "clustered_fpc") & reference["by"].isna()].iloc[0]
+    assert (wald.estimate, wald.se, wald.deff) == pytest.approx((r["nps"], r["se"], r["deff"]), rel=1e-9)  # R
+    assert "se" in wald.to_dict() and "se" not in nt.confint([10, 9, 3]).to_dict()
+
+
+def test_confint_with_a_design_refuses_weights_and_needs_answers(complex_sample):
+    design = nt.SurveyDesign(psu="store")
+    with pytest.raises(ValueError, match="give the weights in the design"):
+        nt.confint(complex_sample, design=design, weights="weight")
+    with pytest.raises(ValueError, match="without answers"):
+        nt.confint(complex_sample.assign(score=np.nan), design=design)
+    with pytest.raises(ValueError, match="needs a design"):
+        nt.confint([10, 9, 3], df="design")

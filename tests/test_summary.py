@@ -439,3 +439,98 @@ def test_shuffling_rows_changes_nothing(rows, rnd, weights):
     assert a["group"].fillna("<NA>").tolist() == b["group"].fillna("<NA>").tolist()
     pd.testing.assert_frame_equal(a.drop(columns="group"), b.drop(columns="group"), check_exact=False,
                                   rtol=1e-9, atol=1e-9)
+
+
+# -- complex samples: summarize(design=) ---------------------------------------------------------------------------
+CLUSTERED = nt.SurveyDesign(weights="weight", strata="region", psu="store")
+
+
+def t_quantile(confidence: float, df: int) -> float:
+    from scipy import stats
+
+    return float(stats.t.ppf(0.5 + confidence / 2, df))
+
+
+def test_design_summary_is_the_design_estimates_with_their_interval(complex_sample):
+    before = complex_sample.copy()
+    out = nt.summarize(complex_sample, by="brand", design=CLUSTERED, method="wald")
+    assert list(out.columns) == ["brand"] + COLUMNS + ["weighted_total", "se", "deff", "n_effective", "df"]
+    est = nt.design_estimates(complex_sample, design=CLUSTERED, by="brand")  # itself checked against R
+    for name in ("n", "n_missing", "nps", "se", "deff", "n_effective", "df", "weighted_total"):
+        np.testing.assert_allclose(out[name].to_numpy(float), est[name].to_numpy(float), rtol=1e-12)
+    answered = complex_sample[complex_sample["score"].notna()]
+    assert out["n"].tolist() == answered.groupby("brand").size().tolist()  # answers, not weights
+    promoters = answered[answered["score"] >= 9].groupby("brand")["weight"].sum()
+    np.testing.assert_allclose(out["promoters"], promoters.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(out["promoter_share"] - out["detractor_share"], out["nps"] / 100, atol=1e-12)
+    np.testing.assert_allclose(out["ci_low"], out["nps"] - z(0.95) * out["se"], rtol=1e-12)  # R's confint
+    np.testing.assert_allclose(out["ci_high"], out["nps"] + z(0.95) * out["se"], rtol=1e-12)
+    pd.testing.assert_frame_equal(complex_sample, before)
+
+
+def test_design_degrees_of_freedom_give_a_t_interval(complex_sample):
+    out = nt.summarize(complex_sample, design=CLUSTERED, method="wald", df="design", confidence=0.9)
+    assert out["df"].iloc[0] == 28 - 4  # stores minus regions
+    half = t_quantile(0.9, 24) * out["se"].iloc[0]
+    assert out["ci_low"].iloc[0] == pytest.approx(out["nps"].iloc[0] - half, rel=1e-9)
+    assert out["ci_high"].iloc[0] == pytest.approx(out["nps"].iloc[0] + half, rel=1e-9)
+    normal = nt.summarize(complex_sample, design=CLUSTERED, method="adjusted-wald")
+    wide = nt.summarize(complex_sample, design=CLUSTERED, method="adjusted-wald", df="design")
+    assert (wide["ci_high"] - wide["ci_low"]).iloc[0] > (normal["ci_high"] - normal["ci_low"]).iloc[0]
+
+
+def test_design_adjusted_wald_is_adjusted_wald_at_the_effective_sample_size(complex_sample):
+    out = nt.summarize(complex_sample, by="wave", design=CLUSTERED)
+    for row in out.itertuples():
+        m = row.n / row.deff  # effective answers, shares of the weighted sums, then 0.75 / 1.5 / 0.75 added
+        pro, det = row.promoter_share * m + 0.75, row.detractor_share * m + 0.75
+        size = m + 3
+        p, d = pro / size, det / size
+        se = 100 * math.sqrt((p + d - (p - d) ** 2) / size)
+        assert row.ci_low == pytest.approx(100 * (p - d) - z(0.95) * se, rel=1e-10)
+        assert row.ci_high == pytest.approx(100 * (p - d) + z(0.95) * se, rel=1e-10)
+        assert row.n_effective == pytest.approx(m)
+
+
+def test_a_design_of_independent_rows_has_the_weighted_summary_estimates(complex_sample):
+    rows = nt.summarize(complex_sample, by="brand", design=nt.SurveyDesign(weights="weight"))
+    weighted = nt.summarize(complex_sample, by="brand", weights="weight")
+    for name in ("n", "n_missing", "promoters", "passives", "detractors", "nps", "weighted_total"):
+        np.testing.assert_allclose(rows[name].to_numpy(float), weighted[name].to_numpy(float), rtol=1e-12)
+
+
+def test_design_arguments_are_checked(complex_sample):
+    with pytest.raises(ValueError, match="give the weights in the design"):
+        nt.summarize(complex_sample, design=CLUSTERED, weights="weight")
+    with pytest.raises(ValueError, match="needs a design"):
+        nt.summarize(complex_sample, df="design")
+    with pytest.raises(ValueError, match="df must be None"):
+        nt.summarize(complex_sample, design=CLUSTERED, df="t")
+    with pytest.raises(TypeError, match="design must be a SurveyDesign"):
+        nt.summarize(complex_sample, design={"psu": "store"})
+    with pytest.raises(KeyError, match="psu column 'shop' is not in the data"):
+        nt.summarize(complex_sample, design=nt.SurveyDesign(psu="shop"))
+    with pytest.raises(ValueError, match="only one PSU"):  # no variance, no degrees of freedom
+        nt.summarize(complex_sample.assign(one=1), design=nt.SurveyDesign(psu="one"), df="design")
+
+
+designs_st = st.sampled_from([dict(weights="weight"), dict(weights="weight", strata="region", psu="store"),
+                              dict(weights="weight", strata="region", psu="store", fpc="stores_total"),
+                              dict(weights="weight", psu="store",
+                                   rake={"gender": {"F": 83000.0, "M": 77000.0}})])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(designs_st, st.floats(0.01, 1000.0), st.sampled_from([None, "brand", ["brand", "wave"]]))
+def test_design_estimates_do_not_move_when_every_weight_is_scaled(complex_sample, fields, factor, by):
+    """NPS, SE and design effect are ratios: multiplying every weight by a constant changes none of them (the
+    weighted totals scale by it); raked weights hit the same totals whatever the scale they start from."""
+    design = nt.SurveyDesign(**fields)
+    base = nt.summarize(complex_sample, by=by, design=design)
+    scaled = nt.summarize(complex_sample.assign(weight=complex_sample["weight"] * factor), by=by, design=design)
+    for name in ("nps", "se", "deff", "ci_low", "ci_high", "n_effective"):
+        np.testing.assert_allclose(scaled[name], base[name], rtol=1e-8, atol=1e-9)
+    ratio = 1.0 if "rake" in fields else factor
+    np.testing.assert_allclose(scaled["weighted_total"], base["weighted_total"] * ratio, rtol=1e-9)
+    assert ((scaled["ci_low"] <= scaled["nps"]) & (scaled["nps"] <= scaled["ci_high"])).all()
+    assert scaled["nps"].between(-100, 100).all()
