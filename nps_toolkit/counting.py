@@ -764,13 +764,12 @@ def _design_rows(data, *, score, keys, weights, scale, row_weights, date, pfreq,
         ordinals = np.full(size, np.nan)
         ordinals[dated] = pd.PeriodIndex(dates[dated], freq=pfreq).asi8
         key_values.append((period_key, pd.Series(ordinals)))
-    gid, first = _group_ids(key_values, size)
-    groups = len(first) if key_values else 1
+    gid, table = _dense_groups(key_values, size)
+    groups = len(next(iter(table.values()))) if table else 1
     cell = gid * 4 + (codes.astype(np.int64) + 1)  # 0 missing, 1 detractor, 2 passive, 3 promoter
     n = np.bincount(cell, minlength=groups * 4).reshape(groups, 4)
     sums = np.bincount(cell, weights=w, minlength=groups * 4).reshape(groups, 4)
     squares = np.bincount(cell, weights=w * w, minlength=groups * 4).reshape(groups, 4)
-    table = {name: values.iloc[first].reset_index(drop=True) for name, values in key_values}
     table[ROWS] = n.sum(axis=1).astype(np.int64)
     table["n_missing"] = n[:, 0].astype(np.int64)
     for i, name in enumerate(_CATS):
@@ -781,6 +780,61 @@ def _design_rows(data, *, score, keys, weights, scale, row_weights, date, pfreq,
         table["weight"] = sums.sum(axis=1)
         table["weight_sq"] = squares.sum(axis=1)
     return pd.DataFrame(table, index=pd.RangeIndex(groups))
+
+
+_DENSE_LIMIT = 1 << 24  # combinations of key values numbered directly (a bincount of this length is cheap)
+
+
+def _key_codes(values: pd.Series):
+    """Codes 0..k-1 of one key's values and the values they stand for (a missing value is a value of its own).
+
+    Categoricals give their codes, small ranges of integers their offsets; anything else is hashed."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        if (codes < 0).any():  # the missing value last, as a value of its own
+            codes = np.where(codes < 0, len(values.cat.categories), codes)
+            uniques = pd.Series(pd.Categorical(list(values.cat.categories) + [np.nan],
+                                               categories=values.cat.categories))
+        else:
+            uniques = pd.Series(pd.Categorical(values.cat.categories, categories=values.cat.categories))
+        return codes, uniques
+    if pd.api.types.is_integer_dtype(values.dtype) and not isinstance(values.dtype, pd.api.extensions.ExtensionDtype) \
+            and len(values):
+        raw = values.to_numpy()
+        low, high = int(raw.min()), int(raw.max())
+        if high - low < max(2 * len(raw), 1024):
+            return np.subtract(raw, low, dtype=np.int64), pd.Series(np.arange(low, high + 1, dtype=raw.dtype))
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int64, copy=False), pd.Series(uniques)
+
+
+def _dense_groups(keys, length: int):
+    """Group number of every row and the key values of each group that occurs (``{name: Series}``).
+
+    The keys' codes are combined in mixed radix; while the combinations are few (:data:`_DENSE_LIMIT`), the
+    occurring ones are found with one bincount instead of hashing the rows again."""
+    if not keys:
+        return np.zeros(length, dtype=np.int64), {}
+    parts = [_key_codes(values if isinstance(values, pd.Series) else pd.Series(np.asarray(values)))
+             for _, values in keys]
+    sizes = [max(len(u), 1) for _, u in parts]
+    combos = math.prod(sizes)
+    if combos > _DENSE_LIMIT:
+        gid, first = _group_ids(keys, length)
+        return gid, {name: (values if isinstance(values, pd.Series) else pd.Series(np.asarray(values)))
+                     .iloc[first].reset_index(drop=True) for name, values in keys}
+    combined = np.array(parts[0][0], dtype=np.int64)
+    for (codes, _), size in zip(parts[1:], sizes[1:]):
+        combined *= size
+        combined += codes
+    present = np.flatnonzero(np.bincount(combined, minlength=combos))
+    number = np.full(combos, -1, dtype=np.int64)
+    number[present] = np.arange(len(present))
+    table, rest = {}, present
+    for (name, _), (_, uniques), size in reversed(list(zip(keys, parts, sizes))):
+        table[name] = uniques.iloc[rest % size].reset_index(drop=True)
+        rest = rest // size
+    return number[combined], {name: table[name] for name, _ in keys}
 
 
 def column_values(data, column, *, role: str = "column") -> pd.Series:

@@ -233,7 +233,8 @@ def _refuse_missing(values: pd.Series, column, role: str) -> None:
                              values=[None] * min(5, len(positions)), positions=positions[:5], total=len(positions))
 
 
-def _check_fpc_values(values: pd.Series, strata, column) -> None:
+def _check_fpc_values(values: pd.Series, column) -> None:
+    """fpc values are finite, non-negative numbers (refused with the first offending rows)."""
     numeric = pd.to_numeric(values, errors="coerce")
     bad = numeric.isna().to_numpy() | ~np.isfinite(numeric.to_numpy(float, na_value=np.nan)) | (numeric < 0).to_numpy()
     if pd.api.types.is_bool_dtype(values.dtype) or bad.any():
@@ -242,8 +243,14 @@ def _check_fpc_values(values: pd.Series, strata, column) -> None:
                              f"of PSUs, or sampling fractions); got {values.iloc[int(positions[0])]!r} at position "
                              f"{int(positions[0])}", column=column, role="fpc",
                              values=list(values.iloc[positions[:5]]), positions=positions[:5], total=len(positions))
-    if strata is not None:
-        spread = numeric.groupby(strata.to_numpy(), sort=False).nunique()
+
+
+def _check_fpc_constant(table: pd.DataFrame, design: "SurveyDesign") -> None:
+    """One fpc value per stratum (checked on the counted table, where fpc is a key beside the strata)."""
+    column = design.fpc
+    numeric = pd.to_numeric(table[column], errors="coerce")
+    if design.strata is not None:
+        spread = numeric.groupby(table[design.strata].to_numpy(), sort=False).nunique()
         varying = spread[spread > 1]
         if len(varying):
             raise DataValueError(f"fpc column {column!r} varies within stratum {varying.index[0]!r}; it must hold "
@@ -321,6 +328,8 @@ def psu_counts(data, *, score="score", design: SurveyDesign, by=None, scale=None
                          period_key=period_key)
     if not in_memory:  # checked on the counted keys; the positions are looked up only to report an error
         _check_counted_values(data, table, design)
+    if design.fpc is not None:
+        _check_fpc_constant(table, design)
     return table
 
 
@@ -333,7 +342,7 @@ def _check_design_values(data: pd.DataFrame, design: SurveyDesign) -> None:
     for column in design.rake or {}:
         _refuse_missing(data[column], column, "margin")
     if design.fpc is not None:
-        _check_fpc_values(data[design.fpc], None if design.strata is None else data[design.strata], design.fpc)
+        _check_fpc_values(data[design.fpc], design.fpc)
 
 
 def _check_counted_values(data, table: pd.DataFrame, design: SurveyDesign) -> None:
@@ -346,8 +355,7 @@ def _check_counted_values(data, table: pd.DataFrame, design: SurveyDesign) -> No
         bad = pd.to_numeric(values, errors="coerce")
         if bad.isna().any() or pd.api.types.is_bool_dtype(values.dtype) or (bad < 0).any() \
                 or not np.isfinite(bad.to_numpy(float, na_value=np.nan)).all():
-            _check_fpc_values(column_values(data, design.fpc), None, design.fpc)
-        _check_fpc_values(values, None if design.strata is None else table[design.strata], design.fpc)
+            _check_fpc_values(column_values(data, design.fpc), design.fpc)
 
 
 # -- the core: estimates and covariance from the table of PSU counts ----------------------------------------------

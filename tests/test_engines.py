@@ -745,3 +745,46 @@ def test_design_columns_are_checked_on_every_engine(kind, to_engine, complex_sam
     with pytest.raises(nt.DataValueError, match="varies within stratum"):
         nt.summarize(to_engine(varying, kind), design=nt.SurveyDesign(strata="region", psu="store",
                                                                       fpc="stores_total"))
+
+
+design_rows_st = st.lists(st.tuples(st.one_of(st.integers(0, 10), st.none()),
+                                    st.one_of(st.sampled_from(["b", "a", "c"]), st.none()),
+                                    st.sampled_from([1, 2, 3, 40]),
+                                    st.one_of(st.sampled_from([0.5, 1.5]), st.none()),
+                                    st.floats(0.0, 5.0)), max_size=60)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(design_rows_st, st.booleans(), st.sampled_from([["g"], ["g", "k"], ["k", "f", "g"], ["f"], ["k"]]),
+       st.sampled_from([None, "w"]), st.booleans())
+def test_count_design_equals_a_groupby_of_every_row(rows, categorical, keys, weights, dense):
+    """The per-PSU sums (counting.count_design) against pandas' own groupby, with numbered and hashed keys."""
+    from nps_toolkit import counting
+
+    df = pd.DataFrame({"score": pd.Series([r[0] for r in rows], dtype="float64"),
+                       "g": pd.Series([r[1] for r in rows], dtype="str"),
+                       "k": pd.Series([r[2] for r in rows], dtype="int64"),
+                       "f": pd.Series([r[3] for r in rows], dtype="float64"),
+                       "w": pd.Series([r[4] for r in rows], dtype="float64")})
+    if categorical:
+        df["g"] = pd.Categorical(df["g"], categories=["c", "a", "b", "d"])
+    before = df.copy()
+    limit = counting._DENSE_LIMIT
+    try:
+        counting._DENSE_LIMIT = limit if dense else 0  # 0: every combination hashed, as for many PSUs
+        got = counting.count_design(df, keys=keys, weights=weights, row_weights=True)
+    finally:
+        counting._DENSE_LIMIT = limit
+    codes = nt.scale.score_codes(df["score"])
+    w = np.ones(len(df)) if weights is None else df["w"].to_numpy(float)
+    parts = {"rows": np.ones(len(df), np.int64), "n_missing": (codes < 0).astype(np.int64)}
+    for i, name in enumerate(("detractors", "passives", "promoters")):
+        parts[name] = np.where(codes == i, w, 0.0)
+    for i, name in enumerate(("detractors", "passives", "promoters")):
+        parts[name + "_sq"] = np.where(codes == i, w * w, 0.0)
+    parts["weight"], parts["weight_sq"] = w, w * w
+    want = pd.DataFrame(parts).groupby([df[c] for c in keys], observed=True, dropna=False, sort=True).sum()
+    want = want.reset_index()
+    assert list(got.columns) == list(want.columns)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, check_categorical=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(df, before)
