@@ -241,6 +241,19 @@ TEXTS: dict[str, dict[str, str]] = {
                                "Киша).",
                          "pl": "Oszacowania ważono kolumną {column} (przedziały według efektywnej liczebności próby "
                                "Kisha)."},
+    "methods_design": {"en": "Standard errors follow the sample design (Taylor linearisation, as R's survey package): "
+                             "strata {strata}, primary sampling units {psu}, finite-population correction {fpc}; "
+                             "the design effect of the overall NPS is {deff} (intervals at the effective sample "
+                             "size n / deff).",
+                       "ru": "Стандартные ошибки учитывают дизайн выборки (линеаризация Тейлора, как в пакете R "
+                             "survey): страты — {strata}, первичные единицы отбора — {psu}, поправка на конечную "
+                             "совокупность — {fpc}; эффект дизайна общего NPS — {deff} (интервалы — по "
+                             "эффективному размеру выборки n / deff).",
+                       "pl": "Błędy standardowe uwzględniają schemat doboru próby (linearyzacja Taylora, jak w "
+                             "pakiecie R survey): warstwy — {strata}, pierwotne jednostki losowania — {psu}, "
+                             "poprawka na skończoną populację — {fpc}; efekt schematu dla ogólnego NPS wynosi {deff} "
+                             "(przedziały według efektywnej liczebności próby n / deff)."},
+    "design_none": {"en": "none", "ru": "нет", "pl": "brak"},
     "methods_segments": {"en": "Each segment is compared with all other respondents; p-values are Holm-adjusted.",
                          "ru": "Каждый сегмент сравнивается со всеми остальными респондентами; p-значения "
                                "скорректированы методом Холма.",

@@ -79,7 +79,7 @@ from ._validation import DataValueError, as_column_list, check_columns, missing_
 from .counting import check_group_columns, column_values, columns, count_design, engine_of
 from .weighting import check_margins, raking_factors
 
-__all__ = ["SurveyDesign", "psu_counts", "estimates_from_psu_counts", "design_estimates", "contrast", "Contrast",
+__all__ = ["SurveyDesign", "Covariance", "psu_counts", "estimates_from_psu_counts", "design_estimates", "contrast", "Contrast",
            "PSU_COUNT_COLUMNS", "ESTIMATE_COLUMNS"]
 
 _CATS = ("detractors", "passives", "promoters")
@@ -204,6 +204,82 @@ class SurveyDesign:
         theirs = None if other.rake is None else {c: dict(t) for c, t in other.rake.items()}
         return ((self.weights, self.strata, self.psu, self.fpc, own)
                 == (other.weights, other.strata, other.psu, other.fpc, theirs))
+
+
+class Covariance:
+    """The covariance matrix of the groups' NPS, as ``attrs["covariance"]`` of a design-based table holds it.
+
+    A read-only wrapper of a DataFrame (rows and columns: the table's index) that pandas can carry in
+    ``attrs``: it compares by value, so tables holding one can be concatenated (``pd.concat`` compares the
+    attrs of its parts, which a bare DataFrame cannot answer), and it is not copied with the table.
+    ``to_frame()`` gives the DataFrame; ``to_numpy()``, ``loc``, ``iloc``, ``index``, ``columns`` and
+    NumPy's ``np.asarray`` work as on it.
+
+    Examples
+    --------
+    >>> cov = Covariance(pd.DataFrame([[4.0, 1.0], [1.0, 9.0]]))
+    >>> cov.to_numpy().tolist(), float(cov.iloc[1, 1])
+    ([[4.0, 1.0], [1.0, 9.0]], 9.0)
+    >>> cov == Covariance(pd.DataFrame([[4.0, 1.0], [1.0, 9.0]]))
+    True
+    """
+
+    __slots__ = ("_frame",)
+
+    def __init__(self, frame: pd.DataFrame):
+        frame = pd.DataFrame(frame).copy()
+        frame.attrs = {}
+        object.__setattr__(self, "_frame", frame)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Covariance is read-only; relabel a copy with to_frame()")
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the matrix as a DataFrame."""
+        return self._frame.copy()
+
+    def to_numpy(self, dtype=float) -> np.ndarray:
+        """A copy of the matrix as an array."""
+        return self._frame.to_numpy(dtype, copy=True)
+
+    def __array__(self, dtype=None, copy=None):
+        return self._frame.to_numpy(dtype if dtype is not None else float, copy=True)
+
+    @property
+    def loc(self):
+        return self.to_frame().loc
+
+    @property
+    def iloc(self):
+        return self.to_frame().iloc
+
+    @property
+    def index(self) -> pd.Index:
+        return self._frame.index
+
+    @property
+    def columns(self) -> pd.Index:
+        return self._frame.columns
+
+    @property
+    def shape(self) -> tuple:
+        return self._frame.shape
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Covariance):
+            return NotImplemented
+        return self._frame.equals(other._frame)
+
+    __hash__ = None
+
+    def __deepcopy__(self, memo) -> "Covariance":
+        return self  # read-only
+
+    def __repr__(self) -> str:
+        return f"Covariance(\n{self._frame!r})"
+
+    def _repr_html_(self) -> str:
+        return self._frame.to_html()
 
 
 def _rebuild_design(weights, strata, psu, fpc, rake) -> SurveyDesign:
@@ -580,7 +656,7 @@ def estimates_from_psu_counts(table: pd.DataFrame, *, design: SurveyDesign, by=N
                 "nps": np.clip(nps, -100.0, 100.0), "se": se, "deff": deff, "n_effective": n_effective,
                 "df": np.full(groups, df, dtype=np.int64)})
     result = pd.DataFrame(out)
-    result.attrs["covariance"] = pd.DataFrame(covariance, index=result.index, columns=result.index)
+    result.attrs["covariance"] = Covariance(pd.DataFrame(covariance, index=result.index, columns=result.index))
     result.attrs["counts"] = pd.DataFrame(per_domain[:, ::-1], index=result.index,
                                           columns=["promoters", "passives", "detractors"])
     result.attrs["design"] = design
@@ -708,7 +784,7 @@ def contrast(estimates: pd.DataFrame, coefficients) -> Contrast:
     """
     if not isinstance(estimates, pd.DataFrame) or "covariance" not in estimates.attrs:
         raise TypeError("contrast: estimates must be the table of design_estimates (with attrs['covariance'])")
-    cov = estimates.attrs["covariance"]
+    cov = estimates.attrs["covariance"]  # a Covariance, or a DataFrame set by hand
     if isinstance(coefficients, Mapping) or isinstance(coefficients, pd.Series):
         series = pd.Series(coefficients, dtype=float)
         unknown = [k for k in series.index if k not in estimates.index]

@@ -21,11 +21,15 @@ import pandas as pd
 from .datasets import OUR_BRAND
 
 __all__ = ["ParameterError", "Parameter", "template_path", "list_templates", "template_parameters",
-           "check_parameters", "prepare_study", "coerce_value"]
+           "check_parameters", "prepare_study", "coerce_value", "design_of", "DESIGN_PARAMETERS"]
 
 #: Parameters every template shares (the rest are template-specific).
 SHARED = ("data_path", "score_column", "results_path", "title", "language", "confidence", "method",
-          "weights_column", "min_n", "engine", "seed")
+          "weights_column", "strata_column", "psu_column", "fpc_column", "min_n", "engine", "seed")
+
+#: The parameter naming the column of each role of a sample design (errors are mapped back to it).
+DESIGN_PARAMETERS = {"weights": "weights_column", "strata": "strata_column", "psu": "psu_column",
+                     "fpc": "fpc_column", "score": "score_column"}
 
 #: Where a template's answers are counted (the ``engine`` parameter).
 ENGINES = ("auto", "pandas", "duckdb", "spark")
@@ -190,6 +194,43 @@ def check_parameters(name, values: dict) -> dict:
             raise ParameterError(f"parameter {key!r} must be {allowed}, got {given[key]!r} "
                                  f"({type(given[key]).__name__}); {param.help}".rstrip("; "))
     return {k: given[k] for k in declared}
+
+
+def design_of(p: dict):
+    """The :class:`~nps_toolkit.SurveyDesign` of a study's parameters, or None for a simple (weighted) sample.
+
+    A design is made when ``strata_column``, ``psu_column`` or ``fpc_column`` is set; its weights are
+    ``weights_column``.
+
+    Examples
+    --------
+    >>> design_of({"weights_column": "w", "strata_column": "region", "psu_column": "store", "fpc_column": None})
+    SurveyDesign(weights='w', strata='region', psu='store')
+    >>> design_of({"weights_column": "w", "strata_column": None, "psu_column": None, "fpc_column": None}) is None
+    True
+    """
+    from .design import SurveyDesign
+
+    fields = {k: p.get(f"{k}_column") for k in ("strata", "psu", "fpc")}
+    if all(v is None for v in fields.values()):
+        return None
+    return SurveyDesign(weights=p.get("weights_column"), **fields)
+
+
+def _check_design(p: dict, data) -> None:
+    """The study's sample design is one the data can carry (columns, missing strata or PSUs, fpc values)."""
+    from .design import design_estimates
+
+    try:
+        design = design_of(p)
+        if design is not None:
+            design_estimates(data, score=p["score_column"], design=design)
+    except (TypeError, ValueError, KeyError) as exc:
+        key = DESIGN_PARAMETERS.get(getattr(exc, "role", None))
+        if key is None:
+            key = "strata_column, psu_column and fpc_column"
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        raise ParameterError(f"parameter {key!r}: {message}") from None
 
 
 def _check_shared(p: dict) -> None:
@@ -429,6 +470,7 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
         except (TypeError, ValueError) as exc:  # the engine's errors say which column they are about
             key = "score_column" if getattr(exc, "role", None) == "score" else "weights_column"
             raise ParameterError(f"parameter {key!r}: {exc}") from None
+        _check_design(p, data)
         return p, data
     try:
         codes = score_codes(data[p["score_column"]], column=p["score_column"])
@@ -439,4 +481,5 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
             check_weights(data[p["weights_column"]], len(data), column=p["weights_column"], mask=codes >= 0)
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"parameter 'weights_column': {exc}") from None
+    _check_design(p, data)
     return p, data

@@ -28,7 +28,10 @@ Warsaw belongs to March, wherever it was stored. Text that is not a date is
 refused with a ``ValueError`` naming the column and up to five bad values
 with their 0-based positions. Rows with a *missing* date are excluded from
 every period; how many is reported as ``attrs["n_undated"]`` of the tables
-(and in the ``n_undated`` field of :class:`Trend`).
+(and in the ``n_undated`` field of :class:`Trend`). With ``design=`` (a
+:class:`nps_toolkit.SurveyDesign`) they are left out of every period's
+estimate but keep their PSUs for the design-based variance (domain
+estimation).
 """
 
 from __future__ import annotations
@@ -46,10 +49,11 @@ from ._validation import (as_column_list, check_choice, check_columns, check_con
                           renamed_arguments)
 from .compare import Comparison, compare
 from .counting import SUMMARY_COLUMNS, NPSCounts, check_data_columns, count_periods, counts
-from .dates import parse_dates
-from .intervals import CountArrays, check_method, method_options, summarize_counts
+from .dates import no_dates_error, parse_dates
+from .design import SurveyDesign, contrast, estimates_from_psu_counts, psu_counts
+from .intervals import CountArrays, check_df, check_method, effective_counts, method_options, summarize_counts
 from .scale import score_codes
-from .summary import summarize
+from .summary import DESIGN_COLUMNS, summarize, summarize_estimates
 
 __all__ = ["compare_periods", "current_vs_previous", "decompose_change", "trend", "rolling_nps", "Trend",
            "period_freq", "parse_dates", "PERIOD_COLUMNS", "CHANGE_COLUMNS", "COMPARE_TO"]
@@ -186,6 +190,259 @@ def _size(p: _Periods) -> np.ndarray:
     return p.table[col].to_numpy(float)
 
 
+def _latest_pair(n: np.ndarray, earlier_n: np.ndarray, *, labels: list, compare_to: str, pfreq: str):
+    """Positions of the latest period with answers (``n > 0``) and of the earlier one it is compared with."""
+    filled = np.flatnonzero(n > 0)
+    if len(filled) < 2:
+        raise ValueError(f"need answers in at least two periods to compare; found {len(filled)} "
+                         f"({', '.join(labels[i] for i in filled)})".replace(" ()", ""))
+    current = int(filled[-1])
+    if compare_to == "previous":
+        return current, int(filled[-2])
+    earlier = current - _PER_YEAR[pfreq[0]]
+    if earlier < 0 or earlier_n[earlier] <= 0:
+        raise ValueError(f"no answers a year before {labels[current]} to compare with")
+    return current, earlier
+
+
+# -- complex samples (design=): the period estimates and their covariance ----------------------------------------
+@dataclass
+class _DesignPeriods:
+    estimates: pd.DataFrame  # design estimates of the dated (group, period) domains, sorted by group then period
+    labels: list  # period labels of the range
+    ordinals: np.ndarray  # Period ordinals of the range
+    pfreq: str
+    groups: int
+    n_undated: int
+
+
+def _check_design_options(design, weights, df) -> None:
+    """``df`` is None or "design" and needs a design; a design brings its own weights."""
+    check_df(df)
+    if design is None:
+        if df is not None:
+            raise ValueError("df='design' needs a design= (a SurveyDesign): without one there are no design "
+                             "degrees of freedom")
+        return
+    if not isinstance(design, SurveyDesign):
+        raise TypeError(f"design must be a SurveyDesign, got {type(design).__name__}")
+    if weights is not None:
+        raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
+
+
+def _period_categories(table: pd.DataFrame, *, pfreq: str, date) -> tuple[list, np.ndarray]:
+    """Turn the Period ordinals of the key column into an ordered Categorical of every period of the range
+    (first to last dated period, so empty periods are domains too); undated rows stay NaN."""
+    ordinals = pd.to_numeric(table[_PERIOD_KEY]).to_numpy(float, na_value=np.nan)
+    dated = ~np.isnan(ordinals)
+    if not dated.any():
+        raise no_dates_error(date)
+    first, last = int(ordinals[dated].min()), int(ordinals[dated].max())
+    span = pd.period_range(pd.Period(ordinal=first, freq=pfreq), pd.Period(ordinal=last, freq=pfreq), freq=pfreq)
+    labels = [str(p) for p in span]
+    codes = np.full(len(table), -1, dtype=np.int64)
+    codes[dated] = ordinals[dated].astype(np.int64) - first
+    table[_PERIOD_KEY] = pd.Categorical.from_codes(codes, categories=labels, ordered=True)
+    return labels, np.asarray(span.asi8)
+
+
+def _dated_domains(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The estimates without the undated domains (whose rows still counted for the variance), attrs kept."""
+    keep = estimates[_PERIOD_KEY].notna().to_numpy()
+    covariance = estimates.attrs["covariance"].to_numpy(float)[np.ix_(keep, keep)]
+    sums = estimates.attrs["counts"].loc[keep]
+    out = estimates.loc[keep].reset_index(drop=True)
+    out.attrs = {"covariance": pd.DataFrame(covariance, index=out.index, columns=out.index),
+                 "counts": sums.reset_index(drop=True), "design": estimates.attrs["design"]}
+    return out
+
+
+def _design_periods(data, *, score, date, freq, by, design, scale, dayfirst) -> _DesignPeriods:
+    """Design-based NPS and covariance of every (group, period): one count of the PSU table, domains by period."""
+    by_cols = as_column_list(by)
+    check_data_columns(data, score=score, date=date, by=by_cols)
+    if "period" in by_cols:
+        raise ValueError("'period' cannot be a by column: the table makes its own 'period' column")
+    pfreq = period_freq(freq)
+    table = psu_counts(data, score=score, design=design, by=by_cols, scale=scale, date=date, pfreq=pfreq,
+                       dayfirst=dayfirst, period_key=_PERIOD_KEY)
+    n_undated = int(table.loc[table[_PERIOD_KEY].isna().to_numpy(), "rows"].sum())
+    labels, ordinals = _period_categories(table, pfreq=pfreq, date=date)
+    estimates = _dated_domains(estimates_from_psu_counts(table, design=design, by=by_cols + [_PERIOD_KEY]))
+    groups = len(estimates) // len(labels)
+    assert groups * len(labels) == len(estimates)
+    return _DesignPeriods(estimates, labels, ordinals, pfreq, groups, n_undated)
+
+
+def _design_size(estimates: pd.DataFrame) -> np.ndarray:
+    """Sample size for min_n and exclude_below with a design: ``n / deff``, or ``n`` where deff is undefined."""
+    n_effective = estimates["n_effective"].to_numpy(float)
+    return np.where(np.isfinite(n_effective), n_effective, estimates["n"].to_numpy(float))
+
+
+def _reference(df, df_design):
+    """The distribution of a design-based Wald statistic: normal, or Student's t on the design's df."""
+    from scipy import stats
+
+    if df is None:
+        return stats.norm
+    if not df_design >= 1:
+        raise ValueError("df='design' needs a design with at least one degree of freedom (PSUs minus strata); "
+                         "this one has none: use the normal quantile (df=None)")
+    return stats.t(df_design)
+
+
+def _wald(estimate: np.ndarray, se: np.ndarray, *, confidence: float, dist):
+    """Wald interval, two-sided p-value and statistic of estimates with known standard errors.
+
+    An estimate with se 0 is certain: p is 0 (1 if the estimate is 0)."""
+    q = dist.ppf(0.5 + confidence / 2.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        statistic = estimate / se
+        p = 2.0 * dist.sf(np.abs(statistic))
+    p = np.where(se == 0, np.where(estimate != 0, 0.0, 1.0), p)
+    return estimate - q * se, estimate + q * se, p, statistic
+
+
+def _design_changes(dp: _DesignPeriods, *, lag: int, confidence: float, dist):
+    """Each period minus the one ``lag`` periods before in its group, with the SE of the contrast
+    ``sqrt(V_ii + V_jj - 2 V_ij)``: (change, low, high, p-value) per row, and ``significant``."""
+    est = dp.estimates
+    n_periods = len(dp.labels)
+    n = est["n"].to_numpy(float).reshape(dp.groups, n_periods)
+    before = np.zeros_like(n)  # answers of the period lag periods earlier (0 where there is none)
+    before[:, lag:] = n[:, :n_periods - lag] if lag < n_periods else before[:, lag:]
+    this = np.arange(len(est)).reshape(dp.groups, n_periods)[(n > 0) & (before > 0)]
+    earlier = this - lag
+    nps = est["nps"].to_numpy(float)
+    cov = est.attrs["covariance"].to_numpy(float)
+    change, se = np.full(len(est), np.nan), np.full(len(est), np.nan)
+    change[this] = nps[this] - nps[earlier]
+    se[this] = np.sqrt(np.maximum(cov[this, this] + cov[earlier, earlier] - 2.0 * cov[this, earlier], 0.0))
+    low, high, p, _ = _wald(change, se, confidence=confidence, dist=dist)
+    values = np.column_stack([change, np.clip(low, -200.0, 200.0), np.clip(high, -200.0, 200.0), p])
+    return values, np.nan_to_num(p, nan=1.0) < 1.0 - confidence
+
+
+def _design_compare_periods(data, *, score, date, freq, by, confidence, method, compare_to, min_n, design, df,
+                            rng, dayfirst, scale) -> pd.DataFrame:
+    """compare_periods with a design: period estimates, intervals and the changes as design-based contrasts."""
+    confidence = check_confidence(confidence)
+    check_method(method)
+    dp = _design_periods(data, score=score, date=date, freq=freq, by=by, design=design, scale=scale,
+                         dayfirst=dayfirst)
+    keys = as_column_list(by) + [_PERIOD_KEY]
+    options = method_options(method, n_resamples=9999, random_state=rng, prior=(1, 1, 1))
+    table = summarize_estimates(dp.estimates, by=keys, confidence=confidence, method=method, df=df, **options)
+    out = table.drop(columns=DESIGN_COLUMNS).rename(columns={_PERIOD_KEY: "period"})
+    out["period"] = out["period"].astype(str)
+    lag = 1 if compare_to == "previous" else _PER_YEAR[dp.pfreq[0]]
+    dist = _reference(df, float(dp.estimates["df"].iloc[0]))
+    change, significant = _design_changes(dp, lag=lag, confidence=confidence, dist=dist)
+    for j, name in enumerate(("change", "change_low", "change_high", "p_value")):
+        out[name] = change[:, j]
+    out["significant"] = significant
+    out["low_n"] = _design_size(dp.estimates) < min_n
+    for name in DESIGN_COLUMNS:
+        out[name] = table[name]
+    out.attrs = {"freq": freq, "period_freq": dp.pfreq, "compare_to": compare_to, "confidence": confidence,
+                 "method": method, "min_n": min_n, "n_undated": dp.n_undated, "score": score, "date": date,
+                 "by": as_column_list(by), "weights": None, "design": design, "df": df}
+    return out
+
+
+def _with_attrs(result, **attrs):
+    """``result`` (a frozen Comparison or Trend) carrying ``attrs`` as tables do (not a field: not compared)."""
+    object.__setattr__(result, "attrs", dict(attrs))
+    return result
+
+
+def _design_current_vs_previous(data, *, score, date, freq, confidence, method, compare_to, design, df, dayfirst,
+                                scale) -> Comparison:
+    """current_vs_previous with a design: the Wald interval of the design-based contrast of the two periods."""
+    confidence = check_confidence(confidence)
+    check_method(method)
+    dp = _design_periods(data, score=score, date=date, freq=freq, by=None, design=design, scale=scale,
+                         dayfirst=dayfirst)
+    est = dp.estimates
+    n = est["n"].to_numpy(float)
+    current, earlier = _latest_pair(n, n, labels=dp.labels, compare_to=compare_to, pfreq=dp.pfreq)
+    result = contrast(est, {current: 1.0, earlier: -1.0})
+    low, high, p, statistic = _wald(np.array([result.estimate]), np.array([result.se]), confidence=confidence,
+                                    dist=_reference(df, result.df))
+    nps, total = est["nps"].to_numpy(float), est["weighted_total"].to_numpy(float)
+    comparison = Comparison(difference=result.estimate, low=float(np.clip(low[0], -200.0, 200.0)),
+                            high=float(np.clip(high[0], -200.0, 200.0)), p_value=float(p[0]),
+                            significant=bool(p[0] < 1.0 - confidence), statistic=float(statistic[0]),
+                            nps_a=float(nps[current]), nps_b=float(nps[earlier]), n_a=float(total[current]),
+                            n_b=float(total[earlier]), method=method, confidence=confidence)
+    return _with_attrs(comparison, design=design, df=df, se=result.se, df_design=result.df)
+
+
+def _gls(x: np.ndarray, y: np.ndarray, cov: np.ndarray, *, confidence: float, dist, group: str = ""):
+    """Generalised least squares of y on x with the covariance ``cov`` of y: (slope, low, high, p, intercept).
+
+    ``beta = (X'V^-1 X)^-1 X'V^-1 y``, the slope's variance the [1, 1] element of ``(X'V^-1 X)^-1``."""
+    k = len(x)
+    if k < 2:
+        return (math.nan,) * 5
+    eigen = np.linalg.eigvalsh(cov)
+    if not eigen.min() > 1e-10 * eigen.max():
+        raise ValueError(f"the covariance of the {k} period estimates{group} is singular: the design (PSUs minus "
+                         f"strata) cannot tell so many periods apart; use longer periods (freq=)")
+    design_matrix = np.column_stack([np.ones(k), x])
+    weighted = np.linalg.solve(cov, design_matrix)  # V^-1 X
+    information = design_matrix.T @ weighted
+    beta_cov = np.linalg.inv(information)
+    intercept, slope = beta_cov @ (weighted.T @ y)
+    se = math.sqrt(max(beta_cov[1, 1], 0.0))
+    low, high, p, _ = _wald(np.array([slope]), np.array([se]), confidence=confidence, dist=dist)
+    return float(slope), float(low[0]), float(high[0]), float(p[0]), float(intercept)
+
+
+def _stable_covariance(est: pd.DataFrame, idx: np.ndarray) -> np.ndarray:
+    """The covariance of the periods ``idx``; a period without variance (all answers in one category, or in
+    one PSU) gets the Wald variance of its adjusted effective counts, as :func:`trend` does without a design."""
+    cov = est.attrs["covariance"].to_numpy(float)[np.ix_(idx, idx)]
+    zero = np.flatnonzero(np.diag(cov) <= 0)
+    if len(zero):
+        sums = est.attrs["counts"][["promoters", "passives", "detractors"]].to_numpy(float)[idx[zero]]
+        adjusted = effective_counts(sums, _design_size(est)[idx[zero]]).adjusted()
+        cov[zero, zero] = adjusted.wald_se ** 2
+    return cov
+
+
+def _design_group_fits(dp: _DesignPeriods, *, exclude_below, confidence, dist, by_cols) -> list:
+    """The GLS fit of each group: (slope, low, high, p_value, significant, n_periods, intercept)."""
+    est = dp.estimates
+    n_periods = len(dp.labels)
+    x_all = (dp.ordinals - dp.ordinals[0]).astype(float)
+    size = _design_size(est).reshape(dp.groups, n_periods)
+    n = est["n"].to_numpy(float).reshape(dp.groups, n_periods)
+    nps = est["nps"].to_numpy(float)
+    rows = []
+    for g in range(dp.groups):
+        use = np.flatnonzero((n[g] > 0) & (size[g] >= exclude_below))
+        idx = g * n_periods + use
+        name = "" if not by_cols else f" of group {_segment_label(tuple(est[by_cols].iloc[g * n_periods]))}"
+        slope, low, high, pval, intercept = _gls(x_all[use], nps[idx], _stable_covariance(est, idx),
+                                                 confidence=confidence, dist=dist, group=name)
+        rows.append((slope, low, high, pval, bool(pval < 1 - confidence), len(use), intercept))
+    return rows
+
+
+def _design_trend(data, *, score, date, freq, by, confidence, exclude_below, design, df, dayfirst, scale):
+    """trend with a design: GLS over the periods with the design-based covariance of their NPS."""
+    dp = _design_periods(data, score=score, date=date, freq=freq, by=by, design=design, scale=scale,
+                         dayfirst=dayfirst)
+    by_cols = as_column_list(by)
+    dist = _reference(df, float(dp.estimates["df"].iloc[0]))
+    rows = _design_group_fits(dp, exclude_below=exclude_below, confidence=confidence, dist=dist, by_cols=by_cols)
+    return _trend_result(rows, by=by, labels=dp.labels, pfreq=dp.pfreq, table=dp.estimates, freq=freq,
+                         confidence=confidence, exclude_below=exclude_below, n_undated=dp.n_undated,
+                         extra={"design": design, "df": df})
+
+
 # -- compare_periods -------------------------------------------------------------------------------------------
 def _period_changes(p: _Periods, *, lag: int, method, confidence, rng):
     """Each period (row of ``p.table``) compared with the one ``lag`` periods before in its group:
@@ -208,7 +465,7 @@ def _period_changes(p: _Periods, *, lag: int, method, confidence, rng):
 @shared_docs
 def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None, confidence=0.95,
                     method="adjusted-wald", compare_to="previous", min_n=30, weights=None,
-                    random_state=None, dayfirst=None, scale=None) -> pd.DataFrame:
+                    random_state=None, dayfirst=None, scale=None, design=None, df=None) -> pd.DataFrame:
     """NPS per period (and group), each period compared with the one before.
 
     Parameters
@@ -236,11 +493,28 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
         The flag is the ``low_n`` column; 30 by default.
     {{weights}}
         The table gains ``weighted_total`` and ``n_effective`` (last
-        columns); ``n`` counts answers.
+        columns); ``n`` counts answers. Not with ``design`` (give them in
+        the design).
     {{random_state}}
         Used by the resampling methods (``"bootstrap"``, ``"bayes"``).
     {{dayfirst}}
     {{scale}}
+    {{design}}
+        The periods (and groups) are domains of the sample: rows without
+        a date or an answer keep their PSUs for the variance. The table
+        gains ``weighted_total``, ``se``, ``deff``, ``n_effective`` and
+        ``df`` (last columns, as :func:`nps_toolkit.design_estimates`
+        gives them); the NPS interval is the ``method`` at the effective
+        sample size (:func:`nps_toolkit.intervals.design_intervals`), and
+        ``min_n`` is judged on ``n_effective`` (``n`` where the design
+        effect is undefined). The change is the design-based contrast of
+        the two periods (R's ``svycontrast``), ``se = sqrt(V_ii + V_jj -
+        2 V_ij)`` with the covariance ``V`` of the period estimates (the
+        periods share PSUs and strata), and its interval is the Wald
+        interval ``change +- q se`` (clipped to [-200, 200]) with its
+        two-sided p-value, whatever ``method``.
+    {{df}}
+        ``q`` and the p-value of the change follow the same distribution.
 
     Returns
     -------
@@ -251,12 +525,13 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
         period's NPS minus the earlier one's), ``change_low``,
         ``change_high``, ``p_value``, ``significant``, ``low_n``. Each change
         equals ``compare(this_counts, earlier_counts, method=method,
-        confidence=confidence)``; it is NaN (``significant`` False) when
+        confidence=confidence)`` (with ``design``, the contrast described
+        there); it is NaN (``significant`` False) when
         either period has no answers or there is no earlier period. Periods
         without answers between the first and last date appear with n = 0.
         ``attrs`` hold ``freq``, ``period_freq`` (e.g. ``"Q-DEC"``),
         ``compare_to``, ``confidence``, ``method``, ``min_n`` and
-        ``n_undated``.
+        ``n_undated`` (and ``design`` and ``df``).
 
     Examples
     --------
@@ -271,10 +546,29 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     1 2024Q2  2  50.0    16.7   True
     2 2024Q3  0   NaN     NaN   True
     3 2024Q4  3  33.3     NaN  False
+
+    A clustered sample (stores sampled within regions), the same stores
+    asked in both quarters:
+
+    >>> from nps_toolkit import SurveyDesign
+    >>> stores = pd.DataFrame({"score": [10, 9, 3, 8, 10, 0, 9, 6] * 2, "store": [1, 1, 2, 2, 3, 3, 4, 4] * 2,
+    ...                        "region": list("NNNNSSSS") * 2,
+    ...                        "date": ["2024-02-01"] * 8 + ["2024-05-01"] * 4 + ["2024-05-02"] * 4})
+    >>> stores.loc[8:, "score"] = [10, 10, 3, 9, 10, 9, 9, 6]
+    >>> table = compare_periods(stores, design=SurveyDesign(strata="region", psu="store"), min_n=3)
+    >>> table[["period", "n", "nps", "se", "change", "change_low", "change_high"]].round(1)
+       period  n   nps    se  change  change_low  change_high
+    0  2024Q1  8  12.5  37.5     NaN         NaN          NaN
+    1  2024Q2  8  50.0  35.4    37.5       -17.3         92.3
     """
+    _check_design_options(design, weights, df)
     check_choice(compare_to, COMPARE_TO, name="compare_to")
     _check_min_n(min_n)
     rng = rng_from(random_state)  # one stream for every interval and change: reproducible with a seed
+    if design is not None:
+        return _design_compare_periods(data, score=score, date=date, freq=freq, by=by, confidence=confidence,
+                                       method=method, compare_to=compare_to, min_n=min_n, design=design, df=df,
+                                       rng=rng, dayfirst=dayfirst, scale=scale)
     p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, scale=scale,
                        confidence=confidence, method=method, random_state=rng, dayfirst=dayfirst)
     confidence = float(confidence)
@@ -298,7 +592,7 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
 @shared_docs
 def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq="QE", confidence=0.95,
                         method="adjusted-wald", compare_to="previous", weights=None, random_state=None,
-                        dayfirst=None, scale=None) -> Comparison:
+                        dayfirst=None, scale=None, design=None, df=None) -> Comparison:
     """This period against the last one: the latest period with answers against an earlier one.
 
     Parameters
@@ -311,12 +605,24 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
         over). ``"year_ago"``: the same period a year earlier, which must
         have answers.
     {{scale}}
+    {{design}}
+        Not with ``weights``. The comparison is the design-based contrast
+        of the two periods (R's ``svycontrast``, the change of
+        :func:`compare_periods` with ``design``): Wald interval, p-value
+        and ``statistic`` from its standard error, whatever ``method``
+        (recorded as given); ``n_a`` and ``n_b`` are the sums of the
+        weights of the answers.
+    {{df}}
+        The distribution of the interval, p-value and statistic.
 
     Returns
     -------
     Comparison
         ``compare(current_counts, earlier_counts, method=method,
         confidence=confidence)``: ``difference`` is current minus earlier.
+        With ``design``, its ``attrs`` (an attribute of this object, not a
+        field) hold ``design``, ``df``, ``se`` (of the difference) and
+        ``df_design`` (the design's degrees of freedom).
 
     Raises
     ------
@@ -332,21 +638,25 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
     >>> result = current_vs_previous(df, method="wald")
     >>> round(result.difference, 1), round(result.nps_a, 1), round(result.nps_b, 1)
     (-33.3, 0.0, 33.3)
+
+    With a design (here every row its own PSU, weighted):
+
+    >>> from nps_toolkit import SurveyDesign
+    >>> df["w"] = [1.0, 2.0, 1.0, 1.0, 2.0, 1.0]
+    >>> result = current_vs_previous(df, design=SurveyDesign(weights="w"))
+    >>> round(result.difference, 1), round(result.attrs["se"], 1), result.attrs["df_design"]
+    (-50.0, 64.2, 5)
     """
+    _check_design_options(design, weights, df)
     check_choice(compare_to, COMPARE_TO, name="compare_to")
+    if design is not None:
+        return _design_current_vs_previous(data, score=score, date=date, freq=freq, confidence=confidence,
+                                           method=method, compare_to=compare_to, design=design, df=df,
+                                           dayfirst=dayfirst, scale=scale)
     p = _period_counts(data, score=score, date=date, freq=freq, by=None, weights=weights, scale=scale,
                        confidence=confidence, method=method, dayfirst=dayfirst)
-    filled = np.flatnonzero(p.table["n"].to_numpy(float) > 0)
-    if len(filled) < 2:
-        raise ValueError(f"need answers in at least two periods to compare; found {len(filled)} "
-                         f"({', '.join(p.table['period'].iloc[filled])})".replace(" ()", ""))
-    current = int(filled[-1])
-    if compare_to == "previous":
-        earlier = int(filled[-2])
-    else:
-        earlier = current - _PER_YEAR[p.pfreq[0]]
-        if earlier < 0 or p.counts[earlier].n <= 0:
-            raise ValueError(f"no answers a year before {p.labels[current]} to compare with")
+    current, earlier = _latest_pair(p.table["n"].to_numpy(float), np.array([c.n for c in p.counts], float),
+                                    labels=list(p.table["period"]), compare_to=compare_to, pfreq=p.pfreq)
     return _compare(p.counts[current], p.counts[earlier], method=method, confidence=float(confidence),
                     random_state=random_state)
 
@@ -550,7 +860,8 @@ class Trend:
     low, high : float
         Confidence interval of the slope.
     p_value : float
-        Two-sided p-value of slope = 0 (t distribution, n_periods - 2 df).
+        Two-sided p-value of slope = 0 (t distribution, n_periods - 2 df;
+        with a design, normal or t on the design's df).
     significant : bool
         ``p_value < 1 - confidence``.
     n_periods : int
@@ -599,8 +910,9 @@ class Trend:
         verdict = "significant" if self.significant else "not significant"
         ci = "" if math.isnan(self.low) else (f" &nbsp; {self.confidence:.0%} CI [{self.low:+.2f}, "
                                               f"{self.high:+.2f}], p = {_p(self.p_value)} ({verdict})")
+        fit = "generalised" if getattr(self, "attrs", {}).get("design") is not None else "weighted"
         return (f"<div><b>NPS trend {self.slope:+.2f} points per {self.unit}</b>{ci} "
-                f"<small>(weighted least squares over {self.n_periods} {self.unit}s from {self.origin})</small>"
+                f"<small>({fit} least squares over {self.n_periods} {self.unit}s from {self.origin})</small>"
                 f"</div>")
 
 
@@ -666,7 +978,7 @@ def _group_fits(p: _Periods, *, exclude_below, confidence) -> list:
 @renamed_arguments(min_n="exclude_below")
 @shared_docs
 def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None, confidence=0.95, weights=None,
-          exclude_below=1, dayfirst=None, scale=None):
+          exclude_below=1, dayfirst=None, scale=None, design=None, df=None):
     """Linear trend of NPS per period, by precision-weighted least squares.
 
     Each period's NPS ``y_k`` is regressed on its period number ``x_k``
@@ -681,6 +993,18 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
     interval); interval and p-value use a t distribution with ``k - 2``
     degrees of freedom. This equals ``np.polyfit(x, y, 1, w=1/SE, cov=True)``.
 
+    With ``design``, the periods' NPS are design-based estimates of domains
+    of one sample, correlated when they share PSUs or strata, and the fit
+    is generalised least squares with their full covariance ``V``
+    (:func:`nps_toolkit.design_estimates`): ``beta = (X'V^-1 X)^-1 X'V^-1 y``
+    (``X``: a column of 1s and the period numbers), the slope's variance
+    the [1, 1] element of ``(X'V^-1 X)^-1``, with no residual scale (the
+    interval reflects the sampling error of the design only). A period
+    without variance gets that of its adjusted effective counts, as above.
+    Interval and p-value are the Wald ones on the normal distribution, or
+    Student's t with the design's degrees of freedom (``df="design"``);
+    two periods are enough for an interval.
+
     Parameters
     ----------
     data, score, date, freq, weights, dayfirst
@@ -694,8 +1018,14 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
         out of the fit; periods with no answers always are. 1 by default.
         (Its old name ``min_n`` still works for one release, with a
         ``DeprecationWarning``: it is not :func:`compare_periods`'s
-        ``min_n``, which only flags small periods.)
+        ``min_n``, which only flags small periods.) With ``design``, the
+        design's effective n (``n / deff``, or ``n`` where the design effect
+        is undefined).
     {{scale}}
+    {{design}}
+        Not with ``weights`` (give them in the design); rows without a
+        date or an answer keep their PSUs for the variance.
+    {{df}}
 
     Returns
     -------
@@ -706,12 +1036,16 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
         fewer than two periods, NaN interval with fewer than three).
         ``attrs`` hold ``freq``, ``period_freq``, ``origin``, ``unit``,
         ``confidence``, ``min_n`` (the ``exclude_below`` used, under its old
-        name) and ``n_undated``.
+        name) and ``n_undated``. With ``design``, ``attrs`` (of the
+        :class:`Trend` too: an attribute, not a field) hold ``design`` and
+        ``df``.
 
     Raises
     ------
     ValueError
-        Without ``by``, fewer than two periods with answers.
+        Without ``by``, fewer than two periods with answers. With
+        ``design``, a covariance of the periods' estimates that is singular
+        (more periods than the design's PSUs can tell apart).
 
     Examples
     --------
@@ -723,28 +1057,45 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
     (38.6, 3, '2024Q1')
     >>> print(t)
     NPS trend +38.64 points per quarter (95% CI -30.91 to +108.18; p = 0.090; 3 quarters)
+
+    The same answers as a sample of independent respondents (a design):
+    the same slope, with an interval of the sampling error alone (no
+    residual scale):
+
+    >>> from nps_toolkit import SurveyDesign
+    >>> print(trend(df.assign(w=1.0), design=SurveyDesign(weights="w")))
+    NPS trend +38.64 points per quarter (95% CI +9.90 to +67.37; p = 0.008; 3 quarters)
     """
+    _check_design_options(design, weights, df)
     confidence = check_confidence(confidence)
     _check_min_n(exclude_below, name="exclude_below")
+    if design is not None:
+        return _design_trend(data, score=score, date=date, freq=freq, by=by, confidence=confidence,
+                             exclude_below=exclude_below, design=design, df=df, dayfirst=dayfirst, scale=scale)
     p = _period_counts(data, score=score, date=date, freq=freq, by=by, weights=weights, scale=scale,
                        confidence=confidence, dayfirst=dayfirst)
-    n_periods = len(p.labels)
     rows = _group_fits(p, exclude_below=exclude_below, confidence=confidence)
+    return _trend_result(rows, by=by, labels=p.labels, pfreq=p.pfreq, table=p.table,
+                         freq=freq, confidence=confidence, exclude_below=exclude_below, n_undated=p.n_undated)
+
+
+def _trend_result(rows, *, by, labels, pfreq, table, freq, confidence, exclude_below, n_undated, extra=None):
+    """The Trend (without ``by``) or the table of the groups' fits; ``extra`` goes to its ``attrs``."""
     if by is None:
         slope, low, high, pval, significant, k, intercept = rows[0]
         if k < 2:
             raise ValueError(f"need at least two periods with answers (n >= {exclude_below}) for a trend; found {k}")
-        return Trend(slope=slope, low=low, high=high, p_value=pval, significant=significant, n_periods=k,
-                     confidence=confidence, intercept=intercept, freq=freq, origin=p.labels[0],
-                     unit=_unit(p.pfreq), n_undated=p.n_undated)
-    by_cols = as_column_list(by)
-    out = p.table[by_cols].iloc[::n_periods].reset_index(drop=True)
+        result = Trend(slope=slope, low=low, high=high, p_value=pval, significant=significant, n_periods=k,
+                       confidence=confidence, intercept=intercept, freq=freq, origin=labels[0],
+                       unit=_unit(pfreq), n_undated=n_undated)
+        return result if extra is None else _with_attrs(result, **extra)
+    out = table[as_column_list(by)].iloc[::len(labels)].reset_index(drop=True)
     values = pd.DataFrame(rows, columns=["slope", "low", "high", "p_value", "significant", "n_periods",
                                          "intercept"])
     out = pd.concat([out, values], axis=1)
     # "min_n": the attrs key of the release before exclude_below= (kept while min_n= is deprecated)
-    out.attrs = {"freq": freq, "period_freq": p.pfreq, "origin": p.labels[0], "unit": _unit(p.pfreq),
-                 "confidence": confidence, "min_n": exclude_below, "n_undated": p.n_undated}
+    out.attrs = {"freq": freq, "period_freq": pfreq, "origin": labels[0], "unit": _unit(pfreq),
+                 "confidence": confidence, "min_n": exclude_below, "n_undated": n_undated, **(extra or {})}
     return out
 
 

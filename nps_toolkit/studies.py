@@ -35,6 +35,8 @@ from .industry import lookup_benchmark
 from .interpretation import band, interpret
 from .intervals import confint
 from . import counting
+from .design import design_estimates
+from .parameters import design_of
 from .periods import compare_periods, current_vs_previous, decompose_change, trend
 from .reading import describe_reading
 from .results import write_results
@@ -299,7 +301,15 @@ def _meta(template: str, p: dict, n_missing: int, data) -> dict:
     return {"template": template, "title": p["title"], "language": p["language"], "confidence": p["confidence"],
             "method": p["method"], "n_missing": int(n_missing), "data": p["data_path"] or "bundled sample",
             "engine": counting.engine_of(data) or "pandas",
-            "weights_column": p["weights_column"], "our_brand": p.get("our_brand"), "version": __version__}
+            "weights_column": p["weights_column"], "strata_column": p.get("strata_column"),
+            "psu_column": p.get("psu_column"), "fpc_column": p.get("fpc_column"), "our_brand": p.get("our_brand"),
+            "version": __version__}
+
+
+def _sample(p: dict) -> dict:
+    """How the answers were sampled, as keywords: ``design=`` for a complex sample, else ``weights=``."""
+    design = design_of(p)
+    return {"weights": p["weights_column"]} if design is None else {"design": design}
 
 
 def _counted_elsewhere(data) -> bool:
@@ -353,7 +363,13 @@ def _methods_note(p: dict, n, n_missing: int, extra: str = "", data=None) -> str
     lang = p["language"]
     note = _t("methods_note", lang, method=p["method"], confidence=_conf(p), n=_n(n, lang),
               missing=_n(n_missing, lang))
-    if p["weights_column"]:
+    design = design_of(p)
+    if design is not None:
+        none = _t("design_none", lang)
+        deff = _n(float(design_estimates(data, score=p["score_column"], design=design)["deff"].iloc[0]), lang, 2)
+        note += " " + _t("methods_design", lang, strata=design.strata or none, psu=design.psu or none,
+                         fpc=design.fpc or none, deff=deff)
+    elif p["weights_column"]:
         note += " " + _t("methods_weighted", lang, column=p["weights_column"])
     info = data.attrs.get("nps_toolkit") if isinstance(data, pd.DataFrame) and p.get("data_path") else None
     reading = describe_reading(info, lang)
@@ -543,13 +559,21 @@ def _key_figure_rows(template: str, kf: dict, lang: str) -> list[tuple[str, str]
     return rows
 
 
-def _overall(c: NPSCounts, p: dict, answers: int) -> tuple[dict, object]:
+def _overall(c: NPSCounts, p: dict, answers: int, data=None) -> tuple[dict, object]:
     """The overall NPS of counts (with an empty result when there is no answer) and its interval; ``n`` is
-    the number of answers."""
+    the number of answers. With a sample design the interval is design-based (from ``data``)."""
     lang = p["language"]
     if c.n <= 0:
         return {"nps": None, "n": answers, "ci_low": None, "ci_high": None, "band": None,
                 "band_text": _t("no_answers", lang), "n_missing": c.n_missing}, None
+    design = design_of(p)
+    if design is not None:
+        ci = confint(data, score=p["score_column"], design=design, confidence=p["confidence"], method=p["method"],
+                     random_state=p["seed"])
+        code, words = _band(ci.estimate, lang)
+        return {"nps": ci.estimate, "n": answers, "ci_low": ci.low, "ci_high": ci.high, "band": code,
+                "band_text": words, "n_missing": c.n_missing, "se": ci.se, "deff": ci.deff,
+                "n_effective": ci.n_effective}, ci
     ci = confint(c, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
     code, words = _band(ci.estimate, lang)
     return {"nps": ci.estimate, "n": answers, "ci_low": ci.low, "ci_high": ci.high, "band": code,
@@ -576,7 +600,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     lang, score = p["language"], p["score_column"]
     c = _counts(data, p)
     answers = _answered(data, p, c)
-    overall, ci = _overall(c, p, answers)
+    overall, ci = _overall(c, p, answers, data)
     if ci is None:
         headline = _t("headline_no_answers", lang)
     else:
@@ -607,7 +631,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
         seg = p["segment_column"]
         segments = compare_groups(data, score=score, by=seg, reference=None, correction="holm",
                                   random_state=p["seed"],
-                                  confidence=p["confidence"], method=p["method"], weights=p["weights_column"])
+                                  confidence=p["confidence"], method=p["method"], **_sample(p))
         segments["low_n"] = segments["n"] < p["min_n"]
         tables["segments"] = segments[[seg, "n", "nps", "ci_low", "ci_high", "difference", "p_value_adjusted",
                                        "significant", "low_n"]]
@@ -626,7 +650,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     results["action_plan"], results["verbatims"] = [], []
     priority = []
     if p.get("comment_column") and ci is not None:
-        impact = theme_impact(data, score=score, comments=p["comment_column"], weights=p["weights_column"],
+        impact = theme_impact(data, score=score, comments=p["comment_column"], **_sample(p),
                               confidence=p["confidence"], method=p["method"], random_state=p["seed"],
                               owners=_theme_owners(p))
         impact = impact[impact["mentions"] > 0].reset_index(drop=True)
@@ -686,7 +710,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     _check_brand(data, p)
     table = compare_groups(data, score=score, by=brand, reference=ours, correction=p["correction"],
                            random_state=p["seed"],
-                           confidence=p["confidence"], method=p["method"], weights=p["weights_column"])
+                           confidence=p["confidence"], method=p["method"], **_sample(p))
     table["low_n"] = table["n"] < p["min_n"]
     others = table[table[brand] != ours]
     # compare_groups gives competitor minus ours: flip to ours minus competitor.
@@ -755,8 +779,7 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     data = _our_answers(data, p)
     lang, score, date = p["language"], p["score_column"], p["date_column"]
     common = {"score": score, "date": date, "freq": p["freq"], "confidence": p["confidence"],
-              "method": p["method"], "weights": p["weights_column"], "random_state": p["seed"],
-              "dayfirst": p.get("dayfirst")}
+              "method": p["method"], **_sample(p), "random_state": p["seed"], "dayfirst": p.get("dayfirst")}
     periods = compare_periods(data, min_n=p["min_n"], **common)
     latest = current_vs_previous(data, **common)
     labels = periods.loc[periods["n"] > 0, "period"].tolist()
@@ -770,7 +793,7 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     else:  # more or fewer promoters, more or fewer detractors
         decomposition = decompose_change(*(periods[periods["period"] == label] for label in (previous, current)))
     tr = trend(data, score=score, date=date, freq=p["freq"], confidence=p["confidence"],
-               weights=p["weights_column"], dayfirst=p.get("dayfirst"))
+               **_sample(p), dayfirst=p.get("dayfirst"))
     c = _counts(data, p)
     if _i18n.rounds_to_zero(latest.difference, 0):
         direction = "change_none"

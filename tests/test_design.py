@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nps_toolkit as nt
-from nps_toolkit.design import (ESTIMATE_COLUMNS, PSU_COUNT_COLUMNS, Contrast, SurveyDesign, contrast,
+from nps_toolkit.design import (ESTIMATE_COLUMNS, PSU_COUNT_COLUMNS, Contrast, Covariance, SurveyDesign, contrast,
                                 design_estimates, estimates_from_psu_counts, psu_counts)
 from nps_toolkit.intervals import z_value
 
@@ -70,8 +70,9 @@ def r_rows(reference, design: str, by: str) -> pd.DataFrame:
 def ours(sample, design: SurveyDesign, by: list) -> pd.DataFrame:
     got = design_estimates(sample, design=design, by=by or None)
     got.index = r_labels(got, by)
-    got.attrs["covariance"].index = got.index
-    got.attrs["covariance"].columns = got.index
+    relabelled = got.attrs["covariance"].to_frame()
+    relabelled.index = relabelled.columns = got.index
+    got.attrs["covariance"] = Covariance(relabelled)
     return got
 
 
@@ -427,3 +428,21 @@ def test_contrast_arguments():
         contrast(got, [1, 2, 3])
     with pytest.raises(TypeError, match="table of design_estimates"):
         contrast(pd.DataFrame({"nps": [1.0]}), [1])
+
+
+def test_design_tables_can_be_concatenated_and_copied(sample):
+    """The covariance rides in attrs as a value pandas can compare: concat, copy and slicing keep working."""
+    design = DESIGNS["clustered"]
+    a = nt.summarize(sample, by="brand", design=design)
+    b = nt.summarize(sample, by="wave", design=design)
+    both = pd.concat([a, b], ignore_index=True)  # different covariances: attrs not kept, no error
+    assert len(both) == len(a) + len(b)
+    same = pd.concat([a, a.copy()])
+    assert same.attrs["covariance"] == a.attrs["covariance"]
+    assert a.iloc[:1].attrs["covariance"] is a.attrs["covariance"]  # not copied with every slice
+    cov = a.attrs["covariance"]
+    with pytest.raises(AttributeError, match="read-only"):
+        cov.index = [0, 1, 2]
+    frame = cov.to_frame()
+    frame.iloc[0, 0] = -1.0  # a copy
+    assert cov.iloc[0, 0] > 0 and np.asarray(cov).shape == (3, 3)

@@ -545,3 +545,261 @@ def test_decompose_change_takes_a_scale(five_point):
         pd.testing.assert_frame_equal(got, want)
     raw = decompose_change([1, 5, 5, 4], [5, 5, 3, 2], scale=FIVE)
     pd.testing.assert_frame_equal(raw, decompose_change([0, 10, 10, 7], [10, 10, 6, 3]))
+
+
+# -- complex samples: design= (R's survey package, tests/data/survey_reference) ------------------------------------
+SURVEY = __import__("pathlib").Path(__file__).parent / "data" / "survey_reference"
+CLUSTERED = nt.SurveyDesign(weights="weight", strata="region", psu="store")
+Z95 = 1.959963984540054
+#: R's svycontrast of wave 2 - wave 1 ("clustered" design of contrasts.csv): (estimate, se)
+R_WAVES = (6.618401430825374, 5.2967467192678743)
+R_AURORA_WAVES = (24.911071691651376, 7.2650368730613808)
+
+
+@pytest.fixture(scope="module")
+def survey() -> pd.DataFrame:
+    """The R reference sample, with a date per wave: wave 1 in 2024Q1, wave 2 in 2024Q2."""
+    sample = pd.read_csv(SURVEY / "sample.csv")
+    return sample.assign(date=np.where(sample["wave"] == 1, "2024-02-15", "2024-05-15"))
+
+
+def test_reference_contrasts_are_the_ones_asserted():
+    r = pd.read_csv(SURVEY / "contrasts.csv").set_index(["design", "contrast"])
+    assert tuple(r.loc[("clustered", "wave 2 - wave 1"), ["estimate", "se"]]) == pytest.approx(R_WAVES, abs=1e-12)
+    assert tuple(r.loc[("clustered", "Aurora, wave 2 - wave 1"), ["estimate", "se"]]) == \
+        pytest.approx(R_AURORA_WAVES, abs=1e-12)
+
+
+def test_design_change_matches_r_svycontrast(survey):
+    before = survey.copy()
+    table = compare_periods(survey, freq="QE", design=CLUSTERED)
+    pd.testing.assert_frame_equal(survey, before)  # input unchanged
+    assert list(table.columns) == CONTRACT + ["weighted_total", "se", "deff", "n_effective", "df"]
+    assert table["period"].tolist() == ["2024Q1", "2024Q2"]
+    change = table.iloc[1]
+    assert change["change"] == pytest.approx(R_WAVES[0], abs=1e-6)
+    assert (change["change_high"] - change["change"]) / Z95 == pytest.approx(R_WAVES[1], abs=1e-6)
+    assert (change["change"] - change["change_low"]) / Z95 == pytest.approx(R_WAVES[1], abs=1e-6)
+    from scipy import stats
+    assert change["p_value"] == pytest.approx(2 * stats.norm.sf(R_WAVES[0] / R_WAVES[1]), rel=1e-6)
+    assert not change["significant"] and math.isnan(table["change"].iloc[0]) and not table["significant"].iloc[0]
+    assert table.attrs["design"] == CLUSTERED and table.attrs["df"] is None and table.attrs["n_undated"] == 0
+
+
+def test_design_change_by_brand_matches_r(survey):
+    table = compare_periods(survey, freq="QE", by="brand", design=CLUSTERED)
+    assert table[["brand", "period"]].values.tolist() == [[b, p] for b in ("Aurora", "Borealis", "Corona")
+                                                          for p in ("2024Q1", "2024Q2")]
+    aurora = table.iloc[1]
+    assert aurora["change"] == pytest.approx(R_AURORA_WAVES[0], abs=1e-6)
+    assert (aurora["change_high"] - aurora["change"]) / Z95 == pytest.approx(R_AURORA_WAVES[1], abs=1e-6)
+    assert bool(aurora["significant"]) and aurora["p_value"] < 0.001
+
+
+def test_design_periods_are_the_design_estimates(survey):
+    table = compare_periods(survey, design=CLUSTERED)
+    want = nt.design_estimates(survey, design=CLUSTERED, by="wave")
+    for column in ("n", "n_missing", "weighted_total", "nps", "se", "deff", "n_effective", "df"):
+        np.testing.assert_allclose(table[column].to_numpy(float), want[column].to_numpy(float), rtol=1e-12)
+    summary = nt.summarize(survey, design=CLUSTERED, by="wave")
+    for column in ("promoters", "passives", "detractors", "promoter_share", "ci_low", "ci_high"):
+        np.testing.assert_allclose(table[column].to_numpy(float), summary[column].to_numpy(float), rtol=1e-12)
+    wald = compare_periods(survey, design=CLUSTERED, method="wald")
+    np.testing.assert_allclose(wald["ci_high"], wald["nps"] + Z95 * wald["se"], rtol=1e-9)
+    # the change's se comes from the covariance of the two waves (they share stores and strata)
+    cov = want.attrs["covariance"].to_numpy()
+    se = math.sqrt(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
+    assert abs(cov[0, 1]) > 1 and (table["change_high"].iloc[1] - table["change"].iloc[1]) / Z95 == \
+        pytest.approx(se, rel=1e-9)
+    assert nt.design.contrast(want, [-1, 1]).se == pytest.approx(se, rel=1e-12)
+
+
+def test_design_current_vs_previous_is_the_contrast(survey):
+    result = current_vs_previous(survey, design=CLUSTERED, method="wald")
+    table = compare_periods(survey, design=CLUSTERED)
+    assert isinstance(result, nt.Comparison)
+    assert result.difference == pytest.approx(R_WAVES[0], abs=1e-6)
+    assert result.low == pytest.approx(table["change_low"].iloc[1], rel=1e-12)
+    assert result.high == pytest.approx(table["change_high"].iloc[1], rel=1e-12)
+    assert result.p_value == pytest.approx(table["p_value"].iloc[1], rel=1e-12)
+    assert result.statistic == pytest.approx(R_WAVES[0] / R_WAVES[1], rel=1e-6)
+    assert (result.nps_a, result.nps_b) == pytest.approx(tuple(table["nps"].iloc[::-1]), rel=1e-12)
+    assert (result.n_a, result.n_b) == pytest.approx(tuple(table["weighted_total"].iloc[::-1]), rel=1e-12)
+    assert result.method == "wald" and result.confidence == 0.95 and not result.significant and not result.paired
+    assert result.attrs["design"] == CLUSTERED and result.attrs["se"] == pytest.approx(R_WAVES[1], abs=1e-6)
+    assert current_vs_previous(survey, design=CLUSTERED).method == "adjusted-wald"
+    with pytest.raises(ValueError, match="no answers a year before 2024Q2"):
+        current_vs_previous(survey, design=CLUSTERED, compare_to="year_ago")
+
+
+def test_design_df_uses_t_on_the_design_degrees_of_freedom(survey):
+    from scipy import stats
+    normal = compare_periods(survey, design=CLUSTERED)
+    t = compare_periods(survey, design=CLUSTERED, df="design")
+    assert t["df"].tolist() == [24, 24]  # 28 stores - 4 regions
+    ratio = (t["change_high"].iloc[1] - t["change"].iloc[1]) / (normal["change_high"].iloc[1] - normal["change"].iloc[1])
+    assert ratio == pytest.approx(stats.t.ppf(0.975, 24) / Z95, rel=1e-9)
+    assert t["p_value"].iloc[1] == pytest.approx(2 * stats.t.sf(R_WAVES[0] / R_WAVES[1], 24), rel=1e-6)
+    summary = nt.summarize(survey, design=CLUSTERED, by="wave", df="design")
+    np.testing.assert_allclose(t["ci_low"], summary["ci_low"], rtol=1e-12)
+    assert t.attrs["df"] == "design"
+    result = current_vs_previous(survey, design=CLUSTERED, df="design")
+    assert result.high == pytest.approx(t["change_high"].iloc[1], rel=1e-12)
+
+
+def test_design_of_independent_rows_gives_the_weighted_nps(sim):
+    weighted = compare_periods(sim, weights="weight", by="segment")
+    design = compare_periods(sim, design=nt.SurveyDesign(weights="weight"), by="segment")
+    assert design[["segment", "period"]].equals(weighted[["segment", "period"]])
+    for column in ("n", "n_missing", "promoters", "passives", "detractors", "nps", "change", "weighted_total"):
+        np.testing.assert_allclose(design[column].to_numpy(float), weighted[column].to_numpy(float), rtol=1e-9,
+                                   err_msg=column)
+    assert design.attrs["n_undated"] == weighted.attrs["n_undated"] > 0
+    # every row its own PSU: the periods are independent and each se is sqrt(n / (n - 1)) times the linearised one
+    n = len(sim)
+    wald = compare_periods(sim, weights="weight", by="segment", method="wald")
+    np.testing.assert_allclose((design["change_high"] - design["change"]).to_numpy(float),
+                               math.sqrt(n / (n - 1)) * (wald["change_high"] - wald["change"]).to_numpy(float),
+                               rtol=1e-6)
+
+
+def test_design_rows_without_a_date_keep_their_psus(survey):
+    extra = survey.sample(40, random_state=5).assign(date=None, score=10)  # answers, but no date
+    more = pd.concat([survey, extra], ignore_index=True)
+    base = compare_periods(survey, design=CLUSTERED)
+    table = compare_periods(more, design=CLUSTERED)
+    np.testing.assert_allclose(table["nps"], base["nps"], rtol=1e-12)
+    np.testing.assert_allclose(table["n"], base["n"])
+    assert table.attrs["n_undated"] == 40 and base.attrs["n_undated"] == 0
+    # domain estimation: the undated rows are a domain of their own, kept for the variance
+    want = nt.design_estimates(more.assign(wave=more["wave"].where(more["date"].notna())), design=CLUSTERED,
+                               by="wave")
+    assert want["wave"].isna().iloc[-1] and len(want) == 3
+    np.testing.assert_allclose(table["se"], want["se"].iloc[:2], rtol=1e-12)
+    cov = want.attrs["covariance"].to_numpy()
+    se = math.sqrt(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
+    assert (table["change_high"].iloc[1] - table["change"].iloc[1]) / Z95 == pytest.approx(se, rel=1e-9)
+    assert trend(more, design=CLUSTERED).n_undated == 40
+
+
+def test_design_empty_period_appears_and_is_passed_over(survey):
+    gap = survey.assign(date=np.where(survey["wave"] == 1, "2024-02-15", "2024-08-15"))
+    table = compare_periods(gap, design=CLUSTERED, min_n=1)
+    assert table["period"].tolist() == ["2024Q1", "2024Q2", "2024Q3"]
+    assert table["n"].tolist() == [455, 0, 471] and math.isnan(table["nps"].iloc[1])
+    assert table["low_n"].tolist() == [False, True, False]
+    assert table["change"].isna().all()  # no period before the first, none with answers before Q2 and Q3
+    result = current_vs_previous(gap, design=CLUSTERED)
+    assert result.difference == pytest.approx(R_WAVES[0], abs=1e-6)
+    slope = trend(gap, design=CLUSTERED)  # the gap keeps its place: two quarters between the waves
+    assert slope.slope == pytest.approx(R_WAVES[0] / 2, abs=1e-6)
+    assert (slope.high - slope.slope) / Z95 == pytest.approx(R_WAVES[1] / 2, abs=1e-6)
+
+
+def test_design_low_n_uses_the_effective_n(survey):
+    table = compare_periods(survey, design=CLUSTERED, min_n=200)
+    assert table["n"].min() > 200  # by answers both are large enough ...
+    assert table["low_n"].tolist() == (table["n_effective"] < 200).tolist() == [False, True]  # ... not by n / deff
+
+
+@pytest.fixture(scope="module")
+def three_waves(survey) -> pd.DataFrame:
+    """A third quarter: the wave 1 stores and respondents asked again, answers shifted, in 2024Q3."""
+    third = survey[survey["wave"] == 1].assign(wave=3, date="2024-08-15")
+    third["score"] = np.where(third["score"].isna(), np.nan, (third["score"] + 3) % 11)
+    return pd.concat([survey, third], ignore_index=True)
+
+
+def gls(estimates: pd.DataFrame):
+    """Slope, its se and intercept by generalised least squares, from design_estimates (one row per period)."""
+    y = estimates["nps"].to_numpy(float)
+    v = estimates.attrs["covariance"].to_numpy(float)
+    x = np.column_stack([np.ones(len(y)), np.arange(len(y), dtype=float)])
+    vinv = np.linalg.inv(v)
+    cov = np.linalg.inv(x.T @ vinv @ x)
+    beta = cov @ x.T @ vinv @ y
+    return beta[1], math.sqrt(cov[1, 1]), beta[0]
+
+
+def test_design_trend_is_gls_with_the_covariance(three_waves):
+    from scipy import stats
+    got = trend(three_waves, design=CLUSTERED)
+    slope, se, intercept = gls(nt.design_estimates(three_waves, design=CLUSTERED, by="wave"))
+    assert isinstance(got, Trend) and got.n_periods == 3 and got.origin == "2024Q1"
+    assert got.slope == pytest.approx(slope, rel=1e-9) and got.intercept == pytest.approx(intercept, rel=1e-9)
+    assert (got.high - got.slope) / Z95 == pytest.approx(se, rel=1e-9)
+    assert got.p_value == pytest.approx(2 * stats.norm.sf(abs(slope) / se), rel=1e-9)
+    assert got.attrs["design"] == CLUSTERED
+    t = trend(three_waves, design=CLUSTERED, df="design")
+    assert t.slope == got.slope and (t.high - t.slope) / se == pytest.approx(stats.t.ppf(0.975, 24), rel=1e-9)
+    # not the WLS on the diagonal: the covariance between the waves matters
+    assert abs(got.slope - trend(three_waves, weights="weight").slope) > 0.01
+
+
+def test_design_trend_by_group_is_gls_per_group(three_waves):
+    got = trend(three_waves, design=CLUSTERED, by="brand")
+    assert list(got.columns) == ["brand", "slope", "low", "high", "p_value", "significant", "n_periods", "intercept"]
+    assert got["brand"].tolist() == ["Aurora", "Borealis", "Corona"] and got["n_periods"].tolist() == [3, 3, 3]
+    both = nt.design_estimates(three_waves, design=CLUSTERED, by=["brand", "wave"])
+    for i, brand in enumerate(got["brand"]):
+        rows = np.flatnonzero(both["brand"].to_numpy() == brand)
+        part = both.iloc[rows].reset_index(drop=True)
+        cov = both.attrs["covariance"].to_numpy()[np.ix_(rows, rows)]
+        part.attrs["covariance"] = pd.DataFrame(cov)
+        slope, se, intercept = gls(part)
+        assert got["slope"].iloc[i] == pytest.approx(slope, rel=1e-9)
+        assert got["high"].iloc[i] - got["slope"].iloc[i] == pytest.approx(Z95 * se, rel=1e-9)
+        assert got["intercept"].iloc[i] == pytest.approx(intercept, rel=1e-9)
+    assert got.attrs["design"] == CLUSTERED and got.attrs["df"] is None
+
+
+def test_design_trend_exclude_below_uses_the_effective_n(three_waves):
+    sizes = compare_periods(three_waves, design=CLUSTERED)["n_effective"]
+    assert (three_waves.groupby("wave")["score"].count() > 400).all()
+    cut = float(np.sort(sizes)[0]) + 1  # leaves out the period of the smallest effective n only
+    assert trend(three_waves, design=CLUSTERED, exclude_below=cut).n_periods == 2
+
+
+def test_design_trend_refuses_a_singular_covariance():
+    # two stores in one stratum (1 degree of freedom) cannot tell three periods apart
+    df = pd.DataFrame({"score": [10, 0, 8, 9, 3, 10, 6, 9, 10, 0, 7, 10],
+                       "store": [1, 2] * 6,
+                       "date": ["2024-01-05"] * 4 + ["2024-04-05"] * 4 + ["2024-07-05"] * 4})
+    with pytest.raises(ValueError, match="singular"):
+        trend(df, design=nt.SurveyDesign(psu="store"))
+
+
+def test_design_errors(survey):
+    with pytest.raises(ValueError, match="give the weights in the design"):
+        compare_periods(survey, design=CLUSTERED, weights="weight")
+    with pytest.raises(ValueError, match="give the weights in the design"):
+        current_vs_previous(survey, design=CLUSTERED, weights="weight")
+    with pytest.raises(ValueError, match="give the weights in the design"):
+        trend(survey, design=CLUSTERED, weights="weight")
+    for function in (compare_periods, current_vs_previous, trend):
+        with pytest.raises(ValueError, match="needs a design"):
+            function(survey, df="design")
+        with pytest.raises(ValueError, match="df must be None"):
+            function(survey, design=CLUSTERED, df="bogus")
+        with pytest.raises(ValueError, match="df must be None"):
+            function(survey, df="bogus")
+        with pytest.raises(TypeError, match="design must be a SurveyDesign"):
+            function(survey, design={"weights": "weight"})
+    with pytest.raises(ValueError, match="'period' cannot be a by column"):
+        compare_periods(survey.assign(period=1), design=CLUSTERED, by="period")
+    with pytest.raises(nt.ColumnNotFoundError):
+        compare_periods(survey, design=nt.SurveyDesign(psu="shop"))
+    with pytest.raises(ValueError, match="holds no dates"):
+        compare_periods(survey.assign(date=None), design=CLUSTERED)
+
+
+def test_design_on_duckdb_equals_pandas(survey):
+    duckdb = pytest.importorskip("duckdb")
+    got = compare_periods(duckdb.from_df(survey), design=CLUSTERED, by="brand")
+    want = compare_periods(survey, design=CLUSTERED, by="brand")
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, atol=1e-9)
+
+
+def test_design_trend_says_how_it_was_fitted(three_waves):
+    assert "generalised least squares" in trend(three_waves, design=CLUSTERED)._repr_html_()
+    assert "weighted least squares" in trend(three_waves, weights="weight")._repr_html_()
