@@ -35,7 +35,7 @@ _SOURCES = {
     "NPSScale": "scale", "DEFAULT_SCALE": "scale", "categorize": "scale",
     "summarize": "summary", "interpret": "interpretation",
     # complex samples (design-based variance; raked weights)
-    "SurveyDesign": "design", "design_estimates": "design", "rake": "weighting",
+    "SurveyDesign": "design", "design_estimates": "design", "contrast": "design", "rake": "weighting",
     # uncertainty and tests
     "Interval": "intervals", "confint": "intervals", "margin_of_error": "intervals", "sample_size": "intervals",
     "Comparison": "compare", "compare": "compare", "compare_to_benchmark": "compare", "compare_groups": "compare",
