@@ -764,12 +764,16 @@ def _design_rows(data, *, score, keys, weights, scale, row_weights, date, pfreq,
         ordinals = np.full(size, np.nan)
         ordinals[dated] = pd.PeriodIndex(dates[dated], freq=pfreq).asi8
         key_values.append((period_key, pd.Series(ordinals)))
-    gid, table = _dense_groups(key_values, size)
-    groups = len(next(iter(table.values()))) if table else 1
-    cell = gid * 4 + (codes.astype(np.int64) + 1)  # 0 missing, 1 detractor, 2 passive, 3 promoter
+    gid, groups, labels = _dense_groups(key_values, size)
+    cell = gid * 4
+    cell += codes.astype(np.int64) + 1  # 0 missing, 1 detractor, 2 passive, 3 promoter
     n = np.bincount(cell, minlength=groups * 4).reshape(groups, 4)
     sums = np.bincount(cell, weights=w, minlength=groups * 4).reshape(groups, 4)
     squares = np.bincount(cell, weights=w * w, minlength=groups * 4).reshape(groups, 4)
+    seen = np.flatnonzero(n.sum(axis=1) > 0) if key_values else np.arange(1)
+    n, sums, squares = n[seen], sums[seen], squares[seen]
+    groups = len(seen)
+    table = labels(seen)
     table[ROWS] = n.sum(axis=1).astype(np.int64)
     table["n_missing"] = n[:, 0].astype(np.int64)
     for i, name in enumerate(_CATS):
@@ -782,7 +786,7 @@ def _design_rows(data, *, score, keys, weights, scale, row_weights, date, pfreq,
     return pd.DataFrame(table, index=pd.RangeIndex(groups))
 
 
-_DENSE_LIMIT = 1 << 24  # combinations of key values numbered directly (a bincount of this length is cheap)
+_DENSE_LIMIT = 1 << 22  # most combinations of key values used as group numbers directly (bincounts of 4x this)
 
 
 def _key_codes(values: pd.Series):
@@ -809,32 +813,35 @@ def _key_codes(values: pd.Series):
 
 
 def _dense_groups(keys, length: int):
-    """Group number of every row and the key values of each group that occurs (``{name: Series}``).
+    """Group number of every row, the number of groups, and a function giving the key values of chosen groups.
 
-    The keys' codes are combined in mixed radix; while the combinations are few (:data:`_DENSE_LIMIT`), the
-    occurring ones are found with one bincount instead of hashing the rows again."""
+    The keys' codes are combined in mixed radix: while the combinations are few (:data:`_DENSE_LIMIT`), that
+    number is the group itself (some groups are then empty: the caller keeps those with rows), so the rows
+    are not hashed again; otherwise the combinations are numbered by :func:`_group_ids`."""
     if not keys:
-        return np.zeros(length, dtype=np.int64), {}
-    parts = [_key_codes(values if isinstance(values, pd.Series) else pd.Series(np.asarray(values)))
-             for _, values in keys]
+        return np.zeros(length, dtype=np.int64), 1, lambda chosen: {}
+    series = [values if isinstance(values, pd.Series) else pd.Series(np.asarray(values)) for _, values in keys]
+    names = [name for name, _ in keys]
+    parts = [_key_codes(values) for values in series]
     sizes = [max(len(u), 1) for _, u in parts]
     combos = math.prod(sizes)
-    if combos > _DENSE_LIMIT:
+    if combos > min(_DENSE_LIMIT, max(2 * length, 1 << 16)):  # sparse: number the combinations that occur
         gid, first = _group_ids(keys, length)
-        return gid, {name: (values if isinstance(values, pd.Series) else pd.Series(np.asarray(values)))
-                     .iloc[first].reset_index(drop=True) for name, values in keys}
+        return gid, len(first), lambda chosen: {name: values.iloc[first[chosen]].reset_index(drop=True)
+                                                for name, values in zip(names, series)}
     combined = np.array(parts[0][0], dtype=np.int64)
     for (codes, _), size in zip(parts[1:], sizes[1:]):
         combined *= size
         combined += codes
-    present = np.flatnonzero(np.bincount(combined, minlength=combos))
-    number = np.full(combos, -1, dtype=np.int64)
-    number[present] = np.arange(len(present))
-    table, rest = {}, present
-    for (name, _), (_, uniques), size in reversed(list(zip(keys, parts, sizes))):
-        table[name] = uniques.iloc[rest % size].reset_index(drop=True)
-        rest = rest // size
-    return number[combined], {name: table[name] for name, _ in keys}
+
+    def labels(chosen):
+        table, rest = {}, np.asarray(chosen, dtype=np.int64)
+        for name, (_, uniques), size in reversed(list(zip(names, parts, sizes))):
+            table[name] = uniques.iloc[rest % size].reset_index(drop=True)
+            rest = rest // size
+        return {name: table[name] for name in names}
+
+    return combined, combos, labels
 
 
 def column_values(data, column, *, role: str = "column") -> pd.Series:
