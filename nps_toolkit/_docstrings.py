@@ -58,6 +58,12 @@ VOCABULARY = {
     "df": """df : {None, "design"}
     With ``design``: intervals with the normal quantile (None, as R's ``confint``) or with Student's t on
     the design's degrees of freedom (``"design"``: PSUs minus strata).""",
+    "estimates": """estimates : DataFrame
+    Design-based estimates per group (:func:`nps_toolkit.design_estimates`), with their covariance in
+    ``attrs["covariance"]``.""",
+    "coefficients": """coefficients : array-like, Series or dict
+    One coefficient per group (``[1, -1]`` for a difference), or a Series or dict keyed by the groups'
+    index (groups left out count 0).""",
     "margins": """margins : dict
     Population totals to rake to: ``{column: {level: total}}``, one mapping per raking variable.""",
     "max_iter": """max_iter : int

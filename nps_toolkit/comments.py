@@ -116,7 +116,10 @@ in NPS points: -6 means the theme costs six points of NPS, +4 that it earns
 four. Its interval is the interval of ``NPS_with - NPS_without`` from
 :func:`nps_toolkit.compare` (two independent samples, adjusted Wald by
 default) times ``s``, the share being taken as given; the p-value is that of
-the same comparison (and Holm-adjusted over the themes).
+the same comparison (and Holm-adjusted over the themes). For a complex
+sample (``design=``, a :class:`~nps_toolkit.SurveyDesign`; pandas data
+only) the two groups are domains of the design and the interval is the
+Wald interval of their design-based difference (see :func:`theme_impact`).
 """
 
 from __future__ import annotations
@@ -141,6 +144,8 @@ from .compare import adjust_p_values, compare
 from .counting import (NPSCounts, count_periods, counts_of_codes, counts_of_table, engine_of, rows_with_text,
                        split_commented)
 from .dates import parse_dates
+from .design import PSU_COUNT_COLUMNS, SurveyDesign, estimates_from_psu_counts, psu_counts
+from .intervals import check_df, z_value
 from .scale import check_scale, score_codes
 
 __all__ = ["classify_comments", "theme_impact", "verbatims", "action_plan", "default_lexicon", "LANGUAGES", "KINDS",
@@ -1107,16 +1112,119 @@ def _gap(with_c: NPSCounts, without_c: NPSCounts, share, options: _Options) -> d
 
 
 def _theme_row(theme: str, mention: np.ndarray, people: _Respondents, n, theme_kinds: list, owner,
-               options: _Options) -> dict:
-    """One row of :func:`theme_impact` before the p-values are adjusted and the themes ranked."""
+               options: _Options, gap=None) -> dict:
+    """One row of :func:`theme_impact` before the p-values are adjusted and the themes ranked.
+
+    ``gap``: the design-based share, NPS with and without, impact and p-value (:func:`_design_gaps`), which
+    replace those of the counts.
+    """
     mention = mention & people.keep
-    with_c = people.counted(mention)
-    without_c = people.counted(people.keep & ~mention) + people.rest
-    share = with_c.n / n if n > 0 else np.nan
-    row = {"theme": theme, "owner": owner, "mentions": int(mention.sum()), "share": share}
+    if gap is None:
+        with_c = people.counted(mention)
+        without_c = people.counted(people.keep & ~mention) + people.rest
+        share = with_c.n / n if n > 0 else np.nan
+        gap = {"share": share, **_gap(with_c, without_c, share, options)}
+    row = {"theme": theme, "owner": owner, "mentions": int(mention.sum()), "share": gap["share"]}
     row.update(_kind_shares(theme, mention, theme_kinds))
-    row.update(_gap(with_c, without_c, share, options))
+    row.update(gap)
     return row
+
+
+# -- theme_impact of a complex sample --------------------------------------------------------------------------
+_OUTSIDE, _WITHOUT, _WITH = 2, 0, 1  # a row's domain for one theme: not in the base, not mentioning, mentioning
+
+
+def _free_names(count: int, taken) -> list[str]:
+    """``count`` column names not in ``taken`` (the domain columns of the design frame)."""
+    names, i = [], 0
+    while len(names) < count:
+        name = f"theme domain {i}"
+        if name not in taken:
+            names.append(name)
+        i += 1
+    return names
+
+
+def _domain_frame(frame: pd.DataFrame, mentions: dict, people: _Respondents, *, score, design: SurveyDesign):
+    """The score and design columns of the rows, a column "in the base" and one domain column per theme."""
+    used = list(dict.fromkeys([score] + design.columns))
+    base_col, *theme_cols = _free_names(len(mentions) + 1, set(used) | set(PSU_COUNT_COLUMNS))
+    domains = {base_col: people.keep.astype(np.int64)}
+    for col, mention in zip(theme_cols, mentions.values()):
+        domains[col] = np.where(people.keep, np.where(mention, _WITH, _WITHOUT), _OUTSIDE).astype(np.int64)
+    return frame[used].reset_index(drop=True).assign(**domains), base_col, theme_cols
+
+
+def _domains_of(table: pd.DataFrame, column, dropped: list, design: SurveyDesign) -> pd.DataFrame:
+    """Design-based estimates by one domain column of the PSU counts (the other domain columns summed over)."""
+    keys = [c for c in table.columns if c not in PSU_COUNT_COLUMNS and (c == column or c not in dropped)]
+    values = [c for c in table.columns if c in PSU_COUNT_COLUMNS]
+    summed = table.groupby(keys, sort=True, observed=True, dropna=False)[values].sum().reset_index()
+    return estimates_from_psu_counts(summed, design=design, by=column)
+
+
+def _contrast_test(difference: float, se: float, dof: float, *, confidence: float, df):
+    """Wald interval and two-sided p-value of a design-based contrast (t on ``dof`` with ``df="design"``)."""
+    from scipy import stats
+
+    if df is None:
+        q, tail = z_value(confidence), stats.norm.sf
+    else:
+        q, tail = float(stats.t.ppf(0.5 + confidence / 2.0, dof)), functools.partial(stats.t.sf, df=dof)
+    if se == 0:
+        p = 1.0 if difference == 0 else 0.0
+    else:
+        p = float(2.0 * tail(abs(difference / se)))
+    return difference - q * se, difference + q * se, p
+
+
+def _design_gap(est: pd.DataFrame, column, n_base: float, options: _Options, df) -> dict:
+    """Share, NPS with and without the theme, impact, its interval and p-value, from the theme's domains."""
+    codes = est[column].to_numpy()
+    rows = {code: np.flatnonzero(codes == code) for code in (_WITH, _WITHOUT)}
+    found = {code: int(r[0]) if r.size else None for code, r in rows.items()}
+
+    def value(code, name, missing=np.nan):
+        k = found[code]
+        return missing if k is None else float(est[name].iloc[k])
+
+    share = value(_WITH, "weighted_total", 0.0) / n_base if n_base > 0 else np.nan
+    answered = value(_WITH, "n", 0.0) > 0 and value(_WITHOUT, "n", 0.0) > 0
+    nps_with = value(_WITH, "nps") if value(_WITH, "n", 0.0) > 0 else np.nan
+    nps_without = value(_WITHOUT, "nps") if value(_WITHOUT, "n", 0.0) > 0 else np.nan
+    gap = dict(share=share, nps_with=nps_with, nps_without=nps_without, impact=np.nan, impact_low=np.nan,
+               impact_high=np.nan, p_value=np.nan)
+    if answered:
+        cov = est.attrs["covariance"].to_numpy(float)
+        a, b = found[_WITH], found[_WITHOUT]
+        se = math.sqrt(max(cov[a, a] + cov[b, b] - 2.0 * cov[a, b], 0.0))
+        difference = nps_with - nps_without
+        low, high, p = _contrast_test(difference, se, float(est["df"].iloc[0]), confidence=options.confidence,
+                                      df=df)
+        gap.update(impact=share * difference, impact_low=share * max(low, -200.0),
+                   impact_high=share * min(high, 200.0), p_value=p)
+    return gap
+
+
+def _design_gaps(frame: pd.DataFrame, mentions: dict, people: _Respondents, *, score, design: SurveyDesign, scale,
+                 options: _Options, df) -> tuple[dict, float]:
+    """theme -> its design-based gap (:func:`_design_gap`), and the base's sum of (raked) weights.
+
+    One count of the PSUs by every theme's domain; each theme's estimates are then its domains summed over
+    the others, so that the rows outside a theme's base keep their PSUs (domain estimation).
+    """
+    rows, base_col, theme_cols = _domain_frame(frame, mentions, people, score=score, design=design)
+    by = [base_col] + theme_cols
+    table = psu_counts(rows, score=score, design=design, by=by, scale=scale)
+    base = _domains_of(table, base_col, by, design)
+    in_base = np.flatnonzero(base[base_col].to_numpy() == 1)
+    n_base = float(base["weighted_total"].iloc[in_base[0]]) if in_base.size else 0.0
+    if df is not None and not float(base["df"].iloc[0]) >= 1:
+        raise ValueError("df='design' needs a design with at least one degree of freedom (PSUs minus strata); "
+                         "this one has none: use the normal quantile (df=None)")
+    gaps = {theme: _design_gap(_domains_of(table, col, by, design), col, n_base, options, df)
+            for theme, col in zip(mentions, theme_cols)}
+    return gaps, n_base
 
 
 def _prioritised(table: pd.DataFrame, options: _Options) -> pd.DataFrame:
@@ -1134,7 +1242,8 @@ def _prioritised(table: pd.DataFrame, options: _Options) -> pd.DataFrame:
 @shared_docs
 def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weights=None, themes=None, owners=None,
                  confidence=0.95, language=None, lexicon=None, base="all", kind=None, method="adjusted-wald",
-                 correction="holm", n_resamples=9999, random_state=None, scale=None) -> pd.DataFrame:
+                 correction="holm", n_resamples=9999, random_state=None, scale=None, design=None,
+                 df=None) -> pd.DataFrame:
     """What each comment theme costs (or earns) the NPS, with an interval, a priority and an owner.
 
     Parameters
@@ -1154,7 +1263,7 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
         Here a column of ``data``: shares, NPS with and without, impact
         and intervals are then weighted (``mentions`` stays a count of
         respondents); the weights of respondents without a score are not
-        looked at.
+        looked at. Not with ``design`` (give the weights in the design).
     themes : list of str, optional
         Themes to report (default: every theme of the lexicon).
     owners : dict, optional
@@ -1188,6 +1297,12 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
         For the ``"bootstrap"`` and ``"bayes"`` methods.
     {{scale}}
         The answers of ``score`` are read on it (a 1-5 question, say).
+    {{design}}
+        See "Complex samples" in the Notes. pandas ``data`` only: with data
+        an engine counts it raises ``TypeError`` (the design needs every
+        row's PSU, and only the commented rows leave the engine).
+    {{df}}
+        The same quantile serves the impact interval and its p-value.
 
     Returns
     -------
@@ -1228,6 +1343,19 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
     score low for other reasons too. Read it as "where the unhappy comments
     concentrate", and the interval as the uncertainty of the gap in NPS.
 
+    Complex samples (``design=``): for each theme, the respondents of the
+    base who mention it and those who don't are two domains of the design
+    (:func:`nps_toolkit.design_estimates`; rows outside the base keep their
+    PSUs). ``share`` is the first domain's share of the base's (raked)
+    weights (``attrs["n"]`` their sum), ``nps_with`` and ``nps_without``
+    the domains' design-based NPS, and, whatever the ``method``, the
+    interval of ``nps_with - nps_without`` is the Wald interval of the
+    design-based contrast, ``+- q se`` with ``se`` from the covariance of
+    the two domains (``q`` normal, or Student's t on the design's degrees
+    of freedom with ``df="design"``), times ``share``; the p-value is
+    two-sided from the same distribution, then adjusted by ``correction``.
+    ``mentions`` and the kind shares stay counts of respondents.
+
     Examples
     --------
     >>> import pandas as pd
@@ -1248,14 +1376,49 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
     >>> theme_impact(df.assign(score=[1, 2, 5, 5, 5, 4, 5, 3]), themes=["delivery"], scale=five)["impact"].round(1)
     0   -67.5
     Name: impact, dtype: float64
+
+    The same answers from four stores in two regions, with design-based
+    intervals (the difference interval of delivery reaches -200, clipped):
+
+    >>> from nps_toolkit import SurveyDesign
+    >>> stores = df.assign(store=[1, 2, 1, 2, 3, 4, 3, 4], region=list("NNNNSSSS"))
+    >>> table = theme_impact(stores, themes=["delivery", "quality"], method="wald",
+    ...                      design=SurveyDesign(strata="region", psu="store"))
+    >>> table[["theme", "nps_with", "nps_without", "impact", "impact_low", "impact_high"]].round(1)
+          theme  nps_with  nps_without  impact  impact_low  impact_high
+    0  delivery    -100.0         80.0   -67.5       -75.0        -49.9
+    1   quality     100.0        -16.7    29.2         4.7         50.0
     """
     options = _check_options(confidence=confidence, base=base, kind=kind, method=method, correction=correction,
                              n_resamples=n_resamples, random_state=random_state)
+    _check_design_arguments(data, design=design, df=df, weights=weights)
     scale = None if scale is None else check_scale(scale)
     frame, rest = _read_rows(data, score=score, comments=comments, weights=weights, language=language, scale=scale)
     return _impact_of_rows(frame, rest, score=score, comments=comments, weights=weights, themes=themes,
                            owners=owners, language=language, lexicon=lexicon, base=base, kind=kind, options=options,
-                           scale=scale).table
+                           scale=scale, design=design, df=df).table
+
+
+def _check_design_arguments(data, *, design, df, weights) -> None:
+    """``design``: a SurveyDesign, with its own weights, for pandas data; ``df`` needs a design."""
+    check_df(df)
+    if design is None:
+        if df is not None:
+            raise ValueError("df='design' needs a design= (a SurveyDesign): without one there are no design "
+                             "degrees of freedom")
+        return
+    if not isinstance(design, SurveyDesign):
+        raise TypeError(f"design must be a SurveyDesign, got {type(design).__name__}")
+    if weights is not None:
+        raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
+    if engine_of(data) is not None:
+        raise TypeError(f"theme_impact(design=...) needs a pandas DataFrame: the design needs every row's PSU, "
+                        f"and from {engine_of(data)} data only the commented rows are read; load the data "
+                        f"into pandas first (its score, comments and design columns)")
+    for part in ("weights", "strata", "psu", "fpc"):  # before the comments are read
+        if getattr(design, part) is not None:
+            check_columns(data, [getattr(design, part)], role=f"{part} column")
+    check_columns(data, list(design.rake or {}), role="margin column")
 
 
 @dataclass(frozen=True)
@@ -1268,7 +1431,7 @@ class _Impact:
 
 
 def _impact_of_rows(frame, rest, *, score, comments, weights, themes, owners, language, lexicon, base, kind,
-                    options: _Options, scale) -> _Impact:
+                    options: _Options, scale, design=None, df=None) -> _Impact:
     """:func:`theme_impact` of rows read into pandas (``frame``) and the counts of the rows left out (``rest``)."""
     codes, w = _code_answers(frame, score=score, weights=weights, scale=scale)
     classified = classify_comments(frame[comments].reset_index(drop=True),
@@ -1279,14 +1442,22 @@ def _impact_of_rows(frame, rest, *, score, comments, weights, themes, owners, la
     n = _base_size(people, base)
     theme_lists, theme_kinds = classified["themes"].tolist(), classified["theme_kinds"].tolist()
     mentions = {theme: _mentions(theme, theme_lists, theme_kinds, kind) for theme in names}
-    rows = [_theme_row(theme, mentions[theme], people, n, theme_kinds, owner_of.get(theme, np.nan), options)
-            for theme in names]
+    if design is None:
+        rows = [_theme_row(theme, mentions[theme], people, n, theme_kinds, owner_of.get(theme, np.nan), options)
+                for theme in names]
+    else:
+        gaps, n = _design_gaps(frame, mentions, people, score=score, design=design, scale=scale, options=options,
+                               df=df)
+        rows = [_theme_row(theme, mentions[theme], people, n, theme_kinds, owner_of.get(theme, np.nan), options,
+                           gap=gaps[theme]) for theme in names]
     table = _prioritised(pd.DataFrame(rows), options)
     table.attrs.update({"n": n, "n_commented": int((people.keep & people.has_comment).sum()),
                         "n_missing_score": int((codes < 0).sum()) + rest.n_missing, "base": base,
                         "confidence": options.confidence, "kind": kind, "method": options.method,
                         "correction": options.correction, "score": score, "comments": comments, "weights": weights,
                         "impact": "share * (nps_with - nps_without)"})
+    if design is not None:
+        table.attrs.update({"design": design, "df": df})
     return _Impact(table, people, mentions)
 
 

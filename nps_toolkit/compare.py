@@ -83,8 +83,9 @@ from ._resampling import bootstrap_nps, dirichlet_nps, rng_from
 from ._validation import (DataError, check_benchmark, check_choice, check_confidence, check_positive_int, check_prior,
                           positional_options, renamed_arguments)
 from .counting import NPSCounts, check_data_columns, count_groups, counts
-from .intervals import (ADJUSTMENT, CountArrays, as_counts, interval_arrays, method_options, summarize_counts,
-                        z_value)
+from .design import PSU_COUNT_COLUMNS, SurveyDesign, estimates_from_psu_counts, psu_counts
+from .intervals import (ADJUSTMENT, CountArrays, as_counts, check_df, design_intervals, interval_arrays,
+                        method_options, summarize_counts, z_value)
 from .scale import score_codes
 
 __all__ = ["Comparison", "compare", "compare_to_benchmark", "compare_groups", "adjust_p_values", "METHODS",
@@ -759,6 +760,19 @@ def _counted_groups(data, *, score, by, weights, scale, method, confidence, opts
     return _Groups(table, CountArrays.from_arrays(pro, pas, det, sq), sq)
 
 
+def _reference_row(table: pd.DataFrame, by, reference) -> int:
+    """The row of ``table`` (a group column and ``n``) that holds the reference group; refused if absent or empty."""
+    names = table[by]
+    matches = np.flatnonzero(names.to_numpy(dtype=object) == reference)
+    if matches.size == 0:
+        listed = ", ".join(repr(v) for v in names.tolist())
+        raise ValueError(f"reference {reference!r} is not a group of column {by!r}; groups: {listed}")
+    ref = int(matches[0])
+    if not table["n"].to_numpy(float)[ref] > 0:
+        raise ValueError(f"reference group {reference!r} has no answers (n = 0); cannot compare with it")
+    return ref
+
+
 def _others(groups: _Groups, by, reference):
     """What each group is compared with: the reference group's counts, or the rest's; and which rows compare."""
     table, sq = groups.table, groups.sq
@@ -769,14 +783,7 @@ def _others(groups: _Groups, by, reference):
             return np.maximum(x.sum() - x, 0.0)
         b = CountArrays.from_arrays(rest(pro), rest(pas), rest(det), None if sq is None else [rest(s) for s in sq])
         return b, np.ones(g, dtype=bool)
-    names = table[by]
-    matches = np.flatnonzero(names.to_numpy(dtype=object) == reference)
-    if matches.size == 0:
-        listed = ", ".join(repr(v) for v in names.tolist())
-        raise ValueError(f"reference {reference!r} is not a group of column {by!r}; groups: {listed}")
-    ref = int(matches[0])
-    if not table["n"].to_numpy(float)[ref] > 0:
-        raise ValueError(f"reference group {reference!r} has no answers (n = 0); cannot compare with it")
+    ref = _reference_row(table, by, reference)
     pick = np.full(g, ref)
     b = CountArrays.from_arrays(pro[pick], pas[pick], det[pick], None if sq is None else [s[pick] for s in sq])
     return b, np.arange(g) != ref
@@ -801,9 +808,6 @@ def _group_table(groups: _Groups, b: CountArrays, valid, test: _Test, p_adjusted
     with np.errstate(invalid="ignore", divide="ignore"):
         nps_b = 100.0 * (b.promoters - b.detractors) / b.n  # ratio of weighted sums = ratio of effective counts
 
-    def masked(x):
-        return np.where(valid, np.clip(np.asarray(x, dtype=float), -200.0, 200.0), np.nan)
-
     out = table[[by]].copy()
     out["n"] = table["n"]
     out["nps"] = nps_a
@@ -812,7 +816,16 @@ def _group_table(groups: _Groups, b: CountArrays, valid, test: _Test, p_adjusted
     if weighted:
         out["weighted_total"] = table["weighted_total"]
         out["n_effective"] = table["n_effective"]
-    out["difference"] = np.where(valid, nps_a - nps_b, np.nan)
+    return _comparison_columns(out, nps_a - nps_b, valid, test, p_adjusted, p_best, confidence=confidence)
+
+
+def _comparison_columns(out: pd.DataFrame, difference, valid, test: _Test, p_adjusted, p_best, *,
+                        confidence) -> pd.DataFrame:
+    """Add the comparison of each group to ``out``: difference, its interval, p-values, significance, p_best."""
+    def masked(x):
+        return np.where(valid, np.clip(np.asarray(x, dtype=float), -200.0, 200.0), np.nan)
+
+    out["difference"] = np.where(valid, difference, np.nan)
     out["diff_low"] = masked(test.low)
     out["diff_high"] = masked(test.high)
     out["p_value"] = np.where(valid, test.p_value, np.nan)
@@ -822,11 +835,171 @@ def _group_table(groups: _Groups, b: CountArrays, valid, test: _Test, p_adjusted
     return out
 
 
+# -- compare_groups of a complex sample ---------------------------------------------------------------------------
+class _DesignGroups(NamedTuple):
+    """The groups of :func:`compare_groups` with a design: their estimates, the PSU counts and the intervals."""
+
+    estimates: pd.DataFrame  # estimates_from_psu_counts by the group column (attrs: covariance, counts)
+    table: pd.DataFrame  # psu_counts keyed by the group column: what the rest of each group is counted from
+    low: np.ndarray  # the groups' own NPS intervals (design_intervals)
+    high: np.ndarray
+
+
+def _design_groups(data, *, score, by, design: SurveyDesign, scale, method, confidence, df,
+                   opts: _Options) -> _DesignGroups:
+    """Count the PSUs where the data lives; the groups' design-based NPS and intervals (at the effective n)."""
+    table = psu_counts(data, score=score, design=design, by=by, scale=scale)
+    est = estimates_from_psu_counts(table, design=design, by=by)
+    interval_opts = method_options(method, n_resamples=opts.n_resamples, random_state=opts.rng, prior=opts.prior)
+    sums = est.attrs["counts"][["promoters", "passives", "detractors"]].to_numpy(float)
+    low, high = design_intervals(sums, n=est["n"].to_numpy(float), se=est["se"].to_numpy(float),
+                                 deff=est["deff"].to_numpy(float), df_design=est["df"].to_numpy(float),
+                                 confidence=confidence, method=method, df=df, **interval_opts)
+    return _DesignGroups(est, table, low, high)
+
+
+class _Other(NamedTuple):
+    """What each group is compared with (a design): its NPS and answers, and the SE of the group minus it."""
+
+    nps: np.ndarray
+    n: np.ndarray
+    se: np.ndarray
+
+
+def _design_reference(est: pd.DataFrame, ref: int) -> _Other:
+    """Each group against the reference group: var(a - r) = V_aa + V_rr - 2 V_ar (groups may share PSUs)."""
+    cov = est.attrs["covariance"].to_numpy(float)
+    var = np.diag(cov) + cov[ref, ref] - 2.0 * cov[:, ref]
+    g = len(est)
+    return _Other(np.full(g, est["nps"].to_numpy(float)[ref]), np.full(g, float(est["n"].iloc[ref])),
+                  np.sqrt(np.maximum(var, 0.0)))
+
+
+def _member_column(table: pd.DataFrame) -> str:
+    """A column name the PSU counts do not use: the key "in the group" (True) or "in the rest" (False)."""
+    name = "in group"
+    while name in table.columns:
+        name = "_" + name
+    return name
+
+
+def _rekeyed(table: pd.DataFrame, design: SurveyDesign, by, member: np.ndarray, name: str) -> pd.DataFrame:
+    """The PSU counts keyed by ``member`` (column ``name``) instead of the group column, summed over the keys.
+
+    The group column stays a key when it is a column of the design too (``by`` the strata, say).
+    """
+    own = {design.strata, design.fpc, design.psu, *(design.rake or {})}
+    keys = [c for c in table.columns if c not in PSU_COUNT_COLUMNS and (c != by or c in own)]
+    values = [c for c in table.columns if c in PSU_COUNT_COLUMNS]
+    keyed = table.assign(**{name: member})
+    return keyed.groupby(keys + [name], sort=True, observed=True, dropna=False)[values].sum().reset_index()
+
+
+def _group_against_rest(table: pd.DataFrame, design: SurveyDesign, by, member: np.ndarray):
+    """(NPS, answers) of the rest of a group and the SE of the group minus the rest: two domains of one design."""
+    name = _member_column(table)
+    two = estimates_from_psu_counts(_rekeyed(table, design, by, member, name), design=design, by=name)
+    flags = two[name].to_numpy(dtype=bool)
+    if flags.all() or not flags.any():  # the group is everyone, or nobody
+        return math.nan, 0.0, math.nan
+    inside, outside = int(np.flatnonzero(flags)[0]), int(np.flatnonzero(~flags)[0])
+    cov = two.attrs["covariance"].to_numpy(float)
+    var = cov[inside, inside] + cov[outside, outside] - 2.0 * cov[inside, outside]
+    return (float(two["nps"].iloc[outside]), float(two["n"].iloc[outside]),
+            math.sqrt(max(var, 0.0)) if math.isfinite(var) else math.nan)
+
+
+def _design_rest(groups: _DesignGroups, design: SurveyDesign, by) -> _Other:
+    """Each group against everyone else: the rest re-counted from the PSU table (no second pass over the data)."""
+    est, table = groups.estimates, groups.table
+    row_group = pd.Index(est[by]).get_indexer(table[by])
+    g = len(est)
+    nps, n, se = np.full(g, np.nan), np.zeros(g), np.full(g, np.nan)
+    for k in np.flatnonzero(est["n"].to_numpy(float) > 0):
+        nps[k], n[k], se[k] = _group_against_rest(table, design, by, row_group == k)
+    return _Other(nps, n, se)
+
+
+def _design_test(difference, se, df_design, *, confidence, df) -> _Test:
+    """Wald test of a design-based contrast: difference +- q se, q normal or Student's t (``df="design"``)."""
+    from scipy import stats
+
+    difference, se = np.asarray(difference, dtype=float), np.asarray(se, dtype=float)
+    if df is None:
+        low, high, p, stat = _z_test(difference, se, confidence)
+        return _Test(low, high, p, stat)
+    dof = np.asarray(df_design, dtype=float)
+    q = stats.t.ppf(0.5 + confidence / 2.0, dof)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = difference / se
+    p = np.where((difference == 0) & (se == 0), 1.0, 2.0 * stats.t.sf(np.abs(stat), dof))
+    return _Test(difference - q * se, difference + q * se, p, stat)
+
+
+def _design_p_best(est: pd.DataFrame, opts: _Options) -> np.ndarray:
+    """P(each group has the highest NPS) from ``n_resamples`` draws of the normal N(nps, V) of the groups."""
+    nps = est["nps"].to_numpy(float)
+    filled = (est["n"].to_numpy(float) > 0) & np.isfinite(nps)
+    p_best = np.full(len(nps), np.nan)
+    if filled.any():
+        cov = est.attrs["covariance"].to_numpy(float)[np.ix_(filled, filled)]
+        draws = opts.rng.multivariate_normal(nps[filled], cov, size=opts.n_resamples, method="eigh",
+                                             check_valid="ignore")
+        p_best[filled] = np.bincount(np.argmax(draws, axis=1), minlength=int(filled.sum())) / opts.n_resamples
+    return p_best
+
+
+def _design_table(groups: _DesignGroups, other: _Other, valid, test: _Test, p_adjusted, p_best, *, by,
+                  confidence) -> pd.DataFrame:
+    """The result columns with a design: the groups' own NPS, interval and design columns, then the comparison."""
+    est = groups.estimates
+    nps_a = est["nps"].to_numpy(float)
+    out = est[[by]].copy()
+    out["n"] = est["n"]
+    out["nps"] = nps_a
+    out["ci_low"] = groups.low
+    out["ci_high"] = groups.high
+    for name in ("weighted_total", "se", "deff", "n_effective", "df"):
+        out[name] = est[name]
+    out.attrs = {"covariance": est.attrs["covariance"]}
+    return _comparison_columns(out, nps_a - other.nps, valid, test, p_adjusted, p_best, confidence=confidence)
+
+
+def _compare_design(data, *, score, by, reference, correction, confidence, method, design, df, scale,
+                    opts: _Options) -> pd.DataFrame:
+    """:func:`compare_groups` of a complex sample (``design=``): design-based Wald tests of the contrasts."""
+    groups = _design_groups(data, score=score, by=by, design=design, scale=scale, method=method,
+                            confidence=confidence, df=df, opts=opts)
+    est = groups.estimates
+    if reference is None:
+        other, compared = _design_rest(groups, design, by), np.ones(len(est), dtype=bool)
+    else:
+        ref = _reference_row(est, by, reference)
+        other, compared = _design_reference(est, ref), np.arange(len(est)) != ref
+    n_a = est["n"].to_numpy(float)
+    test = _design_test(est["nps"].to_numpy(float) - other.nps, other.se, est["df"].to_numpy(float),
+                        confidence=confidence, df=df)
+    valid = compared & (n_a > 0) & (other.n > 0) & np.isfinite(other.se)
+    p_adjusted = adjust_p_values(np.where(valid, test.p_value, np.nan), correction=correction)
+    p_best = _design_p_best(est, opts)
+    return _design_table(groups, other, valid, test, p_adjusted, p_best, by=by, confidence=confidence)
+
+
+def _check_design_arguments(design, df, weights) -> None:
+    """``design`` takes its own weights; ``df`` needs a design."""
+    check_df(df)
+    if design is not None and weights is not None:
+        raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
+    if design is None and df is not None:
+        raise ValueError("df='design' needs a design= (a SurveyDesign): without one there are no design "
+                         "degrees of freedom")
+
+
 @renamed_arguments(group="by", n_draws="n_resamples")
 @shared_docs
 def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, correction="holm", confidence=0.95,
                    method="adjusted-wald", weights=None, n_resamples=20000, random_state=None, prior=(1, 1, 1),
-                   scale=None) -> pd.DataFrame:
+                   scale=None, design=None, df=None) -> pd.DataFrame:
     """Compare every group's NPS with a reference group (or with everyone else), adjusted for multiplicity.
 
     Parameters
@@ -851,15 +1024,41 @@ def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, cor
         Comparison method (as in :func:`compare`) and interval method of the
         groups' own NPS (as in :func:`nps_toolkit.confint`).
     {{weights}}
-        See :func:`compare` on weighted data.
+        See :func:`compare` on weighted data. Not with ``design`` (give
+        the weights in the design).
     {{n_resamples}}
         20000 by default: the posterior draws of ``p_best`` and the
         resamples or draws of ``"bootstrap"`` and ``"bayes"`` (``n_draws=``,
-        its old name, still works for one release).
+        its old name, still works for one release). With ``design``: the
+        draws of ``p_best`` (and of a random interval method).
     {{random_state}}
+        With ``design`` it seeds the normal draws of ``p_best``.
     {{prior}}
-        Used by ``p_best`` and ``"bayes"``.
+        Used by ``p_best`` and ``"bayes"`` (without ``design``).
     {{scale}}
+    {{design}}
+        See "Complex samples" below. ``data`` may be pandas or data an
+        engine counts (only the per-PSU counts leave it).
+    {{df}}
+        The same quantile serves the difference interval and its p-value.
+
+    Notes
+    -----
+    Complex samples (``design=``): the groups are domains of the design
+    (:func:`nps_toolkit.design_estimates`): ``nps`` and ``se`` are the
+    design-based estimates, ``ci_low``/``ci_high`` the ``method``'s interval
+    at the effective sample size (:func:`nps_toolkit.intervals.design_intervals`).
+    Whatever the ``method``, the difference interval is then the Wald
+    interval of the design-based contrast (R's ``svycontrast``):
+    ``difference +- q se`` with ``se = sqrt(c' V c)``, ``V`` the covariance
+    of the two domains (groups that share PSUs are correlated), ``q`` the
+    normal quantile or, with ``df="design"``, Student's t on the design's
+    degrees of freedom; the p-value is two-sided from the same distribution,
+    then adjusted by ``correction``. Against everyone else
+    (``reference=None``) the rest of each group is a domain of its own,
+    re-counted from the same PSU table. ``p_best`` comes from
+    ``n_resamples`` draws of the multivariate normal ``N(nps, V)`` of the
+    groups (seeded by ``random_state``), not from Dirichlet posteriors.
 
     Returns
     -------
@@ -872,9 +1071,13 @@ def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, cor
         draws; sums to 1 over the groups with answers). The reference row
         and groups without answers have NaN differences and p-values
         (``significant`` False); groups without answers also NaN ``p_best``.
+        With ``design``: ``weighted_total``, ``se``, ``deff``,
+        ``n_effective`` and ``df`` after ``ci_high`` (as
+        :func:`nps_toolkit.summarize` gives them with a design).
         ``attrs`` hold ``confidence``, ``method``, ``correction``,
         ``reference``, ``score``, ``group`` (the ``by`` column, under its old
-        name) and ``weights``.
+        name) and ``weights`` (and ``design``, ``df`` and ``covariance``,
+        that of the groups' NPS, with a design).
 
     Examples
     --------
@@ -889,12 +1092,33 @@ def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, cor
     2     C  6   0.000     -83.333    0.100             0.100        False
     >>> table["p_best"].round(2).tolist()
     [0.94, 0.01, 0.05]
+
+    The same brands sampled in four stores of two regions; brands B and C
+    against A, with design-based standard errors:
+
+    >>> from nps_toolkit import SurveyDesign
+    >>> stores = df.assign(store=[1, 1, 2, 3, 3, 4] * 3, region=list("NNNSSS") * 3)
+    >>> table = compare_groups(stores, by="brand", reference="A", method="wald", random_state=1,
+    ...                        design=SurveyDesign(strata="region", psu="store"))
+    >>> table[["brand", "nps", "se", "df", "difference", "diff_low", "diff_high"]].round(1)
+      brand   nps    se  df  difference  diff_low  diff_high
+    0     A  83.3  14.2   2         NaN       NaN        NaN
+    1     B -50.0  42.5   2      -133.3    -200.0      -22.3
+    2     C   0.0  23.6   2       -83.3    -149.1      -17.5
     """
+    _check_design_arguments(design, df, weights)
     check_data_columns(data, score=score, by=by, weights=weights, role_of={"by": "group column"})
     confidence = check_confidence(confidence)
     check_choice(method, METHODS, name="method")
     check_choice(correction, CORRECTIONS, name="correction")
     opts = _options(n_resamples, random_state, prior)
+    if design is not None:
+        out = _compare_design(data, score=score, by=by, reference=reference, correction=correction,
+                              confidence=confidence, method=method, design=design, df=df, scale=scale, opts=opts)
+        out.attrs.update({"confidence": confidence, "method": method, "correction": correction,
+                          "reference": reference, "score": score, "group": by, "weights": None, "design": design,
+                          "df": df})
+        return out
 
     groups = _counted_groups(data, score=score, by=by, weights=weights, scale=scale, method=method,
                              confidence=confidence, opts=opts)

@@ -688,3 +688,161 @@ def test_action_plan_of_a_parquet_file_matches_pandas(ours_sample, tmp_path, by_
     options = {"date": "date"} if by_period else {}
     got = action_plan(str(path), weights="w", **options)
     pd.testing.assert_frame_equal(got, action_plan(data, weights="w", **options), rtol=1e-9)
+
+
+# -- theme_impact of a complex sample (design=) ---------------------------------------------------------------------
+Z975 = 1.959963984540054
+
+
+@pytest.fixture(scope="module")
+def ours_stores(ours_sample) -> pd.DataFrame:
+    """Our brand's answers as if from 24 stores in 4 regions, with weights (a made-up design for the tests)."""
+    rid = ours_sample["respondent_id"].to_numpy()
+    return ours_sample.assign(region=np.array(list("NESW"))[rid % 4], store=(rid // 4) % 6,
+                              w=1.0 + (rid % 5) / 2.0)
+
+
+STORES = nt.SurveyDesign(weights="w", strata="region", psu="store")
+
+
+def _mentioning(data: pd.DataFrame, theme: str, kind=None) -> np.ndarray:
+    result = classify_comments(data["comment"].reset_index(drop=True))
+    if kind is None:
+        return np.array([theme in themes for themes in result["themes"]])
+    return np.array([kinds.get(theme) == kind for kinds in result["theme_kinds"]])
+
+
+def _design_gap(data, domain, design, with_value=True, without_value=False):
+    """NPS with, without and the design-based contrast of the two domains, computed with design_estimates."""
+    from nps_toolkit.design import contrast
+
+    est = nt.design_estimates(data.assign(domain=domain), design=design, by="domain")
+    values = est["domain"].tolist()
+    c = np.zeros(len(est))
+    c[values.index(with_value)], c[values.index(without_value)] = 1.0, -1.0
+    rows = est.set_index("domain")
+    return rows, contrast(est, c)
+
+
+RAKED = nt.SurveyDesign(weights="w", strata="region", psu="store",
+                        rake={"region": {"N": 600, "E": 600, "S": 700, "W": 500}})
+
+
+@pytest.mark.parametrize("design", [STORES, RAKED, nt.SurveyDesign(weights="w")], ids=["stores", "raked", "rows"])
+def test_theme_impact_design_is_the_contrast_of_the_mention_domains(ours_stores, design):
+    from scipy import stats
+
+    themes = ["delivery", "price", "support"]
+    got = theme_impact(ours_stores, themes=themes, design=design, method="wald").set_index("theme")
+    for theme in themes:
+        rows, want = _design_gap(ours_stores, _mentioning(ours_stores, theme), design)
+        share = rows.loc[True, "weighted_total"] / rows["weighted_total"].sum()
+        row = got.loc[theme]
+        assert row["share"] == pytest.approx(share, rel=1e-12)
+        assert row["nps_with"] == pytest.approx(rows.loc[True, "nps"], abs=1e-9)
+        assert row["nps_without"] == pytest.approx(rows.loc[False, "nps"], abs=1e-9)
+        assert row["impact"] == pytest.approx(share * want.estimate, abs=1e-9)
+        assert row["impact_high"] - row["impact"] == pytest.approx(share * Z975 * want.se, abs=1e-9)
+        assert row["impact"] - row["impact_low"] == pytest.approx(share * Z975 * want.se, abs=1e-9)
+        assert row["p_value"] == pytest.approx(2 * stats.norm.sf(abs(want.estimate / want.se)), rel=1e-9)
+        assert row["mentions"] == int((_mentioning(ours_stores, theme) & ours_stores["score"].notna()).sum())
+    assert got.attrs["n"] == pytest.approx(rows["weighted_total"].sum())
+    assert got.attrs["design"] == design and got.attrs["df"] is None
+
+
+def test_theme_impact_design_keeps_the_other_columns_and_adjusts_as_today(ours_stores):
+    got = theme_impact(ours_stores, design=STORES, owners={"delivery": "Logistics"})
+    plain = theme_impact(ours_stores, weights="w", owners={"delivery": "Logistics"}).set_index("theme")
+    assert list(got.columns) == IMPACT_COLUMNS
+    np.testing.assert_allclose(got["p_value_adjusted"], nt.adjust_p_values(got["p_value"], correction="holm"))
+    assert (got["significant"] == (got["p_value_adjusted"] < 0.05)).all()
+    assert got["priority"].tolist() == list(range(1, len(got) + 1))
+    mine = got.set_index("theme")
+    for column in ("owner", "mentions", "minus_share", "plus_share", "suggestion_share"):
+        pd.testing.assert_series_equal(mine[column], plain.loc[mine.index, column], check_names=False)
+    # no raking: the design's weights give the weighted point estimates
+    for column in ("share", "nps_with", "nps_without", "impact"):
+        np.testing.assert_allclose(mine[column], plain.loc[mine.index, column], rtol=1e-9)
+    fdr = theme_impact(ours_stores, design=STORES, correction="fdr_bh").set_index("theme")
+    np.testing.assert_allclose(fdr["p_value_adjusted"],
+                               nt.adjust_p_values(fdr["p_value"], correction="fdr_bh"))
+
+
+def test_theme_impact_design_of_commenters_and_of_complaints(ours_stores):
+    """base="commented": those without a comment are a third domain (they keep their PSUs); kind="minus"."""
+    commented = ours_stores["comment"].fillna("").str.strip() != ""
+    for base, kind in (("commented", None), ("all", "minus")):
+        got = theme_impact(ours_stores, themes=["delivery"], design=STORES, base=base, kind=kind,
+                           method="wald").iloc[0]
+        mention = _mentioning(ours_stores, "delivery", kind)
+        domain = np.where(mention, "with", "without")
+        if base == "commented":
+            domain = np.where(commented, domain, "out")
+        rows, want = _design_gap(ours_stores, domain, STORES, "with", "without")
+        share = rows.loc["with", "weighted_total"] / (rows.loc["with", "weighted_total"]
+                                                      + rows.loc["without", "weighted_total"])
+        assert got["share"] == pytest.approx(share, rel=1e-12)
+        assert got["impact"] == pytest.approx(share * want.estimate, abs=1e-9)
+        assert got["impact_high"] - got["impact"] == pytest.approx(share * Z975 * want.se, abs=1e-9)
+
+
+def test_theme_impact_design_df_widens_by_t_over_z(ours_stores):
+    """24 stores in 4 regions: 20 degrees of freedom."""
+    from scipy import stats
+
+    normal = theme_impact(ours_stores, themes=["delivery", "price"], design=STORES, method="wald")
+    t = theme_impact(ours_stores, themes=["delivery", "price"], design=STORES, method="wald", df="design")
+    ratio = stats.t.ppf(0.975, 20) / Z975
+    np.testing.assert_allclose(t["impact_high"] - t["impact"], ratio * (normal["impact_high"] - normal["impact"]),
+                               rtol=1e-9)
+    se = (normal["impact_high"] - normal["impact"]) / (Z975 * normal["share"])
+    gap = normal["impact"] / normal["share"]
+    np.testing.assert_allclose(t["p_value"], 2 * stats.t.sf(np.abs(gap / se), 20), rtol=1e-9)
+    assert t.attrs["df"] == "design"
+
+
+def test_theme_impact_design_small_frame_by_hand():
+    """Eight answers in four stores of two regions: impact = share x the contrast of design_estimates."""
+    from nps_toolkit.design import contrast
+
+    df = pd.DataFrame({"score": [2, 3, 9, 10, 9, 8, 10, 4, None],
+                       "comment": ["Delivery was late again", "Доставка задержалась на неделю", "Great quality",
+                                   "Świetna jakość", None, "ok, fast delivery", "Love it", "Courier lost my parcel",
+                                   "delivery?"],
+                       "store": [1, 2, 1, 2, 3, 4, 3, 4, 4], "region": list("NNNNSSSSS"),
+                       "w": [1.0, 2.0, 1.0, 1.5, 1.0, 2.0, 1.0, 1.0, 3.0]})
+    design = nt.SurveyDesign(weights="w", strata="region", psu="store")
+    before = df.copy()
+    got = theme_impact(df, themes=["delivery"], design=design, method="wald").iloc[0]
+    mention = np.array([True, True, False, False, False, True, False, True, True])
+    est = nt.design_estimates(df.assign(mention=mention), design=design, by="mention")
+    want = contrast(est, [-1.0, 1.0])
+    share = est["weighted_total"].iloc[1] / est["weighted_total"].sum()
+    assert got["mentions"] == 4 and got["share"] == pytest.approx(share)
+    assert got["impact"] == pytest.approx(share * want.estimate)
+    assert got["impact_low"] == pytest.approx(share * max(want.estimate - Z975 * want.se, -200.0))
+    assert got["impact_high"] == pytest.approx(share * min(want.estimate + Z975 * want.se, 200.0))
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_theme_impact_design_arguments_are_checked(ours_stores, tmp_path):
+    with pytest.raises(ValueError, match="give the weights in the design"):
+        theme_impact(ours_stores, design=STORES, weights="w")
+    with pytest.raises(ValueError, match="needs a design"):
+        theme_impact(ours_stores, df="design")
+    with pytest.raises(ValueError, match="df must be None"):
+        theme_impact(ours_stores, design=STORES, df=20)
+    with pytest.raises(TypeError, match="design must be a SurveyDesign"):
+        theme_impact(ours_stores, design="store")
+    with pytest.raises(nt.ColumnNotFoundError, match="psu column 'shop'"):
+        theme_impact(ours_stores, themes=["delivery"], design=nt.SurveyDesign(psu="shop"))
+    path = tmp_path / "ours.parquet"
+    ours_stores.to_parquet(path)
+    with pytest.raises(TypeError, match="needs a pandas DataFrame"):
+        theme_impact(str(path), design=STORES)
+
+
+def test_theme_impact_design_leaves_the_data_as_it_was(ours_stores):
+    data = ours_stores.copy()
+    theme_impact(data, themes=["delivery"], design=STORES, df="design", base="commented")
+    pd.testing.assert_frame_equal(data, ours_stores)

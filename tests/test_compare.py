@@ -610,3 +610,199 @@ def test_weights_of_counted_or_paired_samples_are_refused():
     with pytest.raises(nt.DataValueError, match=r"^b: weights: weights must be finite, non-negative") as caught:
         nt.compare([10], [9, 3], weights_b=[1.0, -1.0])
     assert caught.value.positions == [1] and caught.value.role == "weights"
+
+
+# -- compare_groups of a complex sample (design=) -------------------------------------------------------------------
+CLUSTERED = nt.SurveyDesign(weights="weight", strata="region", psu="store")
+Z975 = 1.959963984540054
+
+
+def _design_se(table: pd.DataFrame) -> np.ndarray:
+    """The standard error of each difference, read back from its (normal, unclipped) Wald interval."""
+    return ((table["diff_high"] - table["difference"]) / Z975).to_numpy(float)
+
+
+def test_design_difference_matches_r_svycontrast(complex_sample):
+    """R: svycontrast(svyby(~y, ~brand, clustered, svymean), Aurora - Corona) (tests/data/survey_reference)."""
+    reference = pd.read_csv("tests/data/survey_reference/contrasts.csv")
+    want = reference[(reference["design"] == "clustered") & (reference["contrast"] == "Aurora - Corona")].iloc[0]
+    got = compare_groups(complex_sample, by="brand", reference="Corona", design=CLUSTERED, method="wald",
+                         random_state=1).set_index("brand")
+    assert want["estimate"] == pytest.approx(42.946666947496944, abs=1e-12)
+    assert got.loc["Aurora", "difference"] == pytest.approx(want["estimate"], abs=1e-6)
+    se = (got.loc["Aurora", "diff_high"] - got.loc["Aurora", "difference"]) / Z975
+    assert se == pytest.approx(9.3888726527677306, abs=1e-6)
+    assert got.loc["Aurora", "difference"] - got.loc["Aurora", "diff_low"] == pytest.approx(Z975 * se, abs=1e-9)
+    assert math.isnan(got.loc["Corona", "difference"]) and not got.loc["Corona", "significant"]
+
+
+def test_design_groups_equal_design_estimates_and_the_design_summary(complex_sample):
+    est = nt.design_estimates(complex_sample, design=CLUSTERED, by="brand")
+    for method in ("wald", "adjusted-wald"):
+        got = compare_groups(complex_sample, by="brand", reference="Aurora", design=CLUSTERED, method=method,
+                             random_state=2)
+        assert list(got.columns) == ["brand", "n", "nps", "ci_low", "ci_high", "weighted_total", "se", "deff",
+                                     "n_effective", "df", "difference", "diff_low", "diff_high", "p_value",
+                                     "p_value_adjusted", "significant", "p_best"]
+        assert got["brand"].tolist() == est["brand"].tolist()
+        for column in ("n", "nps", "se", "deff", "n_effective", "weighted_total", "df"):
+            np.testing.assert_allclose(got[column].to_numpy(float), est[column].to_numpy(float), rtol=1e-12)
+        summary = nt.summarize(complex_sample, by="brand", design=CLUSTERED, method=method)
+        np.testing.assert_allclose(got[["ci_low", "ci_high"]].to_numpy(float),
+                                   summary[["ci_low", "ci_high"]].to_numpy(float), rtol=1e-12)
+    assert got.attrs["design"] == CLUSTERED and got.attrs["df"] is None and got.attrs["weights"] is None
+    np.testing.assert_allclose(got.attrs["covariance"].to_numpy(float), est.attrs["covariance"].to_numpy(float))
+
+
+def test_design_difference_with_a_reference_is_the_contrast_of_the_groups(complex_sample):
+    from nps_toolkit.design import contrast
+
+    est = nt.design_estimates(complex_sample, design=CLUSTERED, by="brand")
+    got = compare_groups(complex_sample, by="brand", reference="Borealis", design=CLUSTERED, method="wald")
+    for k, brand in enumerate(est["brand"]):
+        if brand == "Borealis":
+            continue
+        c = np.zeros(len(est))
+        c[k], c[est["brand"].tolist().index("Borealis")] = 1.0, -1.0
+        want = contrast(est, c)
+        assert got["difference"].iloc[k] == pytest.approx(want.estimate, abs=1e-9)
+        assert _design_se(got)[k] == pytest.approx(want.se, abs=1e-9)
+
+
+def test_design_difference_against_the_rest_is_the_contrast_of_an_indicator(complex_sample):
+    """Everyone else is a domain of its own: an explicit indicator column and contrast [-1, 1]."""
+    from nps_toolkit.design import contrast
+
+    got = compare_groups(complex_sample, by="brand", design=CLUSTERED, method="wald").set_index("brand")
+    for brand in ("Aurora", "Borealis", "Corona"):
+        flagged = complex_sample.assign(mine=complex_sample["brand"] == brand)
+        est = nt.design_estimates(flagged, design=CLUSTERED, by="mine")
+        assert est["mine"].tolist() == [False, True]
+        want = contrast(est, [-1.0, 1.0])
+        assert got.loc[brand, "difference"] == pytest.approx(want.estimate, abs=1e-9)
+        se = (got.loc[brand, "diff_high"] - got.loc[brand, "difference"]) / Z975
+        assert se == pytest.approx(want.se, abs=1e-9)
+        assert got.loc[brand, "p_value"] == pytest.approx(2 * stats.norm.sf(abs(want.estimate / want.se)), rel=1e-9)
+
+
+def test_design_p_values_are_normal_then_holm_adjusted(complex_sample):
+    got = compare_groups(complex_sample, by="brand", design=CLUSTERED, method="adjusted-wald")
+    se = _design_se(got)
+    np.testing.assert_allclose(got["p_value"], 2 * stats.norm.sf(np.abs(got["difference"] / se)), rtol=1e-9)
+    np.testing.assert_allclose(got["p_value_adjusted"], adjust_p_values(got["p_value"], correction="holm"))
+    assert (got["significant"] == (got["p_value_adjusted"] < 0.05)).all()
+    for correction in ("bonferroni", "fdr_bh", None):
+        other = compare_groups(complex_sample, by="brand", design=CLUSTERED, correction=correction)
+        np.testing.assert_allclose(other["p_value_adjusted"], adjust_p_values(got["p_value"], correction=correction))
+
+
+def test_design_df_widens_by_t_over_z(complex_sample):
+    """28 stores in 4 regions: 24 degrees of freedom, for the groups' intervals and the differences."""
+    normal = compare_groups(complex_sample, by="brand", reference="Corona", design=CLUSTERED, method="wald")
+    t = compare_groups(complex_sample, by="brand", reference="Corona", design=CLUSTERED, method="wald", df="design")
+    assert (t["df"] == 24).all()
+    ratio = stats.t.ppf(0.975, 24) / Z975
+    compared = t["brand"] != "Corona"
+    np.testing.assert_allclose((t["diff_high"] - t["difference"])[compared],
+                               ratio * (normal["diff_high"] - normal["difference"])[compared], rtol=1e-9)
+    np.testing.assert_allclose((t["difference"] - t["diff_low"])[compared],
+                               ratio * (normal["difference"] - normal["diff_low"])[compared], rtol=1e-9)
+    se = _design_se(normal)[compared.to_numpy()]
+    np.testing.assert_allclose(t["p_value"][compared], 2 * stats.t.sf(np.abs(t["difference"][compared] / se), 24),
+                               rtol=1e-9)
+    assert (t["p_value"][compared] > normal["p_value"][compared]).all()
+    summary = nt.summarize(complex_sample, by="brand", design=CLUSTERED, method="wald", df="design")
+    np.testing.assert_allclose(t[["ci_low", "ci_high"]], summary[["ci_low", "ci_high"]], rtol=1e-12)
+    assert t.attrs["df"] == "design"
+
+
+def test_design_of_independent_rows_gives_the_weighted_difference(complex_sample):
+    """One PSU per row, no strata: the differences of the weighted table, with an SE of the design's own."""
+    design = compare_groups(complex_sample, by="brand", design=nt.SurveyDesign(weights="weight"), method="wald")
+    weighted = compare_groups(complex_sample, by="brand", weights="weight", method="wald")
+    np.testing.assert_allclose(design["difference"], weighted["difference"], rtol=1e-9)
+    np.testing.assert_allclose(design["nps"], weighted["nps"], rtol=1e-9)
+    np.testing.assert_allclose(design["weighted_total"], weighted["weighted_total"], rtol=1e-12)
+    assert (design["df"] == len(complex_sample) - 1).all()
+    # independent rows: var(group - rest) = var(group) + var(rest), each the weighted one times n / (n - 1)
+    n = len(complex_sample)
+    np.testing.assert_allclose(_design_se(design), np.sqrt(n / (n - 1)) * _design_se(weighted), rtol=1e-6)
+
+
+def test_design_p_best_draws_the_normal_of_the_groups(complex_sample):
+    got = compare_groups(complex_sample, by="brand", design=CLUSTERED, n_resamples=40000, random_state=3)
+    assert got["p_best"].sum() == pytest.approx(1.0)
+    again = compare_groups(complex_sample, by="brand", design=CLUSTERED, n_resamples=40000, random_state=3)
+    assert got["p_best"].tolist() == again["p_best"].tolist()
+    # two brands: P(best) = P(difference > 0) of the normal contrast
+    two = complex_sample[complex_sample["brand"] != "Aurora"]
+    pair = compare_groups(two, by="brand", reference="Corona", design=CLUSTERED, method="wald", n_resamples=40000,
+                          random_state=4).set_index("brand")
+    borealis = pair.loc["Borealis"]
+    d, se = borealis["difference"], (borealis["diff_high"] - borealis["difference"]) / Z975
+    assert pair.loc["Borealis", "p_best"] == pytest.approx(stats.norm.cdf(d / se), abs=0.01)
+
+
+def test_design_groups_without_answers_and_a_missing_group(complex_sample):
+    data = complex_sample.copy()
+    data.loc[data.index[:40], "brand"] = np.nan
+    data["brand"] = pd.Categorical(data["brand"], categories=["Aurora", "Borealis", "Corona", "Delta"])
+    got = compare_groups(data, by="brand", design=CLUSTERED, method="wald", random_state=5)
+    assert got["brand"].astype(object).iloc[:4].tolist() == ["Aurora", "Borealis", "Corona", "Delta"]
+    assert pd.isna(got["brand"].iloc[4]) and len(got) == 5
+    delta = got.iloc[3]
+    assert delta["n"] == 0 and math.isnan(delta["difference"]) and math.isnan(delta["p_best"])
+    assert not delta["significant"]
+    assert got["p_best"].sum() == pytest.approx(1.0)
+    assert got["p_value"].notna().sum() == 4
+    with pytest.raises(ValueError, match="has no answers"):
+        compare_groups(data, by="brand", reference="Delta", design=CLUSTERED)
+    with pytest.raises(ValueError, match="is not a group of column"):
+        compare_groups(data, by="brand", reference="Nowhere", design=CLUSTERED)
+
+
+def test_design_arguments_are_checked(complex_sample):
+    with pytest.raises(ValueError, match="give the weights in the design"):
+        compare_groups(complex_sample, by="brand", design=CLUSTERED, weights="weight")
+    with pytest.raises(ValueError, match="needs a design"):
+        compare_groups(complex_sample, by="brand", df="design")
+    with pytest.raises(ValueError, match="df must be None"):
+        compare_groups(complex_sample, by="brand", design=CLUSTERED, df=24)
+    with pytest.raises(TypeError, match="design must be a SurveyDesign"):
+        compare_groups(complex_sample, by="brand", design={"psu": "store"})
+    with pytest.raises(nt.ColumnNotFoundError, match="psu column 'shop'"):
+        compare_groups(complex_sample, by="brand", design=nt.SurveyDesign(psu="shop"))
+
+
+def test_design_leaves_the_data_as_it_was(complex_sample):
+    data = complex_sample.copy()
+    compare_groups(data, by="brand", design=CLUSTERED, df="design", random_state=6)
+    compare_groups(data, by="brand", reference="Aurora", design=CLUSTERED, method="bootstrap", n_resamples=200,
+                   random_state=6)
+    pd.testing.assert_frame_equal(data, complex_sample)
+
+
+def test_design_of_engine_data_matches_pandas(complex_sample):
+    pl = pytest.importorskip("polars")
+    got = compare_groups(pl.from_pandas(complex_sample), by="brand", design=CLUSTERED, random_state=7)
+    pd.testing.assert_frame_equal(got, compare_groups(complex_sample, by="brand", design=CLUSTERED, random_state=7),
+                                  rtol=1e-9, check_dtype=False)
+
+
+@pytest.mark.parametrize("by, design", [
+    ("region", CLUSTERED),  # the groups are the strata
+    ("store", CLUSTERED),  # the groups are PSU labels (nested in the regions, so each spans strata)
+    ("brand", nt.SurveyDesign(weights="weight", strata="region", psu="store", fpc="stores_total",
+                              rake={"gender": {"F": 60000.0, "M": 55000.0}})),
+    ("gender", nt.SurveyDesign(weights="weight", rake={"gender": {"F": 60000.0, "M": 55000.0}})),
+], ids=["strata", "psu", "raked-fpc", "raked-by-the-margin"])
+def test_design_against_the_rest_when_the_groups_are_design_columns(complex_sample, by, design):
+    from nps_toolkit.design import contrast
+
+    got = compare_groups(complex_sample, by=by, design=design, method="wald")
+    for row in got.itertuples(index=False):
+        group = getattr(row, by)
+        est = nt.design_estimates(complex_sample.assign(mine=complex_sample[by] == group), design=design, by="mine")
+        want = contrast(est, [-1.0, 1.0])
+        assert row.difference == pytest.approx(want.estimate, abs=1e-9)
+        assert (row.diff_high - row.difference) / Z975 == pytest.approx(want.se, abs=1e-9)
