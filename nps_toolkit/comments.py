@@ -1412,7 +1412,7 @@ def _check_design_arguments(data, *, design, df, weights) -> None:
     if weights is not None:
         raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
     if engine_of(data) is not None:
-        raise TypeError(f"theme_impact(design=...) needs a pandas DataFrame: the design needs every row's PSU, "
+        raise TypeError(f"design= needs a pandas DataFrame of the comments: the design needs every row's PSU, "
                         f"and from {engine_of(data)} data only the commented rows are read; load the data "
                         f"into pandas first (its score, comments and design columns)")
     for part in ("weights", "strata", "psu", "fpc"):  # before the comments are read
@@ -1696,7 +1696,8 @@ def _rest_by_period(data, *, score, comments, date, pfreq, weights, scale, dayfi
 
 def action_plan(data, *, score="score", comments="comment", weights=None, themes=None, owners=None,
                 confidence=0.95, language="en", lexicon=None, method="adjusted-wald", correction="holm",
-                n_resamples=9999, random_state=None, scale=None, date=None, freq="QE", dayfirst=None) -> pd.DataFrame:
+                n_resamples=9999, random_state=None, scale=None, date=None, freq="QE", dayfirst=None, design=None,
+                df=None) -> pd.DataFrame:
     """What to act on: the themes that cost NPS points, riskiest first, with an owner and a next step.
 
     Parameters
@@ -1717,6 +1718,10 @@ def action_plan(data, *, score="score", comments="comment", weights=None, themes
     dayfirst : bool, optional
         How to read text dates such as 03/01/2024 (see
         :func:`nps_toolkit.parse_dates`).
+    design, df
+        A complex sample, as in :func:`theme_impact` (pandas data). With
+        ``date``, each of the two periods' answers is taken as a sample of
+        its own (the strata and PSUs its rows fall in).
 
     Returns
     -------
@@ -1773,10 +1778,11 @@ def action_plan(data, *, score="score", comments="comment", weights=None, themes
     check_language(language)
     options = _check_options(confidence=confidence, base="all", kind=None, method=method, correction=correction,
                              n_resamples=n_resamples, random_state=random_state)
+    _check_design_arguments(data, design=design, df=df, weights=weights)
     scale = None if scale is None else check_scale(scale)
     guidance = _guidance_of(lexicon)
     common = dict(score=score, comments=comments, weights=weights, themes=themes, owners=owners, language=None,
-                  lexicon=lexicon, base="all", kind=None, options=options, scale=scale)
+                  lexicon=lexicon, base="all", kind=None, options=options, scale=scale, design=design, df=df)
     if date is None:
         frame, rest = _read_rows(data, score=score, comments=comments, weights=weights, language=None, scale=scale)
         plan = _plan(_impact_of_rows(frame, rest, **common), guidance=guidance,

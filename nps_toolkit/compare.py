@@ -622,7 +622,8 @@ BENCHMARK_METHODS = {
 
 @shared_docs
 def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-wald", weights=None,
-                         n_resamples=9999, random_state=None, prior=(1, 1, 1), scale=None) -> Comparison:
+                         n_resamples=9999, random_state=None, prior=(1, 1, 1), scale=None, score="score",
+                         design=None, df=None) -> Comparison:
     """Compare one NPS with a fixed benchmark: NPS - benchmark, interval and p-value.
 
     The interval of the difference is the one-sample interval of the NPS
@@ -662,6 +663,13 @@ def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-w
     {{prior}}
         Used by ``"bayes"``.
     {{scale}}
+    score : str
+        With ``design``: the column of answers of ``data``.
+    design : SurveyDesign, optional
+        ``data`` is then a table of a complex sample: the difference is tested with its design-based
+        standard error (the Wald test of the contrast ``NPS - benchmark``, whatever ``method``; ``n_a`` is
+        the number of answers).
+    {{df}}
 
     Returns
     -------
@@ -678,6 +686,20 @@ def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-w
     bench = check_benchmark(benchmark)
     confidence = check_confidence(confidence)
     check_choice(method, BENCHMARK_METHODS, name="method")
+    check_df(df)
+    if design is not None:
+        if weights is not None:
+            raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
+        est = estimates_from_psu_counts(psu_counts(data, score=score, design=design, scale=scale), design=design)
+        if not est["n"].iloc[0] > 0:
+            raise ValueError("data has no answers (n = 0); its NPS is undefined")
+        nps = float(est["nps"].iloc[0])
+        test = _design_test([nps - bench], est["se"].to_numpy(float), est["df"].to_numpy(float),
+                            confidence=confidence, df=df)
+        return _finish(test, difference=nps - bench, nps_a=nps, nps_b=bench, n_a=int(est["n"].iloc[0]), n_b=None,
+                       method=method, confidence=confidence)
+    if df is not None:
+        raise ValueError("df='design' needs a design= (a SurveyDesign)")
     opts = _options(n_resamples, random_state, prior)
     c = as_counts(data, weights=weights, scale=scale)
     _require_answers(c, "data")

@@ -306,6 +306,18 @@ def _meta(template: str, p: dict, n_missing: int, data) -> dict:
             "version": __version__}
 
 
+def _comment_rows(data, p: dict, *, period_plan: bool = False):
+    """The data the comment analyses read: as it is, or, for a complex sample an engine holds, the columns they
+    need read into pandas (the design needs every row's PSU, not only the commented rows)."""
+    design = design_of(p)
+    if design is None or not _counted_elsewhere(data):
+        return data
+    wanted = [p["score_column"], p["comment_column"], *design.columns]
+    if period_plan:
+        wanted.append(p["date_column"])
+    return counting.to_pandas(data, list(dict.fromkeys(wanted)))
+
+
 def _sample(p: dict) -> dict:
     """How the answers were sampled, as keywords: ``design=`` for a complex sample, else ``weights=``."""
     design = design_of(p)
@@ -496,8 +508,9 @@ def _feedback(data, p: dict, tables: dict, results: dict, notes: dict, *, order=
     """
     lang, score = p["language"], p["score_column"]
     owners = _theme_owners(p)
-    common = dict(score=score, comments=p["comment_column"], weights=p["weights_column"],
+    common = dict(score=score, comments=p["comment_column"], **_sample(p),
                   confidence=p["confidence"], method=p["method"], random_state=p["seed"])
+    data = _comment_rows(data, p, period_plan=period_plan)
     if period_plan:
         plan = action_plan(data, owners=owners, language=lang, date=p["date_column"], freq=p["freq"],
                            dayfirst=p.get("dayfirst"), **common)
@@ -614,7 +627,13 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
         else:
             found = lookup_benchmark(p["benchmark_industry"])
             value, source = found["value"], found["source"]
-        cmp = compare_to_benchmark(c, value, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
+        design = design_of(p)
+        if design is None:
+            cmp = compare_to_benchmark(c, value, confidence=p["confidence"], method=p["method"],
+                                       random_state=p["seed"])
+        else:
+            cmp = compare_to_benchmark(data, value, score=score, design=design, confidence=p["confidence"],
+                                       method=p["method"])
         bench = {"value": value, "source": source, "difference": cmp.difference, "low": cmp.low, "high": cmp.high,
                  "p_value": cmp.p_value, "significant": bool(cmp.significant)}
         key = "headline_level" if _i18n.rounds_to_zero(cmp.difference, 0) else \
@@ -650,7 +669,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     results["action_plan"], results["verbatims"] = [], []
     priority = []
     if p.get("comment_column") and ci is not None:
-        impact = theme_impact(data, score=score, comments=p["comment_column"], **_sample(p),
+        impact = theme_impact(_comment_rows(data, p), score=score, comments=p["comment_column"], **_sample(p),
                               confidence=p["confidence"], method=p["method"], random_state=p["seed"],
                               owners=_theme_owners(p))
         impact = impact[impact["mentions"] > 0].reset_index(drop=True)

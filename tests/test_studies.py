@@ -36,7 +36,8 @@ def answers() -> pd.DataFrame:
     """The bundled sample with survey weights (by segment and channel, deterministic)."""
     df = nt.load_sample()
     rng = np.random.default_rng(11)
-    return df.assign(weight=np.round(rng.uniform(0.3, 2.5, len(df)), 2))
+    shop = rng.integers(0, 40, len(df))  # a clustered design: 40 shops in 4 zones (10 each, of 25)
+    return df.assign(weight=np.round(rng.uniform(0.3, 2.5, len(df)), 2), shop=shop, zone=shop % 4, shops=25)
 
 
 def defaults(name: str, **changes) -> dict:
@@ -59,7 +60,12 @@ VARIANTS = [
     ("competitor_comparison", {"weights_column": "weight", "correction": "fdr_bh"}),
     ("period_comparison", {}),
     ("period_comparison", {"segment_column": "segment", "weights_column": "weight", "freq": "ME"}),
+    ("benchmark_study", {"weights_column": "weight", "strata_column": "zone", "psu_column": "shop",
+                         "fpc_column": "shops"}),
+    ("competitor_comparison", {"strata_column": "zone", "psu_column": "shop"}),
+    ("period_comparison", {"segment_column": "segment", "weights_column": "weight", "psu_column": "shop"}),
 ]
+DESIGN_VARIANTS = VARIANTS[-3:]
 
 
 def _run(name, data, params):
@@ -423,3 +429,57 @@ def test_a_report_of_markup_data_shows_it_as_text(markup_csv, tmp_path, name):
         assert "badcmd" in page
     results = json.loads(run.results.read_text(encoding="utf-8"))
     assert results["meta"]["our_brand"] == SCRIPT
+
+
+
+@pytest.mark.parametrize("name, changes", DESIGN_VARIANTS)
+def test_design_studies_report_the_design_based_numbers(answers, tmp_path, name, changes):
+    """With strata, PSU or fpc columns the studies' intervals are those of the design functions, and the methods
+    note says so (with the design effect)."""
+    path = tmp_path / "answers.parquet"
+    answers.to_parquet(path)
+    params, data = prepare_study(name, defaults(name, data_path=str(path), engine="pandas", **changes))
+    study = STUDIES[name](data, params)
+    design = nt.SurveyDesign(weights=changes.get("weights_column"), strata=changes.get("strata_column"),
+                             psu=changes.get("psu_column"), fpc=changes.get("fpc_column"))
+    kf = study.key_figures
+    if name == "benchmark_study":
+        mine = data[data["brand"] == params["our_brand"]]
+        ci = nt.confint(mine, design=design)
+        assert (kf["nps"], kf["ci_low"], kf["ci_high"]) == pytest.approx((ci.estimate, ci.low, ci.high), rel=1e-12)
+        assert kf["n"] == int(mine["score"].notna().sum())
+        gap = nt.compare_to_benchmark(mine, kf["benchmark"], design=design)
+        assert kf["benchmark_gap_low"] == pytest.approx(gap.low, rel=1e-12)
+        deff = nt.design_estimates(mine, design=design)["deff"].iloc[0]
+    elif name == "competitor_comparison":
+        table = nt.compare_groups(data, by="brand", reference=params["our_brand"], design=design,
+                                  correction=params["correction"], random_state=params["seed"])
+        ours = table[table["brand"] == params["our_brand"]].iloc[0]
+        assert (kf["nps"], kf["ci_low"], kf["ci_high"], kf["n"]) == pytest.approx(
+            (ours.nps, ours.ci_low, ours.ci_high, ours.n), rel=1e-12)
+        deff = nt.design_estimates(data, design=design)["deff"].iloc[0]
+    else:
+        mine = data[data["brand"] == params["our_brand"]]
+        periods = nt.compare_periods(mine, date="date", freq=params["freq"], design=design, min_n=params["min_n"])
+        now = periods[periods["period"] == kf["period"]].iloc[0]
+        assert (kf["nps"], kf["ci_low"], kf["ci_high"], kf["change"]) == pytest.approx(
+            (now.nps, now.ci_low, now.ci_high, now.change), rel=1e-12)
+        deff = nt.design_estimates(mine, design=design)["deff"].iloc[0]
+    assert "design effect" in study.methods and f"{deff:.2f}" in study.methods
+    assert "Kish" not in study.methods
+
+
+def test_design_parameters_name_the_parameter_at_fault(answers, tmp_path):
+    path = tmp_path / "answers.csv"
+    broken = answers.assign(shop=answers["shop"].astype(float))
+    broken.loc[[3, 8], "shop"] = np.nan
+    broken.to_csv(path, index=False)
+    with pytest.raises(ParameterError, match="parameter 'psu_column': psu column 'shop' has 2 missing values"):
+        prepare_study("benchmark_study", defaults("benchmark_study", data_path=str(path), psu_column="shop"))
+    with pytest.raises(ParameterError, match="parameter 'strata_column': column 'area' is not in the data"):
+        prepare_study("benchmark_study", defaults("benchmark_study", data_path=str(path), strata_column="area"))
+    lonely = answers.assign(zone=np.where(answers["shop"] == 0, 9, answers["zone"]))
+    lonely.to_csv(path, index=False)
+    with pytest.raises(ParameterError, match="parameter 'strata_column': stratum 9 has only one PSU"):
+        prepare_study("benchmark_study", defaults("benchmark_study", data_path=str(path), strata_column="zone",
+                                                  psu_column="shop"))
