@@ -750,11 +750,11 @@ def _design_rows(data, *, score, keys, weights, scale, row_weights, date, pfreq,
     codes = score_codes(data[score], scale=scale, column=str(score))
     present = codes >= 0
     size = len(codes)
-    if weights is None:
-        w = np.ones(size)
-    else:
+    w = None
+    if weights is not None:
         w = check_weights(data[weights], size, column=str(weights), mask=None if row_weights else present)
-        w = np.where(np.isfinite(w), w, 0.0)
+        if not row_weights:  # the weights of missing answers may be missing: they weigh nothing
+            w = np.where(np.isfinite(w), w, 0.0)
     key_values = [(c, data[c]) for c in keys]
     if date is not None:
         dates = parse_dates(data[date], column=str(date), dayfirst=dayfirst)
@@ -766,10 +766,14 @@ def _design_rows(data, *, score, keys, weights, scale, row_weights, date, pfreq,
         key_values.append((period_key, pd.Series(ordinals)))
     gid, groups, labels = _dense_groups(key_values, size)
     cell = gid * 4
-    cell += codes.astype(np.int64) + 1  # 0 missing, 1 detractor, 2 passive, 3 promoter
+    cell += codes  # in place: the codes are small integers
+    cell += 1  # 0 missing, 1 detractor, 2 passive, 3 promoter
     n = np.bincount(cell, minlength=groups * 4).reshape(groups, 4)
-    sums = np.bincount(cell, weights=w, minlength=groups * 4).reshape(groups, 4)
-    squares = np.bincount(cell, weights=w * w, minlength=groups * 4).reshape(groups, 4)
+    if w is None:  # every weight 1: the sums and the sums of squares are the counts
+        sums = squares = n.astype(float)
+    else:
+        sums = np.bincount(cell, weights=w, minlength=groups * 4).reshape(groups, 4)
+        squares = np.bincount(cell, weights=w * w, minlength=groups * 4).reshape(groups, 4)
     seen = np.flatnonzero(n.sum(axis=1) > 0) if key_values else np.arange(1)
     n, sums, squares = n[seen], sums[seen], squares[seen]
     groups = len(seen)
