@@ -138,14 +138,16 @@ import numpy as np
 import pandas as pd
 
 from ._docstrings import shared_docs
-from ._validation import check_choice, check_columns, check_confidence, check_weights, describe_offenders
+from ._validation import (check_choice, check_columns, check_confidence, check_weights, describe_offenders,
+                          missing_column_error)
 from .compare import METHODS as _COMPARE_METHODS
 from .compare import adjust_p_values, compare
 from .counting import (NPSCounts, count_periods, counts_of_codes, counts_of_table, engine_of, rows_with_text,
-                       split_commented)
+                       split_commented, to_pandas)
+from .counting import columns as columns_of  # "columns" names the theme columns in this module
 from .dates import parse_dates
-from .design import PSU_COUNT_COLUMNS, SurveyDesign, estimates_from_psu_counts, psu_counts
-from .intervals import check_df, z_value
+from .design import PSU_COUNT_COLUMNS, SurveyDesign, check_design_arguments, estimates_from_psu_counts, psu_counts
+from .intervals import z_value
 from .scale import check_scale, score_codes
 
 __all__ = ["classify_comments", "theme_impact", "verbatims", "action_plan", "default_lexicon", "LANGUAGES", "KINDS",
@@ -1298,9 +1300,10 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
     {{scale}}
         The answers of ``score`` are read on it (a 1-5 question, say).
     {{design}}
-        See "Complex samples" in the Notes. pandas ``data`` only: with data
-        an engine counts it raises ``TypeError`` (the design needs every
-        row's PSU, and only the commented rows leave the engine).
+        See "Complex samples" in the Notes. The design needs every row's
+        PSU, commented or not: from data an engine holds, the score,
+        comment and design columns are read into pandas (not only the
+        commented rows).
     {{df}}
         The same quantile serves the impact interval and its p-value.
 
@@ -1391,7 +1394,7 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
     """
     options = _check_options(confidence=confidence, base=base, kind=kind, method=method, correction=correction,
                              n_resamples=n_resamples, random_state=random_state)
-    _check_design_arguments(data, design=design, df=df, weights=weights)
+    data = _design_data(data, design=design, df=df, weights=weights, score=score, comments=comments)
     scale = None if scale is None else check_scale(scale)
     frame, rest = _read_rows(data, score=score, comments=comments, weights=weights, language=language, scale=scale)
     return _impact_of_rows(frame, rest, score=score, comments=comments, weights=weights, themes=themes,
@@ -1399,26 +1402,21 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
                            scale=scale, design=design, df=df).table
 
 
-def _check_design_arguments(data, *, design, df, weights) -> None:
-    """``design``: a SurveyDesign, with its own weights, for pandas data; ``df`` needs a design."""
-    check_df(df)
-    if design is None:
-        if df is not None:
-            raise ValueError("df='design' needs a design= (a SurveyDesign): without one there are no design "
-                             "degrees of freedom")
-        return
-    if not isinstance(design, SurveyDesign):
-        raise TypeError(f"design must be a SurveyDesign, got {type(design).__name__}")
-    if weights is not None:
-        raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
-    if engine_of(data) is not None:
-        raise TypeError(f"design= needs a pandas DataFrame of the comments: the design needs every row's PSU, "
-                        f"and from {engine_of(data)} data only the commented rows are read; load the data "
-                        f"into pandas first (its score, comments and design columns)")
-    for part in ("weights", "strata", "psu", "fpc"):  # before the comments are read
-        if getattr(design, part) is not None:
-            check_columns(data, [getattr(design, part)], role=f"{part} column")
-    check_columns(data, list(design.rake or {}), role="margin column")
+def _design_data(data, *, design, df, weights, score, comments, date=None):
+    """The data the design-based impacts read: checked, and read into pandas when an engine holds it (the design
+    needs every row's PSU, commented or not: the score, comment, date and design columns are read)."""
+    if check_design_arguments(design, weights=weights, df=df) is None:
+        return data
+    available = columns_of(data)
+    named = [(getattr(design, part), f"{part} column") for part in ("weights", "strata", "psu", "fpc")
+             if getattr(design, part) is not None] + [(c, "margin column") for c in design.rake or {}]
+    for name, role in named:  # before the comments are read
+        if name not in available:
+            raise missing_column_error(name, available, role)
+    if engine_of(data) is None:
+        return data
+    wanted = [score, comments, *([date] if date is not None else []), *design.columns]
+    return to_pandas(data, [c for c in dict.fromkeys(wanted) if c in available])
 
 
 @dataclass(frozen=True)
@@ -1778,7 +1776,7 @@ def action_plan(data, *, score="score", comments="comment", weights=None, themes
     check_language(language)
     options = _check_options(confidence=confidence, base="all", kind=None, method=method, correction=correction,
                              n_resamples=n_resamples, random_state=random_state)
-    _check_design_arguments(data, design=design, df=df, weights=weights)
+    data = _design_data(data, design=design, df=df, weights=weights, score=score, comments=comments, date=date)
     scale = None if scale is None else check_scale(scale)
     guidance = _guidance_of(lexicon)
     common = dict(score=score, comments=comments, weights=weights, themes=themes, owners=owners, language=None,

@@ -83,8 +83,8 @@ from ._resampling import bootstrap_nps, dirichlet_nps, rng_from
 from ._validation import (DataError, check_benchmark, check_choice, check_confidence, check_positive_int, check_prior,
                           positional_options, renamed_arguments)
 from .counting import NPSCounts, check_data_columns, count_groups, counts
-from .design import PSU_COUNT_COLUMNS, SurveyDesign, estimates_from_psu_counts, psu_counts
-from .intervals import (ADJUSTMENT, CountArrays, as_counts, check_df, design_intervals, interval_arrays,
+from .design import PSU_COUNT_COLUMNS, SurveyDesign, check_design_arguments, estimates_from_psu_counts, psu_counts
+from .intervals import (ADJUSTMENT, CountArrays, as_counts, design_intervals, interval_arrays,
                         method_options, summarize_counts, z_value)
 from .scale import score_codes
 
@@ -686,10 +686,7 @@ def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-w
     bench = check_benchmark(benchmark)
     confidence = check_confidence(confidence)
     check_choice(method, BENCHMARK_METHODS, name="method")
-    check_df(df)
-    if design is not None:
-        if weights is not None:
-            raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
+    if check_design_arguments(design, weights=weights, df=df) is not None:
         est = estimates_from_psu_counts(psu_counts(data, score=score, design=design, scale=scale), design=design)
         if not est["n"].iloc[0] > 0:
             raise ValueError("data has no answers (n = 0); its NPS is undefined")
@@ -698,8 +695,6 @@ def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-w
                             confidence=confidence, df=df)
         return _finish(test, difference=nps - bench, nps_a=nps, nps_b=bench, n_a=int(est["n"].iloc[0]), n_b=None,
                        method=method, confidence=confidence)
-    if df is not None:
-        raise ValueError("df='design' needs a design= (a SurveyDesign)")
     opts = _options(n_resamples, random_state, prior)
     c = as_counts(data, weights=weights, scale=scale)
     _require_answers(c, "data")
@@ -1007,16 +1002,6 @@ def _compare_design(data, *, score, by, reference, correction, confidence, metho
     return _design_table(groups, other, valid, test, p_adjusted, p_best, by=by, confidence=confidence)
 
 
-def _check_design_arguments(design, df, weights) -> None:
-    """``design`` takes its own weights; ``df`` needs a design."""
-    check_df(df)
-    if design is not None and weights is not None:
-        raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
-    if design is None and df is not None:
-        raise ValueError("df='design' needs a design= (a SurveyDesign): without one there are no design "
-                         "degrees of freedom")
-
-
 @renamed_arguments(group="by", n_draws="n_resamples")
 @shared_docs
 def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, correction="holm", confidence=0.95,
@@ -1128,7 +1113,7 @@ def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, cor
     1     B -50.0  42.5   2      -133.3    -200.0      -22.3
     2     C   0.0  23.6   2       -83.3    -149.1      -17.5
     """
-    _check_design_arguments(design, df, weights)
+    check_design_arguments(design, weights=weights, df=df)
     check_data_columns(data, score=score, by=by, weights=weights, role_of={"by": "group column"})
     confidence = check_confidence(confidence)
     check_choice(method, METHODS, name="method")

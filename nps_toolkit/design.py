@@ -79,7 +79,7 @@ from ._validation import DataValueError, as_column_list, check_columns, missing_
 from .counting import check_group_columns, column_values, columns, count_design, engine_of
 from .weighting import check_margins, raking_factors
 
-__all__ = ["SurveyDesign", "Covariance", "psu_counts", "estimates_from_psu_counts", "design_estimates", "contrast", "Contrast",
+__all__ = ["SurveyDesign", "Covariance", "check_design_arguments", "check_df", "DF", "psu_counts", "estimates_from_psu_counts", "design_estimates", "contrast", "Contrast",
            "PSU_COUNT_COLUMNS", "ESTIMATE_COLUMNS"]
 
 _CATS = ("detractors", "passives", "promoters")
@@ -280,6 +280,55 @@ class Covariance:
 
     def _repr_html_(self) -> str:
         return self._frame.to_html()
+
+
+#: What ``df=`` takes: None (the normal quantile) or ``"design"`` (Student's t with the design's degrees of freedom).
+DF = (None, "design")
+
+
+def check_df(df):
+    """Validate ``df``: None (normal quantile) or ``"design"`` (t with the design degrees of freedom).
+
+    Examples
+    --------
+    >>> check_df("design")
+    'design'
+    >>> check_df(10)
+    Traceback (most recent call last):
+    ...
+    ValueError: df must be None (the normal quantile) or 'design' (Student's t with the design's degrees of freedom), got 10
+    """
+    if df is None or (isinstance(df, str) and df == "design"):
+        return df
+    raise ValueError(f"df must be None (the normal quantile) or 'design' (Student's t with the design's degrees "
+                     f"of freedom), got {df!r}")
+
+
+def check_design_arguments(design, *, weights=None, df=None):
+    """Validate the ``design``, ``weights`` and ``df`` arguments of a function that takes a sample design.
+
+    ``design`` must be a :class:`SurveyDesign` (or None); it brings its own weights, so ``weights`` must
+    then be None; ``df`` is :func:`check_df`'s and needs a design. Returns the design.
+
+    Examples
+    --------
+    >>> check_design_arguments(SurveyDesign(psu="store"), df="design")
+    SurveyDesign(psu='store')
+    >>> check_design_arguments(SurveyDesign(psu="store"), weights="w")
+    Traceback (most recent call last):
+    ...
+    ValueError: give the weights in the design (SurveyDesign(weights=...)), not as weights= too
+    """
+    check_df(df)
+    if design is None:
+        if df is not None:
+            raise ValueError("df='design' needs a design= (a SurveyDesign): without one there are no design "
+                             "degrees of freedom")
+        return None
+    _check_design(design)
+    if weights is not None:
+        raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
+    return design
 
 
 def _rebuild_design(weights, strata, psu, fpc, rake) -> SurveyDesign:

@@ -82,7 +82,7 @@ from ._docstrings import shared_docs
 from ._resampling import bootstrap_nps, rng_from
 from ._validation import as_column_list, check_choice, check_columns, check_confidence, check_positive_int, check_prior
 from .counting import NPSCounts, counts, kish_n, linearised_se
-from .design import design_estimates
+from .design import DF, check_design_arguments, check_df, design_estimates
 
 __all__ = ["Interval", "confint", "margin_of_error", "sample_size", "METHODS", "OPTIONS", "Method", "ADJUSTMENT",
            "CountArrays", "as_counts", "z_value", "check_method", "method_options", "interval_arrays",
@@ -518,28 +518,6 @@ def interval_arrays(c: CountArrays, *, confidence=0.95, method="adjusted-wald", 
 
 
 # -- design-based intervals ---------------------------------------------------------------------------------------
-#: What ``df=`` takes: None (the normal quantile) or ``"design"`` (Student's t with the design's degrees of freedom).
-DF = (None, "design")
-
-
-def check_df(df):
-    """Validate ``df``: None (normal quantile) or ``"design"`` (t with the design degrees of freedom).
-
-    Examples
-    --------
-    >>> check_df("design")
-    'design'
-    >>> check_df(10)
-    Traceback (most recent call last):
-    ...
-    ValueError: df must be None (the normal quantile) or 'design' (Student's t with the design's degrees of freedom), got 10
-    """
-    if df is None or (isinstance(df, str) and df == "design"):
-        return df
-    raise ValueError(f"df must be None (the normal quantile) or 'design' (Student's t with the design's degrees "
-                     f"of freedom), got {df!r}")
-
-
 def t_confidence(confidence: float, df) -> np.ndarray:
     """The confidence level whose normal quantile is Student's t quantile with ``df`` degrees of freedom.
 
@@ -783,13 +761,10 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
     >>> round(ci.se, 2), round(ci.deff, 2), ci.df
     (31.46, 0.81, 3)
     """
-    if design is not None:
-        return _design_interval(data, score=score, design=design, scale=scale, weights=weights,
-                                confidence=confidence, method=method, df=df, n_resamples=n_resamples,
-                                random_state=random_state, prior=prior)
-    if df is not None:
-        check_df(df)
-        raise ValueError("df='design' needs a design= (a SurveyDesign)")
+    if check_design_arguments(design, weights=weights, df=df) is not None:
+        return _design_interval(data, score=score, design=design, scale=scale, confidence=confidence,
+                                method=method, df=df, n_resamples=n_resamples, random_state=random_state,
+                                prior=prior)
     c = as_counts(data, weights=weights, scale=scale)
     confidence = check_confidence(confidence)
     check_method(method)
@@ -802,13 +777,10 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
                     method=method, n=c.n, n_effective=float(c.n_effective))
 
 
-def _design_interval(data, *, score, design, scale, weights, confidence, method, df, **options) -> Interval:
+def _design_interval(data, *, score, design, scale, confidence, method, df, **options) -> Interval:
     """The design-based interval of one sample: the whole table as one domain."""
-    if weights is not None:
-        raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
     confidence = check_confidence(confidence)
     check_method(method)
-    check_df(df)
     row = design_estimates(data, score=score, design=design, scale=scale)
     if not row["n"].iloc[0] > 0:
         raise ValueError("cannot compute an interval without answers (n = 0)"

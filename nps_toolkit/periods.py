@@ -50,8 +50,8 @@ from ._validation import (as_column_list, check_choice, check_columns, check_con
 from .compare import Comparison, compare
 from .counting import SUMMARY_COLUMNS, NPSCounts, check_data_columns, count_periods, counts
 from .dates import no_dates_error, parse_dates
-from .design import SurveyDesign, contrast, estimates_from_psu_counts, psu_counts
-from .intervals import CountArrays, check_df, check_method, effective_counts, method_options, summarize_counts
+from .design import SurveyDesign, check_design_arguments, contrast, estimates_from_psu_counts, psu_counts
+from .intervals import CountArrays, check_method, effective_counts, method_options, summarize_counts
 from .scale import score_codes
 from .summary import DESIGN_COLUMNS, summarize, summarize_estimates
 
@@ -214,20 +214,6 @@ class _DesignPeriods:
     pfreq: str
     groups: int
     n_undated: int
-
-
-def _check_design_options(design, weights, df) -> None:
-    """``df`` is None or "design" and needs a design; a design brings its own weights."""
-    check_df(df)
-    if design is None:
-        if df is not None:
-            raise ValueError("df='design' needs a design= (a SurveyDesign): without one there are no design "
-                             "degrees of freedom")
-        return
-    if not isinstance(design, SurveyDesign):
-        raise TypeError(f"design must be a SurveyDesign, got {type(design).__name__}")
-    if weights is not None:
-        raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
 
 
 def _period_categories(table: pd.DataFrame, *, pfreq: str, date) -> tuple[list, np.ndarray]:
@@ -561,7 +547,7 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     0  2024Q1  8  12.5  37.5     NaN         NaN          NaN
     1  2024Q2  8  50.0  35.4    37.5       -17.3         92.3
     """
-    _check_design_options(design, weights, df)
+    check_design_arguments(design, weights=weights, df=df)
     check_choice(compare_to, COMPARE_TO, name="compare_to")
     _check_min_n(min_n)
     rng = rng_from(random_state)  # one stream for every interval and change: reproducible with a seed
@@ -647,7 +633,7 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
     >>> round(result.difference, 1), round(result.attrs["se"], 1), result.attrs["df_design"]
     (-50.0, 64.2, 5)
     """
-    _check_design_options(design, weights, df)
+    check_design_arguments(design, weights=weights, df=df)
     check_choice(compare_to, COMPARE_TO, name="compare_to")
     if design is not None:
         return _design_current_vs_previous(data, score=score, date=date, freq=freq, confidence=confidence,
@@ -1066,7 +1052,7 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
     >>> print(trend(df.assign(w=1.0), design=SurveyDesign(weights="w")))
     NPS trend +38.64 points per quarter (95% CI +9.90 to +67.37; p = 0.008; 3 quarters)
     """
-    _check_design_options(design, weights, df)
+    check_design_arguments(design, weights=weights, df=df)
     confidence = check_confidence(confidence)
     _check_min_n(exclude_below, name="exclude_below")
     if design is not None:

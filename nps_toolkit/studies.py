@@ -306,18 +306,6 @@ def _meta(template: str, p: dict, n_missing: int, data) -> dict:
             "version": __version__}
 
 
-def _comment_rows(data, p: dict, *, period_plan: bool = False):
-    """The data the comment analyses read: as it is, or, for a complex sample an engine holds, the columns they
-    need read into pandas (the design needs every row's PSU, not only the commented rows)."""
-    design = design_of(p)
-    if design is None or not _counted_elsewhere(data):
-        return data
-    wanted = [p["score_column"], p["comment_column"], *design.columns]
-    if period_plan:
-        wanted.append(p["date_column"])
-    return counting.to_pandas(data, list(dict.fromkeys(wanted)))
-
-
 def _sample(p: dict) -> dict:
     """How the answers were sampled, as keywords: ``design=`` for a complex sample, else ``weights=``."""
     design = design_of(p)
@@ -510,7 +498,6 @@ def _feedback(data, p: dict, tables: dict, results: dict, notes: dict, *, order=
     owners = _theme_owners(p)
     common = dict(score=score, comments=p["comment_column"], **_sample(p),
                   confidence=p["confidence"], method=p["method"], random_state=p["seed"])
-    data = _comment_rows(data, p, period_plan=period_plan)
     if period_plan:
         plan = action_plan(data, owners=owners, language=lang, date=p["date_column"], freq=p["freq"],
                            dayfirst=p.get("dayfirst"), **common)
@@ -585,12 +572,15 @@ def _overall(c: NPSCounts, p: dict, answers: int, data=None) -> tuple[dict, obje
                      random_state=p["seed"])
         code, words = _band(ci.estimate, lang)
         return {"nps": ci.estimate, "n": answers, "ci_low": ci.low, "ci_high": ci.high, "band": code,
-                "band_text": words, "n_missing": c.n_missing, "se": ci.se, "deff": ci.deff,
-                "n_effective": ci.n_effective}, ci
+                "band_text": words, "n_missing": c.n_missing, "weighted_total": float(c.n), "se": ci.se,
+                "deff": ci.deff, "n_effective": ci.n_effective}, ci
     ci = confint(c, confidence=p["confidence"], method=p["method"], random_state=p["seed"])
     code, words = _band(ci.estimate, lang)
-    return {"nps": ci.estimate, "n": answers, "ci_low": ci.low, "ci_high": ci.high, "band": code,
-            "band_text": words, "n_missing": c.n_missing}, ci
+    out = {"nps": ci.estimate, "n": answers, "ci_low": ci.low, "ci_high": ci.high, "band": code,
+           "band_text": words, "n_missing": c.n_missing}
+    if c.weighted:  # the sum of the answers' weights beside their number
+        out.update({"weighted_total": float(c.n), "n_effective": float(c.n_effective)})
+    return out, ci
 
 
 def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
@@ -669,7 +659,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     results["action_plan"], results["verbatims"] = [], []
     priority = []
     if p.get("comment_column") and ci is not None:
-        impact = theme_impact(_comment_rows(data, p), score=score, comments=p["comment_column"], **_sample(p),
+        impact = theme_impact(data, score=score, comments=p["comment_column"], **_sample(p),
                               confidence=p["confidence"], method=p["method"], random_state=p["seed"],
                               owners=_theme_owners(p))
         impact = impact[impact["mentions"] > 0].reset_index(drop=True)

@@ -9,8 +9,8 @@ import numpy as np
 from ._docstrings import shared_docs
 from ._validation import as_column_list, check_confidence
 from .counting import SUMMARY_COLUMNS, check_data_columns, combine_counts, count_groups, count_rows
-from .design import SurveyDesign, design_estimates, estimates_from_psu_counts
-from .intervals import check_df, check_method, design_intervals, summarize_counts
+from .design import SurveyDesign, check_design_arguments, check_df, design_estimates
+from .intervals import check_method, design_intervals, summarize_counts
 
 # count_groups, count_rows, combine_counts (counting) and summarize_counts (intervals) are the two steps of
 # summarize; they are re-exported here, where earlier releases had them
@@ -99,15 +99,9 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
        n   nps  ci_low  ci_high    se  deff  df
     0  8  12.5  -61.0     86.0  37.5  1.15   2
     """
-    if design is not None:
-        if weights is not None:
-            raise ValueError("give the weights in the design (SurveyDesign(weights=...)), not as weights= too")
+    if check_design_arguments(design, weights=weights, df=df) is not None:
         return summarize_design(data, score=score, by=by, design=design, confidence=confidence, method=method,
                                 scale=scale, df=df, **options)
-    if df is not None:
-        check_df(df)
-        raise ValueError("df='design' needs a design= (a SurveyDesign): without one there are no design "
-                         "degrees of freedom")
     by_cols = as_column_list(by)
     check_data_columns(data, score=score, by=by_cols, weights=weights)
     confidence = check_confidence(confidence)

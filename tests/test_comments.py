@@ -838,8 +838,19 @@ def test_theme_impact_design_arguments_are_checked(ours_stores, tmp_path):
         theme_impact(ours_stores, themes=["delivery"], design=nt.SurveyDesign(psu="shop"))
     path = tmp_path / "ours.parquet"
     ours_stores.to_parquet(path)
-    with pytest.raises(TypeError, match="needs a pandas DataFrame"):
-        theme_impact(str(path), design=STORES)
+    with pytest.raises(nt.ColumnNotFoundError, match="psu column 'shop' is not in the data"):
+        theme_impact(str(path), themes=["delivery"], design=nt.SurveyDesign(psu="shop"))
+
+
+def test_theme_impact_design_of_engine_data_equals_pandas(ours_stores, tmp_path):
+    """An engine's rows are read into pandas for a design (score, comment and design columns only)."""
+    path = tmp_path / "ours.parquet"
+    ours_stores.to_parquet(path)
+    want = theme_impact(ours_stores, design=STORES, random_state=1)
+    got = theme_impact(str(path), design=STORES, random_state=1)
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, check_dtype=False)
+    plan = nt.action_plan(str(path), design=STORES)
+    pd.testing.assert_frame_equal(plan, nt.action_plan(ours_stores, design=STORES), check_exact=False, rtol=1e-12)
 
 
 def test_theme_impact_design_leaves_the_data_as_it_was(ours_stores):

@@ -554,10 +554,8 @@ rows_st = st.lists(st.tuples(st.one_of(st.integers(0, 10), st.none()),
                              st.floats(0.0, 5.0)), max_size=60)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows_st, st.booleans(), st.sampled_from([[], ["g"], ["g", "k"], ["k", "f", "g"], ["f"]]),
-       st.sampled_from([None, "w"]))
-def test_pandas_counting_equals_groupby_of_every_row(rows, categorical, by, weights):
+def rows_frame(rows, categorical: bool) -> pd.DataFrame:
+    """The frame of generated rows (score, g, k, f, w); ``g`` categorical (with an unused category) or text."""
     df = pd.DataFrame({"score": pd.Series([r[0] for r in rows], dtype="float64"),
                        "g": pd.Series([r[1] for r in rows], dtype="str"),
                        "k": pd.Series([r[2] for r in rows], dtype="int64"),
@@ -565,6 +563,14 @@ def test_pandas_counting_equals_groupby_of_every_row(rows, categorical, by, weig
                        "w": pd.Series([r[4] for r in rows], dtype="float64")})
     if categorical:
         df["g"] = pd.Categorical(df["g"], categories=["c", "a", "b", "d"])
+    return df
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows_st, st.booleans(), st.sampled_from([[], ["g"], ["g", "k"], ["k", "f", "g"], ["f"]]),
+       st.sampled_from([None, "w"]))
+def test_pandas_counting_equals_groupby_of_every_row(rows, categorical, by, weights):
+    df = rows_frame(rows, categorical)
     got = count_groups(df, by=by, weights=weights)
     want = reference_counts(df, by, weights)
     pd.testing.assert_frame_equal(got, want[got.columns], check_exact=weights is None, rtol=1e-12)
@@ -761,13 +767,7 @@ def test_count_design_equals_a_groupby_of_every_row(rows, categorical, keys, wei
     """The per-PSU sums (counting.count_design) against pandas' own groupby, with numbered and hashed keys."""
     from nps_toolkit import counting
 
-    df = pd.DataFrame({"score": pd.Series([r[0] for r in rows], dtype="float64"),
-                       "g": pd.Series([r[1] for r in rows], dtype="str"),
-                       "k": pd.Series([r[2] for r in rows], dtype="int64"),
-                       "f": pd.Series([r[3] for r in rows], dtype="float64"),
-                       "w": pd.Series([r[4] for r in rows], dtype="float64")})
-    if categorical:
-        df["g"] = pd.Categorical(df["g"], categories=["c", "a", "b", "d"])
+    df = rows_frame(rows, categorical)
     before = df.copy()
     limit = counting._DENSE_LIMIT
     try:

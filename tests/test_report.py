@@ -68,7 +68,8 @@ def test_weighted_study_of_every_answer(tmp_path, small_csv):
                      ).sum() / scored["weight"].sum()
     assert results["overall"]["nps"] == pytest.approx(by_hand)
     assert results["benchmark"] is None and results["segments"] == []
-    assert results["overall"]["n"] == pytest.approx(scored["weight"].sum())
+    assert results["overall"]["n"] == len(scored)  # the number of answers; their weights in weighted_total
+    assert results["overall"]["weighted_total"] == pytest.approx(scored["weight"].sum())
 
 
 def test_failed_run_keeps_the_earlier_report(tmp_path, small_csv):
