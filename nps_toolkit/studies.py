@@ -40,7 +40,7 @@ from .parameters import design_of
 from .periods import compare_periods, current_vs_previous, decompose_change, trend
 from .reading import describe_reading
 from .results import write_results
-from .counting import NPSCounts, count_groups, counts
+from .counting import NPSCounts, count_groups, counts, counts_of_table
 
 __all__ = ["Study", "benchmark_study", "competitor_comparison", "period_comparison"]
 
@@ -344,19 +344,15 @@ def _our_answers(data, p: dict):
     return counting.rows_equal(data, p["brand_column"], p["our_brand"], role="brand column")
 
 
-def _counts(data, p: dict) -> NPSCounts:
-    """Overall counts of the study's answers (weighted when weights_column is set)."""
+def _counts(data, p: dict) -> tuple[NPSCounts, int]:
+    """Overall counts of the study's answers (weighted when weights_column is set) and the number of answers
+    (``c.n`` is the sum of their weights when weighted), from one count."""
     score, weights = p["score_column"], p["weights_column"]
-    if _counted_elsewhere(data):
-        return counts(data, score=score, weights=weights)
-    return counts(data[score], weights=None if weights is None else data[weights])
-
-
-def _answered(data, p: dict, c: NPSCounts) -> int:
-    """The number of answers behind counts ``c`` (``c.n`` is the sum of their weights when weighted)."""
-    if p["weights_column"] is None:
-        return int(c.n)
-    return int(count_groups(data, score=p["score_column"], weights=p["weights_column"])["n"].sum())
+    if weights is not None:  # the weighted count table carries the number of answers too
+        table = count_groups(data, score=score, weights=weights)
+        return counts_of_table(table, weighted=True), int(table["n"].sum())
+    c = counts(data, score=score) if _counted_elsewhere(data) else counts(data[score])
+    return c, int(c.n)
 
 
 def _methods_note(p: dict, n, n_missing: int, extra: str = "", data=None) -> str:
@@ -601,8 +597,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     """
     data = _our_answers(data, p)
     lang, score = p["language"], p["score_column"]
-    c = _counts(data, p)
-    answers = _answered(data, p, c)
+    c, answers = _counts(data, p)
     overall, ci = _overall(c, p, answers, data)
     if ci is None:
         headline = _t("headline_no_answers", lang)
@@ -726,7 +721,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     comparisons = [{"brand": str(r[brand]), "difference": -r["difference"], "low": -r["diff_high"],
                     "high": -r["diff_low"], "p_value": r["p_value"], "p_value_adjusted": r["p_value_adjusted"],
                     "significant": bool(r["significant"])} for _, r in others.iterrows()]
-    c = _counts(data, p)
+    c, answers = _counts(data, p)
     ours_row = table[table[brand] == ours].iloc[0]
     better = [x["brand"] for x in comparisons if x["significant"] and x["difference"] > 0]
     worse = [x["brand"] for x in comparisons if x["significant"] and x["difference"] < 0]
@@ -760,7 +755,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     if p.get("comment_column"):
         results["verbatims"], tables["verbatims"] = _quotes(mine, p, [])
     followup, results["followup"], notes["followup"] = _followup(mine, p, [])
-    mine_c = _counts(mine, p)
+    mine_c, _ = _counts(mine, p)
     rank, n_brands, leader, leader_nps = _rank(table, brand, ours)
     code, words = _band(ours_row["nps"], lang)
     key_figures = {"brand": ours, "nps": ours_row["nps"], "ci_low": ours_row["ci_low"],
@@ -770,7 +765,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     results["key_figures"] = key_figures
     extra = _t("methods_brands", lang, correction=p["correction"] or "none")
     return Study("competitor_comparison", results, " ".join(headline.split()),
-                 _methods_note(p, _answered(data, p, c), c.n_missing, extra, data), tables, lang, data,
+                 _methods_note(p, answers, c.n_missing, extra, data), tables, lang, data,
                  parameters=dict(p),
                  key_figures=key_figures, followup=followup, notes=notes)
 
@@ -803,7 +798,7 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
         decomposition = decompose_change(*(periods[periods["period"] == label] for label in (previous, current)))
     tr = trend(data, score=score, date=date, freq=p["freq"], confidence=p["confidence"],
                **_sample(p), dayfirst=p.get("dayfirst"))
-    c = _counts(data, p)
+    c, answers = _counts(data, p)
     if _i18n.rounds_to_zero(latest.difference, 0):
         direction = "change_none"
     else:
@@ -843,6 +838,6 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
                    "change_low": latest.low, "change_high": latest.high,
                    "change_significant": bool(latest.significant), "followup": results["followup"]["rows"]}
     results["key_figures"] = key_figures
-    return Study("period_comparison", results, headline, _methods_note(p, _answered(data, p, c), c.n_missing, data=data),
+    return Study("period_comparison", results, headline, _methods_note(p, answers, c.n_missing, data=data),
                  tables, lang,
                  data, parameters=dict(p), key_figures=key_figures, followup=followup, notes=notes)
