@@ -53,7 +53,8 @@ _SOURCES = {
     "true_shares": "datasets", "OUR_BRAND": "datasets",
     "industry_benchmarks": "industry", "lookup_benchmark": "industry",
     # comments and drivers
-    "classify_comments": "comments", "theme_impact": "comments", "verbatims": "comments", "action_plan": "comments",
+    "classify_comments": "comments", "comment_clauses": "comments", "overall_kind": "comments",
+    "theme_impact": "comments", "verbatims": "comments", "action_plan": "comments", "CommentModel": "comment_model",
     "followup_list": "followup", "key_drivers": "drivers",
     # studies and reports
     "Study": "studies", "benchmark_study": "studies", "competitor_comparison": "studies",

@@ -211,6 +211,20 @@ VOCABULARY = {
     Region of the published figure.""",
     "lexicon": """lexicon : dict or path, optional
     A lexicon of your own (YAML file or dict) that adds or replaces themes and words.""",
+    "model": """model : CommentModel or path, optional
+    A comment model of your own (:class:`nps_toolkit.CommentModel`, or the path of its saved file) that sorts
+    the comments into kinds; the lexicon still finds the themes and stays the fallback.""",
+    "labels": """labels : list, array or Series of str
+    One kind per comment, labelled by hand: ``"plus"``, ``"minus"``, ``"suggestion"``, ``"mixed"`` or
+    ``"none"`` (any two or more of them).""",
+    "kinds": """kinds : iterable of str
+    The kinds of a comment's clauses ("plus", "minus", "suggestion", "none").""",
+    "folds": """folds : int
+    Number of cross-validation folds, at least 2: the labelled comments are split into this many parts
+    (keeping the share of each kind), and each part is held out once to measure the accuracy. Each kind
+    needs at least this many comments.""",
+    "verbose": """verbose : bool
+    Print a one-line summary of what was done (for a model: its cross-validated accuracy).""",
     "owners": """owners : dict, optional
     Theme -> owner (a team or person).""",
     "base": """base : {"all", "commented"}

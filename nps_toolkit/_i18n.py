@@ -295,18 +295,33 @@ TEXTS: dict[str, dict[str, str]] = {
                            "{points} п. общего результата.",
                      "pl": "Respondenci wspominający o temacie „{theme}” dają NPS {nps_with} wobec {nps_without} u "
                            "pozostałych: {points} pkt wyniku ogólnego."},
-    "feedback_note": {"en": "Comments are sorted into pluses, minuses and suggestions and their themes by a "
-                            "transparent lexicon (en, ru, pl; about 87% of kinds right on held-out comments). Impact = "
-                            "share mentioning × (NPS with − NPS without); intervals from the two-sample comparison, "
-                            "p-values Holm-adjusted; weighted like the rest of the report.",
-                      "ru": "Комментарии разобраны на плюсы, минусы и предложения и по темам прозрачным словарём "
-                            "(en, ru, pl; около 87% верных типов на отложенной выборке). Влияние = доля упоминающих × "
-                            "(NPS упоминающих − NPS остальных); интервалы по двухвыборочному сравнению, p-значения с "
-                            "поправкой Холма; веса те же, что во всём отчёте.",
-                      "pl": "Komentarze podzielono na plusy, minusy i sugestie oraz tematy przejrzystym słownikiem "
-                            "(en, ru, pl; ok. 87% trafnych typów na odłożonych komentarzach). Wpływ = udział "
-                            "wspominających × (NPS wspominających − NPS pozostałych); przedziały z porównania dwóch "
-                            "prób, wartości p z poprawką Holma; wagi jak w całym raporcie."},
+    "feedback_note": {"en": "Comments are cut into clauses and sorted into pluses, minuses, suggestions and mixed "
+                            "comments, with their themes, by a transparent lexicon (en, ru, pl). On {n} held-out "
+                            "comments written the way customers write, {kind} of the unmixed comments get the right "
+                            "kind and {pairs} of the (theme, kind) pairs are found. Impact = share mentioning × (NPS "
+                            "with − NPS without); intervals from the two-sample comparison, p-values Holm-adjusted; "
+                            "weighted like the rest of the report.",
+                      "ru": "Комментарии разбиты на части и разобраны на плюсы, минусы, предложения и смешанные, с "
+                            "темами, прозрачным словарём (en, ru, pl). На {n} отложенных комментариях, написанных так, "
+                            "как пишут клиенты, тип верно определён у {kind} несмешанных комментариев и найдено {pairs} "
+                            "пар (тема, тип). Влияние = доля упоминающих × (NPS упоминающих − NPS остальных); "
+                            "интервалы по двухвыборочному сравнению, p-значения с поправкой Холма; веса те же, что во "
+                            "всём отчёте.",
+                      "pl": "Komentarze podzielono na części i na plusy, minusy, sugestie i mieszane, z tematami, "
+                            "przejrzystym słownikiem (en, ru, pl). Na {n} odłożonych komentarzach pisanych tak, jak "
+                            "piszą klienci, typ jest trafny w {kind} komentarzy niemieszanych, a znaleziono {pairs} "
+                            "par (temat, typ). Wpływ = udział wspominających × (NPS wspominających − NPS "
+                            "pozostałych); przedziały z porównania dwóch prób, wartości p z poprawką Holma; wagi jak "
+                            "w całym raporcie."},
+    "feedback_model_note": {"en": "The kinds come from the comment model {file} (trained on {n} labelled comments; "
+                                  "cross-validated accuracy {accuracy}) where it is sure, from the lexicon elsewhere; "
+                                  "the themes from the lexicon.",
+                            "ru": "Типы комментариев даёт модель {file} (обучена на {n} размеченных комментариях; "
+                                  "точность при перекрёстной проверке {accuracy}), где она уверена, в остальных "
+                                  "случаях словарь; темы определяет словарь.",
+                            "pl": "Typy komentarzy daje model {file} (wytrenowany na {n} opisanych komentarzach; "
+                                  "trafność w walidacji krzyżowej {accuracy}) tam, gdzie jest pewny, gdzie indziej "
+                                  "słownik; tematy wyznacza słownik."},
     # -- key figures, quotes, action plan, follow-up list (nps_toolkit.studies) -------------------------
     "heading_key_figures": {"en": "Key figures", "ru": "Ключевые показатели", "pl": "Najważniejsze wskaźniki"},
     "heading_verbatims": {"en": "What respondents say", "ru": "Что говорят респонденты", "pl": "Co mówią respondenci"},

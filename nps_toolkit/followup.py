@@ -75,7 +75,7 @@ def _theme_rank(found: list, priority: list) -> int:
 
 
 def followup_list(data, *, score="score", id_column=None, date=None, by=None, comments=None, themes=None,
-                  priority=None, language=None, lexicon=None, scale=None, dayfirst=None) -> pd.DataFrame:
+                  priority=None, language=None, lexicon=None, model=None, scale=None, dayfirst=None) -> pd.DataFrame:
     """Every detractor of ``data``, with what is needed to reach out, most urgent first.
 
     Parameters
@@ -106,6 +106,8 @@ def followup_list(data, *, score="score", id_column=None, date=None, by=None, co
         Language of the comments (None: detected per comment).
     lexicon : dict or path, optional
         A lexicon of your own (see :func:`nps_toolkit.classify_comments`).
+    model : CommentModel or path, optional
+        A comment model of your own (see :func:`nps_toolkit.classify_comments`).
     scale : NPSScale, optional
         The scale of the answers; its detractor category is listed.
     dayfirst : bool, optional
@@ -163,7 +165,8 @@ def followup_list(data, *, score="score", id_column=None, date=None, by=None, co
         order_keys.append(stamp)
     if comments is not None:
         texts = rows[comments].astype(object).where(rows[comments].notna(), None)
-        classified = classify_comments(pd.Series(list(texts), dtype=object), language=language, lexicon=lexicon)
+        classified = classify_comments(pd.Series(list(texts), dtype=object), language=language, lexicon=lexicon,
+                                       model=model)
         wanted_themes = None if themes is None else list(themes)
         found = [[t for t in ts if wanted_themes is None or t in wanted_themes] for ts in classified["themes"]]
         rows[THEMES_COLUMN] = [", ".join(ts) for ts in found]

@@ -253,6 +253,19 @@ def _check_shared(p: dict) -> None:
         raise ParameterError(f"parameter 'engine' must be one of {', '.join(ENGINES)}, got {p['engine']!r}")
 
 
+def _check_comment_model(p: dict) -> None:
+    """A ``comment_model`` must be the file of a comment model (read once here; the studies reuse it)."""
+    if p.get("comment_model") in (None, ""):
+        p["comment_model"] = None
+        return
+    from .comment_model import as_model
+
+    try:
+        as_model(p["comment_model"])
+    except (OSError, TypeError, ValueError) as exc:
+        raise ParameterError(f"parameter 'comment_model': {exc}") from None
+
+
 _PARQUET = (".parquet", ".pq", ".parq")
 
 
@@ -447,6 +460,7 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
 
     p = check_parameters(name, values)
     _check_shared(p)
+    _check_comment_model(p)
     data = _load(p, p.get("date_column"))
     counted = counting.engine_of(data) is not None
     try:

@@ -28,7 +28,8 @@ import pandas as pd
 from . import _i18n
 from ._files import atomic_write_text
 from ._version import __version__
-from .comments import DEFAULT_THEMES, action_plan, theme_impact, verbatims
+from .comment_model import as_model
+from .comments import DEFAULT_THEMES, action_plan, lexicon_accuracy, theme_impact, verbatims
 from .compare import compare_groups, compare_to_benchmark
 from .followup import followup_list
 from .industry import lookup_benchmark
@@ -452,7 +453,7 @@ def _quotes(data, p: dict, themes: list):
     """The verbatims of the study's comments (``themes`` in the order shown), as results and as a table."""
     lang = p["language"]
     quotes = verbatims(data, score=p["score_column"], comments=p["comment_column"], themes=themes or None,
-                       per_theme=PER_THEME, max_chars=MAX_CHARS)
+                       per_theme=PER_THEME, max_chars=MAX_CHARS, model=p.get("comment_model"))
     records = [{"theme": r["theme"], "kind": r["kind"], "score": r["score"], "quote": r["quote"]}
                for _, r in quotes.iterrows()]
     shown = quotes.assign(theme=[_theme_name(t, lang) for t in quotes["theme"]],
@@ -474,7 +475,8 @@ def _followup(data, p: dict, priority: list, *, by=None):
     lang = p["language"]
     comments = p.get("comment_column")
     table = followup_list(data, score=p["score_column"], id_column=_id_parameter(p), date=_date_column(data, p),
-                          by=by, comments=comments, priority=priority, dayfirst=p.get("dayfirst"))
+                          by=by, comments=comments, priority=priority, dayfirst=p.get("dayfirst"),
+                          model=p.get("comment_model") if comments else None)
     ident = table.attrs.get("id_column")
     results = {"rows": int(len(table)), "id_column": None if ident is None else str(ident)}
     if not len(table):
@@ -485,6 +487,19 @@ def _followup(data, p: dict, priority: list, *, by=None):
     return table, results, note
 
 
+def _feedback_note(p: dict) -> str:
+    """How the comments were read and how well the lexicon does on held-out comments (and the model, if any)."""
+    lang = p["language"]
+    figures = lexicon_accuracy()
+    note = _t("feedback_note", lang, n=_n(figures["n"], lang), kind=_i18n.percent(figures["unmixed"], lang),
+              pairs=_i18n.percent(figures["pair_recall"], lang))
+    model = as_model(p.get("comment_model"))
+    if model is not None:
+        note += " " + _t("feedback_model_note", lang, file=Path(str(p["comment_model"])).name,
+                         n=_n(model.n_train, lang), accuracy=_i18n.percent(model.cv_accuracy, lang))
+    return note
+
+
 def _feedback(data, p: dict, tables: dict, results: dict, notes: dict, *, order=DEFAULT_THEMES,
               period_plan: bool = False):
     """The action plan and the quotes of a study with a comment column (themes quoted in the plan's order, then
@@ -492,8 +507,9 @@ def _feedback(data, p: dict, tables: dict, results: dict, notes: dict, *, order=
     """
     lang, score = p["language"], p["score_column"]
     owners = _theme_owners(p)
-    common = dict(score=score, comments=p["comment_column"], **_sample(p),
+    common = dict(score=score, comments=p["comment_column"], **_sample(p), model=p.get("comment_model"),
                   confidence=p["confidence"], method=p["method"], random_state=p["seed"])
+    notes["feedback"] = _feedback_note(p)
     if period_plan:
         plan = action_plan(data, owners=owners, language=lang, date=p["date_column"], freq=p["freq"],
                            dayfirst=p.get("dayfirst"), **common)
@@ -656,7 +672,7 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     if p.get("comment_column") and ci is not None:
         impact = theme_impact(data, score=score, comments=p["comment_column"], **_sample(p),
                               confidence=p["confidence"], method=p["method"], random_state=p["seed"],
-                              owners=_theme_owners(p))
+                              owners=_theme_owners(p), model=p.get("comment_model"))
         impact = impact[impact["mentions"] > 0].reset_index(drop=True)
         results["feedback"] = impact[["theme", "priority", "mentions", "share", "nps_with", "nps_without", "impact",
                                       "impact_low", "impact_high", "p_value_adjusted", "significant",

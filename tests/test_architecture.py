@@ -38,7 +38,7 @@ NAME = "nps_toolkit"
 LAYERS = {
     # 0 foundations: no statistics, no answers; anyone may use them
     "_version": 0, "_files": 0, "_validation": 0, "_docstrings": 0, "_i18n": 0, "_sample_text": 0, "_style": 0,
-    "_browser": 0,
+    "_browser": 0, "_text": 0,
     # 1 answers: the scale and its codes, reading exports, dates, reference data
     "scale": 1, "answers": 1, "dates": 1, "_textfiles": 1, "layouts": 1, "reading": 1, "io": 1,
     "interpretation": 1, "industry": 1, "datasets": 1,
@@ -47,7 +47,7 @@ LAYERS = {
     # 3 statistics on counts (design: the design-based variance; weighting: raking)
     "_resampling": 3, "intervals": 3, "compare": 3, "weighting": 3, "design": 3,
     # 4 tidy tables
-    "summary": 4, "periods": 4, "comments": 4, "drivers": 4, "followup": 4,
+    "summary": 4, "periods": 4, "comment_model": 4, "comments": 4, "drivers": 4, "followup": 4,
     # 5 figures: they draw tables and never count
     "plots": 5,
     # 6 studies: what the templates compute and write

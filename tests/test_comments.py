@@ -90,8 +90,9 @@ def test_sample_comments_against_the_generator_labels(data_dir_module):
     labels = pd.read_csv(data_dir_module / "sample_comment_labels.csv", keep_default_na=False)
     merged = labels.merge(sample[["respondent_id", "comment"]], on="respondent_id", validate="1:1")
     result = classify_comments(merged["comment"])
-    kinds = [_labels(k) for k in merged["kind"]]
-    assert np.mean([p in g for p, g in zip(result["kind"], kinds)]) >= 0.85
+    # the generator labels the kinds of a comment's sentences: the comment's kind follows by the documented rule
+    kinds = [nt.comments.overall_kind(_labels(k)) for k in merged["kind"]]
+    assert np.mean([p == g for p, g in zip(result["kind"], kinds)]) >= 0.8  # sentence labels, clause rule
     assert (result["language"].to_numpy() == merged["language"].to_numpy()).mean() >= 0.98
     themes = ("price", "quality", "support", "delivery", "usability")  # the generator's themes
     recall, precision = _theme_recall_precision([_labels(t) for t in merged["themes"]],
@@ -134,7 +135,8 @@ def test_suggestion_cues(text):
 def test_mixed_comments_and_theme_kinds():
     table = classify_comments(["Fast delivery, but too expensive.", "Great app, please add a dark mode.",
                                "Too expensive, but the quality is worth it."])
-    assert table["kind"].tolist() == ["minus", "suggestion", "plus"]  # tie: the later clause; a suggestion
+    # praise and complaint: mixed; praise with a request: a suggestion
+    assert table["kind"].tolist() == ["mixed", "suggestion", "mixed"]
     assert table["kinds"].tolist() == [("plus", "minus"), ("plus", "suggestion"), ("plus", "minus")]
     assert table["theme_kinds"][0] == {"delivery": "plus", "price": "minus"}
     assert table["themes"][0] == ["price", "delivery"]  # in the lexicon's order of themes
@@ -168,7 +170,7 @@ def test_index_is_kept_and_input_not_modified():
     before = texts.copy()
     table = classify_comments(texts)
     assert list(table.index) == ["a", "b", "c"]
-    assert list(table.columns) == ["language", "kind", "kinds", "themes", "theme_kinds"]
+    assert list(table.columns) == ["language", "kind", "kinds", "themes", "theme_kinds", "intensity"]
     pd.testing.assert_series_equal(texts, before)
     assert table.attrs["themes"] == list(DEFAULT_THEMES)
     assert list(classify_comments(np.array(["ok", "bad"], dtype=object)).index) == [0, 1]

@@ -1,0 +1,240 @@
+"""Comments as customers write them: clauses, the mixed kind, lemmas, folding, emoji and intensity, questions
+as complaints, the open sentiment lexicons, and the holdout figures the reports quote."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nps_toolkit import comments as cm
+from nps_toolkit._text import fold_word
+from nps_toolkit.comments import CLAUSE_COLUMNS, KINDS, classify_comments, comment_clauses, overall_kind
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "nps_toolkit" / "data"
+
+
+# -- clauses ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, language, kinds", [
+    ("The app is great but delivery is slow.", "en", ["plus", "minus"]),
+    ("Приложение отличное, но доставка медленная.", "ru", ["plus", "minus"]),
+    ("Aplikacja świetna, ale dostawa wolna.", "pl", ["plus", "minus"]),
+    ("Aplikacja swietna, ale dostawa wolna.", "pl", ["plus", "minus"]),  # typed without diacritics
+])
+def test_a_contrast_splits_praise_from_complaint(text, language, kinds):
+    clauses = comment_clauses([text], language=language)
+    assert clauses["kind"].tolist() == kinds
+    assert clauses["themes"].tolist() == [["usability"], ["delivery"]]
+    table = classify_comments([text], language=language)
+    assert table["kind"][0] == "mixed"
+    assert table["theme_kinds"][0] == {"usability": "plus", "delivery": "minus"}
+
+
+def test_clauses_table_shape_and_positions():
+    texts = pd.Series(["Love the app :) but SOOO slow!!! Please add dark mode", None, "-"], index=["a", "b", "c"])
+    before = texts.copy()
+    clauses = comment_clauses(texts)
+    assert list(clauses.columns) == CLAUSE_COLUMNS
+    assert set(clauses["comment"]) <= {"a", "c"}  # a missing comment has no clause
+    first = clauses[clauses["comment"] == "a"]
+    assert first["clause"].tolist() == list(range(len(first)))
+    assert [texts["a"][s:e] for s, e in zip(first["start"], first["end"])] == first["text"].tolist()
+    assert first["text"].tolist() == ["Love the app :)", "SOOO slow", "Please add dark mode"]
+    assert first["kind"].tolist() == ["plus", "minus", "suggestion"]
+    assert first["intensity"].tolist() == [1, 3, 0]  # a smiley; capitals, a stretched word and !!!
+    pd.testing.assert_series_equal(texts, before)
+
+
+_ALPHABET = st.sampled_from(list("abc xyz ąę ёж ЖЁ .,!?;:()-—/\n") + ["but", " but ", "но", "ale", ":)", "😡", "10/10",
+                                                                     "!!!", "SOOO", "Cena"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, max_size=30).map("".join), st.sampled_from(["en", "ru", "pl"]))
+def test_every_clause_is_a_slice_of_its_comment(text, language):
+    clauses = comment_clauses([text], language=language)
+    starts, ends = clauses["start"].to_numpy(), clauses["end"].to_numpy()
+    assert all(text[s:e] == t for s, e, t in zip(starts, ends, clauses["text"]))
+    assert (starts < ends).all() and (ends[:-1] <= starts[1:]).all()  # in order, not overlapping
+    assert clauses["intensity"].between(0, 3).all()
+    assert set(clauses["kind"]) <= {"plus", "minus", "suggestion", "none"}
+    kind = classify_comments([text], language=language)["kind"][0]
+    assert kind == overall_kind(clauses["kind"])  # the comment's kind follows from its clauses
+
+
+def test_overall_kind_rule_on_every_combination():
+    # written out by hand: praise and complaint -> mixed; a complaint -> minus; a request -> suggestion; praise
+    expected = {(): "none", ("plus",): "plus", ("minus",): "minus", ("suggestion",): "suggestion",
+                ("plus", "minus"): "mixed", ("plus", "suggestion"): "suggestion", ("minus", "suggestion"): "minus",
+                ("plus", "minus", "suggestion"): "mixed"}
+    for kinds, kind in expected.items():
+        for extra in ((), ("none",), ("none", "none")):
+            for order in itertools.permutations(kinds + extra):
+                assert overall_kind(order) == kind, order
+    assert "mixed" in KINDS and KINDS[:3] == ("plus", "minus", "suggestion")
+
+
+# -- questions, emoji, intensity, folding ------------------------------------------------------------------------
+@pytest.mark.parametrize("text, language", [
+    ("Why do I have to call three times to cancel?", "en"),
+    ("how come the refund takes a month", "en"),
+    ("Почему я должен звонить три раза, чтобы отменить заказ?", "ru"),
+    ("Сколько можно ждать ответа", "ru"),
+    ("Dlaczego muszę dzwonić trzy razy, żeby anulować?", "pl"),
+    ("czemu musze tyle czekac na zwrot", "pl"),
+])
+def test_questions_that_complain_are_minuses(text, language):
+    assert classify_comments([text], language=language)["kind"][0] == "minus"
+
+
+@pytest.mark.parametrize("text, kind", [("😡😡", "minus"), ("❤️", "plus"), ("👍", "plus"), ("👎", "minus"),
+                                        ("Курьер 🤬", "minus"), ("Dostawa 😍", "plus")])
+def test_emoji_carry_an_opinion(text, kind):
+    assert classify_comments([text])["kind"][0] == kind
+
+
+def test_intensity_counts_emphasis():
+    table = classify_comments(["Great service", "Great service!!!", "GREAT SERVICE!!! 😍", "sooo gooood"],
+                              language="en")
+    assert table["intensity"].tolist() == [0, 1, 3, 2]
+    assert table["kind"].tolist() == ["plus"] * 4  # a stretched word is read squeezed
+
+
+def test_yo_and_ye_and_polish_without_diacritics_read_alike():
+    pairs = [("Всё отлично, доставка пришла вовремя", "Все отлично, доставка пришла вовремя"),
+             ("Przesyłka doszła szybko, obsługa miła", "Przesylka doszla szybko, obsluga mila")]
+    for a, b in pairs:
+        table = classify_comments([a, b])
+        assert table["kind"][0] == table["kind"][1] == "plus"
+        assert table["themes"][0] == table["themes"][1] and table["themes"][0]
+
+
+# -- lemmas ------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("language", ["en", "ru", "pl"])
+def test_dictionary_form_entries_match_inflected_forms(language):
+    """Every plain theme word whose inflected forms the lemma table holds is found in those forms (forms that a
+    stem of the same theme would find anyway are not counted)."""
+    lex = cm.default_lexicon()
+    table = cm._lemma_table(language)
+    by_lemma: dict[str, list[str]] = {}
+    for form, lemmas in table.items():
+        for lemma in lemmas:
+            by_lemma.setdefault(lemma, []).append(form)
+    checked = 0
+    for theme, spec in lex["themes"].items():
+        exceptions = [fold_word(e[1:]) for e in spec.get(language, []) if e.startswith("!")]
+
+        def excepted(form):
+            return any(form.startswith(e[:-1]) if e.endswith("*") else form == e for e in exceptions)
+
+        for entry in spec.get(language, []):
+            if entry.startswith("!") or "*" in entry or " " in entry:
+                continue
+            for form in [f for f in by_lemma.get(fold_word(entry), []) if not excepted(f)][:3]:
+                found = classify_comments([form], language=language)["themes"][0]
+                assert theme in found, (entry, form)
+                checked += 1
+    assert checked >= 5
+
+
+def test_lemma_tables_are_current():
+    """The tables hold, for every lexicon word, the lemma simplemma's dictionary gives it when that lemma is a
+    lexicon word too (run scripts/make_lemma_tables.py after adding words)."""
+    pytest.importorskip("simplemma")
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    for language in ("en", "ru"):  # Polish's dictionary takes seconds more to load; the script treats all alike
+        dictionary = DefaultDictionaryFactory().get_dictionary(language)
+        table = cm._lemma_table(language)
+        words = cm.lexicon_words(language)
+        known = set(words)
+        missing = []
+        for word in words:
+            lemma = dictionary.get(word)
+            if lemma is not None and fold_word(lemma) != word and fold_word(lemma) in known \
+                    and fold_word(lemma) not in table.get(word, ()):
+                missing.append((word, lemma))
+        assert not missing[:10], f"{language}: lemma tables out of date: {missing[:10]}"
+
+
+def test_lexicon_words_names_the_language():
+    with pytest.raises(ValueError, match="language"):
+        cm.lexicon_words("de")
+
+
+# -- open sentiment lexicons -------------------------------------------------------------------------------------
+def test_sentiment_lexicons_are_licensed_and_well_formed():
+    folder = DATA / "sentiment"
+    licences = (folder / "LICENSES.md").read_text(encoding="utf-8")
+    for name in ("en.tsv", "ru.tsv", "pl.tsv", "emoji.tsv"):
+        assert name in licences
+        table = pd.read_csv(folder / name, sep="\t", dtype={"entry": str}, keep_default_na=False)
+        assert list(table.columns) == ["entry", "polarity", "strength"]
+        assert set(table["polarity"]) <= {1, -1} and table["strength"].between(0, 1, inclusive="right").all()
+        assert table["entry"].is_unique and (table["entry"] == table["entry"].str.lower()).all()
+    for licence in ("MIT", "Apache", "CC BY-SA 4.0"):
+        assert licence in licences
+
+
+def test_the_sentiment_lexicon_adds_words_but_never_overrides_the_lexicon():
+    compiled = cm._compiled(None)["en"]
+    both = [(w, p) for w, p in cm._sentiment_words("en") if " " not in w and compiled.opinion.info(w)[0]]
+    assert both  # some words are in both: there the lexicon's reading counts
+    for word, _ in both:
+        labels = compiled.opinion.info(word)[0]
+        own = sum(lab[1] for lab in labels if lab[0] == "pol")
+        assert cm._items(compiled, [word])[0].polarity == (own > 0) - (own < 0), word
+    only_open = [w for w, p in cm._sentiment_words("en") if p < 0 and " " not in w
+                 and not compiled.opinion.info(w)[0] and not compiled.themes.info(w)[0]]
+    assert len(only_open) > 1000
+    assert classify_comments([f"it was {only_open[0]}"], language="en")["kind"][0] == "minus"
+
+
+# -- bad input ---------------------------------------------------------------------------------------------------
+def test_comment_clauses_refuses_what_classify_comments_refuses():
+    with pytest.raises(TypeError, match=r"position"):
+        comment_clauses(["fine", 3.5])
+    with pytest.raises(ValueError, match="'en'"):
+        comment_clauses(["fine"], language="de")
+    with pytest.raises(TypeError):
+        comment_clauses("one comment")
+
+
+# -- the holdout figures ------------------------------------------------------------------------------------------
+def test_methods_note_figures_are_those_of_a_fresh_holdout_run():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import comments as bench  # benchmarks/comments.py
+    finally:
+        sys.path.pop(0)
+    holdout = bench.labelled("holdout")
+    fresh = bench.report(bench.predicted(holdout))
+    stored = json.loads((DATA / "comment_accuracy.json").read_text(encoding="utf-8"))["lexicon"]
+    for name in ("en", "ru", "pl", "all"):
+        for key in ("n", "unmixed", "mixed", "all", "pair_recall", "pair_precision"):
+            assert stored[name][key] == pytest.approx(fresh[name][key], abs=1e-12), (name, key)
+    figures = cm.lexicon_accuracy()
+    assert figures["n"] == len(holdout) and figures["unmixed"] == stored["all"]["unmixed"]
+
+
+def test_realistic_set_is_as_described():
+    frames = [pd.read_csv(ROOT / "tests" / "data" / "comments_realistic" / f"{lang}.csv", dtype=str,
+                          keep_default_na=False) for lang in ("en", "ru", "pl")]
+    data = pd.concat(frames, ignore_index=True)
+    assert len(data) >= 1000 and data["id"].is_unique
+    assert set(data["kind"]) == {"plus", "minus", "suggestion", "mixed", "none"}
+    assert set(data["split"]) == {"tune", "holdout"}
+    share = (data["split"] == "holdout").groupby([data["language"], data["kind"]]).mean()
+    assert share.between(0.3, 0.5).all()  # drawn within each language and kind
+    pairs = [p.split(":") for v in data["pairs"] for p in v.split(";") if p]
+    assert {t for t, _ in pairs} == set(cm.DEFAULT_THEMES) and {k for _, k in pairs} <= {"plus", "minus",
+                                                                                        "suggestion"}
+    styles = {s for v in data["styles"] for s in v.split(";") if s}
+    assert {"mixed", "idiom", "no_diacritics", "question", "named_person", "emoji"} <= styles
