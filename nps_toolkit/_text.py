@@ -26,7 +26,10 @@ def fold(text: str, language: str | None) -> str:
     >>> fold("Przesyłka DOSZŁA, ёлки", "pl")
     'przesylka doszla, елки'
     """
-    text = text.lower().replace("ё", "е").translate(_APOSTROPHES)
+    text = text.lower()
+    if text.isascii():  # most English comments: nothing to fold but a backtick
+        return text.replace("`", "'") if "`" in text else text
+    text = text.replace("ё", "е").translate(_APOSTROPHES)
     if language == "pl":
         text = text.translate(POLISH_FOLD)
     return text

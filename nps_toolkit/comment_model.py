@@ -252,6 +252,11 @@ def _probabilities(scores: np.ndarray) -> np.ndarray:
 
 
 # -- the model ------------------------------------------------------------------------------------------------------
+def _read_only(name: str, doc: str) -> property:
+    """A read-only attribute of the model, kept in the slot ``name``."""
+    return property(lambda self: getattr(self, name), doc=doc)
+
+
 class CommentModel:
     """A classifier of the kind of open comments, learned from comments labelled by hand.
 
@@ -333,40 +338,17 @@ class CommentModel:
         return _from_pickle, (self._to_bytes(),)  # through the file format: the parts, checked again
 
     # -- read-only attributes ---------------------------------------------------------------------------------------
-    @property
-    def classes(self) -> tuple:
-        """The kinds it tells apart, in the order of :data:`MODEL_KINDS`."""
-        return self._classes
-
-    @property
-    def n_train(self) -> int:
-        """Number of labelled comments it was fitted on."""
-        return self._n_train
+    classes = _read_only("_classes", "The kinds it tells apart, in the order of :data:`MODEL_KINDS` (tuple).")
+    n_train = _read_only("_n_train", "Number of labelled comments it was fitted on (int).")
+    cv_accuracy = _read_only("_cv_accuracy", "Mean accuracy on the held-out folds of the cross-validation (0..1).")
+    cv_scores = _read_only("_cv_scores", "Accuracy on each held-out fold (tuple).")
+    cv_folds = _read_only("_cv_folds", "Number of cross-validation folds (int).")
+    version = _read_only("_version", "The nps_toolkit version that fitted it (str).")
 
     @property
     def counts(self) -> dict:
         """Kind -> number of labelled comments of that kind (a copy)."""
         return dict(self._counts)
-
-    @property
-    def cv_accuracy(self) -> float:
-        """Mean accuracy on the held-out folds of the cross-validation (0..1)."""
-        return self._cv_accuracy
-
-    @property
-    def cv_scores(self) -> tuple:
-        """Accuracy on each held-out fold."""
-        return self._cv_scores
-
-    @property
-    def cv_folds(self) -> int:
-        """Number of cross-validation folds."""
-        return self._cv_folds
-
-    @property
-    def version(self) -> str:
-        """The nps_toolkit version that fitted it."""
-        return self._version
 
     @property
     def features(self) -> int:

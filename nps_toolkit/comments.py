@@ -143,6 +143,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import json
 import math
 import os
@@ -207,22 +208,23 @@ _POLISH_LETTERS = re.compile("[ąćęłńóśźż]")
 _CYRILLIC = re.compile("[а-яё]")
 _LATIN = re.compile("[a-ząćęłńóśźż]")
 _WORD = re.compile(r"[^\W\d_]+")
-_SENTENCES = re.compile(r"(?<!\d)[.!?;…\n]+|[.!?;…\n]+(?!\d)")
 _CHUNKS = re.compile(r"[,:()\[\]\u2013\u2014/]|\s-+\s|^-+\s")
+#: Sentence ends and the other clause breaks, in one pattern (a "." between digits, as in 3.5, is no break).
+_BREAKS = re.compile(f"(?P<sentence>[.!?;…\\n]+)|(?P<chunk>{_CHUNKS.pattern})")
 _SMILE = re.compile(r"[:;=]-?[)D\]]+|\){2,}|\(\s*[:;]|[\U0001F600-\U0001F60F\U0001F642\U0001F44D\u2764\u263A\u2665]")
 _FROWN = re.compile(r"[:;=]-?[(\[]+|\({2,}|[\U0001F620-\U0001F62D\U0001F641\U0001F44E\u2639]")
 _SMILE_TOKEN, _FROWN_TOKEN = "zzsmile", "zzfrown"
 #: A rating written in the comment: 8/10, 2/5, "1 star", "5 звёзд", "2 gwiazdki" (the value out of the maximum).
-_RATING = re.compile(r"\b(?P<value>10|[0-9])\s*(?:/\s*(?P<of>10|5)\b|(?P<stars>stars?\b|звезд\w*|звёзд\w*|"
-                     r"gwiazd\w*))", re.IGNORECASE)
+_RATING = re.compile(r"\b(?P<value>10|[0-9])\s*(?:/\s*(?P<of>10|5)\b|(?P<stars>(?i:stars?\b|звезд\w*|звёзд\w*|"
+                     r"gwiazd\w*)))")
 _NOT = re.compile(r"n't\b")
+_RATING_HINT = re.compile(r"\d\s*(?:/|[sSзЗgG])")
 _RU_SMILE = re.compile(r"(?<=\w)\)+")
 #: Signs of emphasis: "!" (one or more), a run of two or more "?", "?!" and "!?".
 _EMPHASIS = re.compile(r"[!?]*![!?]*|\?{2,}")
 #: A word in capitals (three letters or more) and a stretched word (a letter three times or more).
-_CAPS = re.compile(r"\b[^\W\d_a-zа-яёąćęłńóśźż]{3,}\b")
+_CAPS = re.compile(r"\b[A-ZА-ЯЁĄĆĘŁŃÓŚŹŻ]{3,}\b")
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")
-_SIGNALS = re.compile(f"{_EMPHASIS.pattern}|{_CAPS.pattern}")
 
 
 # -- lexicon: reading and checking ----------------------------------------------------------------------------
@@ -669,7 +671,8 @@ class _Compiled:
     endings: tuple
     ending_exclusions: frozenset
     prefixes: tuple
-    chunks: dict = field(default_factory=dict)
+    chunks: dict = field(default_factory=dict)  # the words of a chunk -> its clauses
+    texts: dict = field(default_factory=dict)  # the text of a chunk (and its smileys) -> its clauses, as spans
 
 
 def _compile_language(lex: dict, language: str) -> _Compiled:
@@ -923,18 +926,23 @@ class _Clause:
 
 
 @functools.cache
-def _mark_pattern() -> tuple[re.Pattern, dict[str, str]]:
+def _mark_pattern() -> tuple[re.Pattern, dict[str, str], frozenset]:
     """One pattern for ratings, smileys, frowns and the emoji of the emoji list (in that order of preference)."""
     emoji, tokens = _emoji_marks()
     pattern = re.compile(f"(?P<rating>{_RATING.pattern})|(?P<smile>{_SMILE.pattern})|(?P<frown>{_FROWN.pattern})"
-                         f"|(?P<emoji>{emoji.pattern})", re.IGNORECASE)
-    return pattern, tokens
+                         f"|(?P<emoji>{emoji.pattern})")
+    starts = set(":;=()[]") | {e[0] for e in tokens} | set("\U0001F600\U0001F642\U0001F44D\u2764\u263A"
+                                                                      "\u2665\U0001F641\U0001F44E\u2639")
+    starts |= {chr(code) for code in range(0x1F600, 0x1F62E)}
+    return pattern, tokens, frozenset(starts)
 
 
 def _marks(text: str, language: str) -> list[tuple[int, int, str]]:
     """(start, end, opinion token) of the smileys, emoji and ratings (8/10, 1 star) of a text, left to right, not overlapping."""
-    pattern, tokens = _mark_pattern()
+    pattern, tokens, starts = _mark_pattern()
     found = []
+    if starts.isdisjoint(text) and not _RATING_HINT.search(text):  # most comments: nothing that starts a mark
+        return found
     for m in pattern.finditer(text):
         kind = m.lastgroup
         if m.group("rating"):  # 8/10 or 5 stars: praise; 4/10 or 2 stars: complaint; in between: nothing
@@ -959,23 +967,15 @@ def _marks(text: str, language: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _spans(pattern: re.Pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The pieces of ``text[start:end]`` between the matches of ``pattern``."""
-    out, at = [], start
-    for m in pattern.finditer(text, start, end):
-        if m.start() > at:
-            out.append((at, m.start()))
-        at = max(at, m.end())
-    if end > at:
-        out.append((at, end))
-    return out
-
-
 def _signals(text: str, marks: list) -> list[int]:
     """Where a text shows emphasis: ``!`` (one or a run), a run of ``?``, a word in capitals, a stretched word,
     an emoji or smiley; the start of each, sorted."""
-    found = [m.start() for m in _SIGNALS.finditer(text)] + [m.start() for m in _STRETCH.finditer(text)]
-    found += [m[0] for m in marks]
+    found = [m[0] for m in marks]
+    if "!" in text or "??" in text:
+        found += [m.start() for m in _EMPHASIS.finditer(text)]
+    if not text.islower():
+        found += [m.start() for m in _CAPS.finditer(text)]
+    found += [m.start() for m in _STRETCH.finditer(text)]
     found.sort()
     return found
 
@@ -1015,44 +1015,75 @@ def _chunk_clauses(c: _Compiled, tokens: tuple[str, ...]) -> tuple:
                  for clause, names, b in zip(clauses, themes, bounds) if b)
 
 
-def _tokens(norm: str, start: int, end: int, marks: list, language: str) -> tuple[list[str], list[tuple]]:
-    """The words (and opinion tokens of smileys) of a chunk with their spans; *n't* read as *not* (en)."""
-    found = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm, start, end)]
-    found += [m for m in marks if start <= m[0] < end]
-    found.sort()
-    words, spans = [], []
-    for s, e, word in found:
-        if language == "en" and word == "t" and words and s >= 1 and norm[s - 1] == "'" and words[-1].endswith("n"):
-            words[-1] = words[-1][:-1] or words[-1]
-            word = "not"
-        words.append(word)
-        spans.append((s, e))
-    return words, spans
+def _tokens(norm: str, marks: list, language: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the words and opinion tokens (smileys) of a text, in order; *n't* as *not* (en)."""
+    found = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
+    if marks:
+        found += marks
+        found.sort()
+    if language == "en" and "'t" in norm:
+        for i in range(1, len(found)):
+            s, e, word = found[i]
+            previous = found[i - 1]
+            if word == "t" and s >= 1 and norm[s - 1] == "'" and previous[2].endswith("n"):
+                found[i - 1] = (previous[0], previous[1], previous[2][:-1] or previous[2])
+                found[i] = (s, e, "not")
+    return found
 
 
 def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
     """The clauses of one text in a known language, left to right."""
     marks = _marks(text, language)
-    masked = list(text)
-    for s, e, _ in marks:
-        masked[s:e] = " " * (e - s)
-        if e + 1 < len(text) and text[e] == " " and text[e + 1].isupper():
-            masked[e] = "\n"  # "Great 👍 Add more" : an emoji before a capital ends a sentence
-    masked = "".join(masked)
+    masked = text
+    if marks:
+        chars = list(text)
+        for s, e, _ in marks:
+            chars[s:e] = " " * (e - s)
+            if e + 1 < len(text) and text[e] == " " and text[e + 1].isupper():
+                chars[e] = "\n"  # "Great 👍 Add more": an emoji before a capital ends a sentence
+        masked = "".join(chars)
     norm = _same_length(masked, language)
     out: list[_Clause] = []
-    for number, (s_start, s_end) in enumerate(_spans(_SENTENCES, masked, 0, len(masked))):
-        for start, end in _spans(_CHUNKS, masked, s_start, s_end):
-            words, spans = _tokens(norm, start, end, marks, language)
-            key = tuple(words)
-            parts = c.chunks.get(key)
-            if parts is None:
-                parts = _chunk_clauses(c, key)
-                if len(c.chunks) >= _CHUNK_CACHE:
-                    c.chunks.clear()
-                c.chunks[key] = parts
-            for first, last, kind, names in parts:
-                out.append(_Clause(spans[first][0], spans[last][1], kind, names, number, 0))
+    sentence, next_mark = 0, 0
+
+    def chunk(start: int, end: int) -> None:  # the clauses of norm[start:end], remembered by its text
+        nonlocal next_mark
+        inside = []
+        while next_mark < len(marks) and marks[next_mark][0] < end:
+            if marks[next_mark][0] >= start:
+                inside.append((marks[next_mark][0] - start, marks[next_mark][1] - start, marks[next_mark][2]))
+            next_mark += 1
+        piece = norm[start:end]
+        key = (piece, tuple(inside)) if inside else piece
+        parts = c.texts.get(key)
+        if parts is None:
+            tokens = _tokens(piece, inside, language)
+            parts = ()
+            if tokens:
+                words = tuple(t[2] for t in tokens)
+                found = c.chunks.get(words)
+                if found is None:
+                    found = _chunk_clauses(c, words)
+                    if len(c.chunks) >= _CHUNK_CACHE:
+                        c.chunks.clear()
+                    c.chunks[words] = found
+                parts = tuple((tokens[first][0], tokens[last][1], kind, names) for first, last, kind, names in found)
+            if len(c.texts) >= _CHUNK_CACHE:
+                c.texts.clear()
+            c.texts[key] = parts
+        for first, last, kind, names in parts:
+            out.append(_Clause(start + first, start + last, kind, names, sentence, 0))
+
+    at, last = 0, len(masked) - 1
+    for m in _BREAKS.finditer(masked):
+        begin, end = m.span()
+        is_sentence = m.lastgroup == "sentence"
+        if is_sentence and 0 < begin and end <= last and masked[begin - 1].isdigit() and masked[end].isdigit():
+            continue  # 3.5, 1.000: no break
+        chunk(at, begin)
+        at = end
+        sentence += is_sentence
+    chunk(at, len(masked))
     # intensity: from a clause's start to the next clause's (its punctuation and emoji included)
     signals = _signals(text, marks)
     if signals:
@@ -1110,14 +1141,13 @@ def _lexicon_words(c: _Compiled, text: str, language: str) -> int:
 def _detect(text: str, compiled: dict) -> str | None:
     """The language of a text: ru if mostly Cyrillic, else pl or en by letters, words, lexicon, letter groups."""
     low = text.lower()
-    cyrillic = len(_CYRILLIC.findall(low))
-    latin = len(_LATIN.findall(low))
-    if cyrillic == 0 and latin == 0:
-        return None
-    if cyrillic > latin:
+    if _CYRILLIC.search(low) is None:  # one script only (most comments): no need to count the letters
+        if _LATIN.search(low) is None:
+            return None
+    elif _LATIN.search(low) is None or len(_CYRILLIC.findall(low)) > len(_LATIN.findall(low)):
         return "ru"
     en_words, pl_words = _stopwords()
-    tokens = _WORD.findall(low.translate(_POLISH_FOLD))
+    tokens = _WORD.findall(low if low.isascii() else low.translate(_POLISH_FOLD))
     pl = 3 * len(_POLISH_LETTERS.findall(low)) + sum(t in pl_words for t in tokens)
     en = sum(t in en_words for t in tokens)
     if pl == en:  # no telling words: which lexicon knows more of them
@@ -1315,17 +1345,27 @@ def _classified_one(text, lang, compiled) -> tuple:
 
 
 def _classified(values: list, langs: list, compiled: dict) -> list[tuple]:
-    """:func:`_classified_one` of every comment; a repeated (text, language) is classified once."""
+    """:func:`_classified_one` of every comment; a repeated (text, language) is classified once.
+
+    The results are many small tuples that hold no cycles: Python's cycle collector is paused meanwhile (it
+    would walk them again and again, a fifth of the time on 100,000 comments) and put back as it was.
+    """
     seen: dict = {}
     out = []
-    for text, lang in zip(values, langs):
-        key = (text, lang) if isinstance(text, str) else None
-        result = seen.get(key) if key is not None else None
-        if result is None:
-            result = _classified_one(text, lang, compiled)
-            if key is not None:
-                seen[key] = result
-        out.append(result)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for text, lang in zip(values, langs):
+            key = (text, lang) if isinstance(text, str) else None
+            result = seen.get(key) if key is not None else None
+            if result is None:
+                result = _classified_one(text, lang, compiled)
+                if key is not None:
+                    seen[key] = result
+            out.append(result)
+    finally:
+        if collecting:
+            gc.enable()
     return out
 
 
@@ -1360,7 +1400,8 @@ def _classified_columns(values: list, langs: list, compiled: dict, model=None) -
         out["language"].append(result[0] if result[0] is not None else np.nan)
         out["kind"].append(result[1])
         out["kinds"].append(result[2])
-        out["themes"].append(sorted(result[3], key=order.__getitem__))
+        themes = result[3]
+        out["themes"].append(sorted(themes, key=order.__getitem__) if len(themes) > 1 else list(themes))
         out["theme_kinds"].append(dict(result[4]))
         out["intensity"].append(result[5])
     return out

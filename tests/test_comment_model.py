@@ -595,3 +595,85 @@ def test_the_module_imports_no_scikit_learn():
     assert out.strip() == "[]"
     assert "comment_model" not in cm.__all__ and set(cm.__all__) == {"CommentModel", "MODEL_KINDS"}
     assert MODEL_KINDS == ("plus", "minus", "suggestion", "mixed", "none")
+
+
+# -- the model in use: classify_comments, theme_impact, the templates' comment_model --------------------------
+#: A team's own words the lexicon does not know: "zorgy" praise, "blarpy" complaint.
+TEAM_TEXTS = [f"{w} {x}" for w in ("zorgy", "so zorgy", "really zorgy", "zorgy again", "very zorgy", "zorgy!")
+              for x in ("delivery", "service", "app")] + \
+             [f"{w} {x}" for w in ("blarpy", "so blarpy", "really blarpy", "blarpy again", "very blarpy", "blarpy!")
+              for x in ("delivery", "service", "app")]
+TEAM_LABELS = ["plus"] * 18 + ["minus"] * 18
+
+
+@pytest.fixture(scope="module")
+def team_model(tmp_path_factory):
+    model = CommentModel.fit(TEAM_TEXTS, TEAM_LABELS, folds=3, verbose=False)
+    return model, model.save(tmp_path_factory.mktemp("team") / "team.npsmodel")
+
+
+def test_classify_comments_takes_the_kind_of_the_model(team_model):
+    model, path = team_model
+    texts = ["the delivery was zorgy", "the delivery was blarpy", None]
+    alone = nt.classify_comments(texts, language="en")
+    assert alone["kind"].tolist()[:2] == ["none", "none"]  # words the lexicon does not know
+    for given in (model, path, str(path)):
+        table = nt.classify_comments(texts, language="en", model=given)
+        assert table["kind"].tolist() == ["plus", "minus", "none"]
+        assert table["theme_kinds"].tolist()[:2] == [{"delivery": "plus"}, {"delivery": "minus"}]
+        assert table["themes"].tolist() == alone["themes"].tolist()  # the lexicon still finds the themes
+
+
+def test_an_unsure_model_leaves_the_lexicons_kind():
+    from nps_toolkit import comments as comments_module
+
+    class Unsure:
+        def predict(self, texts):
+            return pd.DataFrame({"kind": ["minus"] * len(texts), "probability": [0.4] * len(texts)})
+
+    values = ["Great delivery", "Awful delivery"]
+    results = comments_module._classified(values, ["en", "en"], comments_module._compiled(None))
+    kept = comments_module._with_model(results, values, Unsure())
+    assert [r[1] for r in kept] == ["plus", "minus"] == [r[1] for r in results]
+
+
+def test_theme_impact_counts_the_models_kinds(team_model):
+    _, path = team_model
+    data = pd.DataFrame({"score": [10, 9, 2, 3, 8, 1],
+                         "comment": ["delivery zorgy", "delivery so zorgy", "delivery blarpy", "delivery blarpy!",
+                                     "app zorgy", "app blarpy"]})
+    impact = nt.theme_impact(data, model=path).set_index("theme")
+    assert impact.loc["delivery", "minus_share"] == pytest.approx(0.5)
+    assert impact.loc["delivery", "plus_share"] == pytest.approx(0.5)
+    assert nt.theme_impact(data).set_index("theme").loc["delivery", "minus_share"] == 0
+
+
+def test_a_model_that_is_not_one_is_refused(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("not a model", encoding="utf-8")
+    with pytest.raises(ValueError, match="is not an nps_toolkit comment model"):
+        nt.classify_comments(["fine"], model=text)
+    with pytest.raises(FileNotFoundError, match="missing.npsmodel"):
+        nt.classify_comments(["fine"], model=tmp_path / "missing.npsmodel")
+    with pytest.raises(TypeError):
+        nt.classify_comments(["fine"], model=42)
+
+
+def test_templates_take_a_comment_model(team_model, tmp_path):
+    from nps_toolkit.parameters import ParameterError, prepare_study
+
+    _, path = team_model
+    values = {k: (None if v.default == "None" else json.loads(v.default))
+              for k, v in nt.template_parameters("benchmark_study").items()}
+    bad = tmp_path / "bad.npsmodel"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(ParameterError, match="parameter 'comment_model'.*is not an nps_toolkit comment model"):
+        prepare_study("benchmark_study", {**values, "comment_model": str(bad)})
+    p, data = prepare_study("benchmark_study", {**values, "comment_model": str(path)})
+    study = nt.benchmark_study(data, p)
+    note = study.notes["feedback"]
+    assert "team.npsmodel" in note and "36" in note  # the model's file and the comments it learned from
+    p_plain, data_plain = prepare_study("benchmark_study", values)
+    plain = nt.benchmark_study(data_plain, p_plain).notes["feedback"]
+    figures = nt.comments.lexicon_accuracy()
+    assert f"{figures['unmixed']:.0%}" in plain and "team.npsmodel" not in plain

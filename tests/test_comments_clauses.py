@@ -225,16 +225,33 @@ def test_methods_note_figures_are_those_of_a_fresh_holdout_run():
 
 
 def test_realistic_set_is_as_described():
-    frames = [pd.read_csv(ROOT / "tests" / "data" / "comments_realistic" / f"{lang}.csv", dtype=str,
-                          keep_default_na=False) for lang in ("en", "ru", "pl")]
-    data = pd.concat(frames, ignore_index=True)
+    folder = ROOT / "tests" / "data" / "comments_realistic"
+    first = pd.concat([pd.read_csv(folder / f"{lang}.csv", dtype=str, keep_default_na=False)
+                       for lang in ("en", "ru", "pl")], ignore_index=True)
+    share = (first["split"] == "holdout").groupby([first["language"], first["kind"]]).mean()
+    assert share.between(0.35, 0.45).all()  # the first batch: drawn within each language and kind
+    more = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in sorted(folder.glob("*_more.csv"))]
+    assert all((m["split"] == "tune").all() for m in more)  # the later batch only tunes
+    data = pd.concat([first, *more], ignore_index=True)
     assert len(data) >= 1000 and data["id"].is_unique
     assert set(data["kind"]) == {"plus", "minus", "suggestion", "mixed", "none"}
     assert set(data["split"]) == {"tune", "holdout"}
-    share = (data["split"] == "holdout").groupby([data["language"], data["kind"]]).mean()
-    assert share.between(0.3, 0.5).all()  # drawn within each language and kind
     pairs = [p.split(":") for v in data["pairs"] for p in v.split(";") if p]
     assert {t for t, _ in pairs} == set(cm.DEFAULT_THEMES) and {k for _, k in pairs} <= {"plus", "minus",
                                                                                         "suggestion"}
     styles = {s for v in data["styles"] for s in v.split(";") if s}
     assert {"mixed", "idiom", "no_diacritics", "question", "named_person", "emoji"} <= styles
+
+
+def test_the_readme_example_of_a_mixed_comment_runs_as_shown():
+    import doctest
+
+    import nps_toolkit as nt
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index('>>> text = "Love the app'):]
+    block = block[:block.index("```")]
+    test = doctest.DocTestParser().get_doctest(block, {"nt": nt}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries == 4

@@ -265,7 +265,10 @@ def test_the_studies_quote_plan_and_list_what_the_package_computes(studies, samp
     assert got["theme"].tolist() == plan["theme"].tolist()
     assert got["impact"].tolist() == pytest.approx(plan["impact"].tolist())
     assert got["detractor_mention_share"].tolist() == pytest.approx(plan["detractor_mention_share"].tolist())
-    quotes = verbatims(ours, themes=plan["theme"].tolist() + ["expectations"], per_theme=3, max_chars=200)
+    impact = nt.theme_impact(ours, random_state=2026)
+    shown = impact.loc[impact["mentions"] > 0, "theme"].tolist()  # the plan's themes first, then the others
+    quoted = plan["theme"].tolist() + [t for t in shown if t not in plan["theme"].tolist()]
+    quotes = verbatims(ours, themes=quoted, per_theme=3, max_chars=200)
     assert [q["quote"] for q in bench.results["verbatims"]] == quotes["quote"].tolist()
     listed = followup_list(ours, date="date", by="segment", comments="comment", priority=plan["theme"].tolist())
     pd.testing.assert_frame_equal(bench.followup, listed)
