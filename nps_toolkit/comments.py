@@ -952,6 +952,8 @@ def _marks(text: str, language: str) -> list[tuple[int, int, str]]:
             token = _SMILE_TOKEN if share >= 0.7 else _FROWN_TOKEN
         elif kind == "emoji":
             token = tokens.get(m.group().rstrip("\uFE0F"), _SMILE_TOKEN)
+        elif language != "ru" and not m.group().strip("()"):
+            continue  # "))" and "((" are smileys in Russian; elsewhere brackets
         else:
             token = _FROWN_TOKEN if kind == "frown" else _SMILE_TOKEN
         found.append((m.start(), m.end(), token))
