@@ -347,11 +347,6 @@ def _check_guidance(value, source: str) -> dict[str, dict[str, str]]:
 def _builtin_raw() -> dict:
     """The built-in lexicon (``nps_toolkit/data/lexicon/{en,ru,pl}.yaml``, one file a language), read and checked
     once, in the shape of a user lexicon (theme -> language -> patterns)."""
-    return _builtin_cached()
-
-
-@functools.cache
-def _builtin_cached() -> dict:
     import yaml
 
     folder = resources.files("nps_toolkit").joinpath("data", _LEXICON_FOLDER)
@@ -497,9 +492,8 @@ def _read_sentiment(name: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-@functools.cache
-def _emoji_marks() -> tuple[re.Pattern, dict[str, str]]:
-    """The emoji of the open emoji sentiment list (and hearts, thumbs, faces) -> opinion token, as one pattern."""
+def _emoji_tokens() -> dict[str, str]:
+    """The emoji of the open emoji sentiment list (and hearts, thumbs, faces) -> opinion token."""
     tokens = {e: (_SMILE_TOKEN if p > 0 else _FROWN_TOKEN) for e, p in _read_sentiment("emoji.tsv")}
     for ch in "\U0001F600\U0001F601\U0001F602\U0001F603\U0001F604\U0001F606\U0001F60A\U0001F60D\U0001F642" \
               "\U0001F44D\u2764\U0001F525\U0001F44C\U0001F64F\u263A\u2665\U0001F496\U0001F499\U0001F49A\U0001F970":
@@ -507,9 +501,7 @@ def _emoji_marks() -> tuple[re.Pattern, dict[str, str]]:
     for ch in "\U0001F620\U0001F621\U0001F624\U0001F62D\U0001F622\U0001F644\U0001F92C\U0001F44E\U0001F641\u2639" \
               "\U0001F612\U0001F61E\U0001F629\U0001F62B\U0001F92E\U0001F4A9":
         tokens.setdefault(ch, _FROWN_TOKEN)
-    tokens = {k: v for k, v in tokens.items() if k.strip()}
-    pattern = re.compile("|".join(re.escape(e) for e in sorted(tokens, key=len, reverse=True)) + r"(?:\uFE0F)?")
-    return pattern, tokens
+    return {k: v for k, v in tokens.items() if k.strip()}
 
 
 def lexicon_words(language: str) -> list[str]:
@@ -928,9 +920,10 @@ class _Clause:
 @functools.cache
 def _mark_pattern() -> tuple[re.Pattern, dict[str, str], frozenset]:
     """One pattern for ratings, smileys, frowns and the emoji of the emoji list (in that order of preference)."""
-    emoji, tokens = _emoji_marks()
+    tokens = _emoji_tokens()
+    emoji = "|".join(re.escape(e) for e in sorted(tokens, key=len, reverse=True)) + r"(?:\uFE0F)?"
     pattern = re.compile(f"(?P<rating>{_RATING.pattern})|(?P<smile>{_SMILE.pattern})|(?P<frown>{_FROWN.pattern})"
-                         f"|(?P<emoji>{emoji.pattern})")
+                         f"|(?P<emoji>{emoji})")
     starts = set(":;=()[]") | {e[0] for e in tokens} | set("\U0001F600\U0001F642\U0001F44D\u2764\u263A"
                                                                       "\u2665\U0001F641\U0001F44E\u2639")
     starts |= {chr(code) for code in range(0x1F600, 0x1F62E)}
