@@ -295,24 +295,27 @@ TEXTS: dict[str, dict[str, str]] = {
                            "{points} п. общего результата.",
                      "pl": "Respondenci wspominający o temacie „{theme}” dają NPS {nps_with} wobec {nps_without} u "
                            "pozostałych: {points} pkt wyniku ogólnego."},
-    "feedback_note": {"en": "Comments are cut into clauses and sorted into pluses, minuses, suggestions and mixed "
-                            "comments, with their themes, by a transparent lexicon (en, ru, pl). On {n} held-out "
-                            "comments written the way customers write, {kind} of the unmixed comments get the right "
-                            "kind and {pairs} of the (theme, kind) pairs are found. Impact = share mentioning × (NPS "
-                            "with − NPS without); intervals from the two-sample comparison, p-values Holm-adjusted; "
-                            "weighted like the rest of the report.",
-                      "ru": "Комментарии разбиты на части и разобраны на плюсы, минусы, предложения и смешанные, с "
-                            "темами, прозрачным словарём (en, ru, pl). На {n} отложенных комментариях, написанных так, "
-                            "как пишут клиенты, тип верно определён у {kind} несмешанных комментариев и найдено {pairs} "
-                            "пар (тема, тип). Влияние = доля упоминающих × (NPS упоминающих − NPS остальных); "
-                            "интервалы по двухвыборочному сравнению, p-значения с поправкой Холма; веса те же, что во "
-                            "всём отчёте.",
-                      "pl": "Komentarze podzielono na części i na plusy, minusy, sugestie i mieszane, z tematami, "
-                            "przejrzystym słownikiem (en, ru, pl). Na {n} odłożonych komentarzach pisanych tak, jak "
-                            "piszą klienci, typ jest trafny w {kind} komentarzy niemieszanych, a znaleziono {pairs} "
-                            "par (temat, typ). Wpływ = udział wspominających × (NPS wspominających − NPS "
-                            "pozostałych); przedziały z porównania dwóch prób, wartości p z poprawką Holma; wagi jak "
-                            "w całym raporcie."},
+    "methods_comments": {"en": "Comments are cut into clauses and sorted into pluses, minuses, suggestions and mixed "
+                               "comments, with their themes, by a transparent lexicon (en, ru, pl). On {n} held-out "
+                               "comments written the way customers write, {kind} of the unmixed comments get the "
+                               "right kind and {pairs} of the (theme, kind) pairs are found.",
+                         "ru": "Комментарии разбиты на части и разобраны на плюсы, минусы, предложения и смешанные, "
+                               "с темами, прозрачным словарём (en, ru, pl). На {n} отложенных комментариях, "
+                               "написанных так, как пишут клиенты, тип верно определён у {kind} несмешанных "
+                               "комментариев и найдено {pairs} пар (тема, тип).",
+                         "pl": "Komentarze podzielono na części i na plusy, minusy, sugestie i mieszane, z tematami, "
+                               "przejrzystym słownikiem (en, ru, pl). Na {n} odłożonych komentarzach pisanych tak, "
+                               "jak piszą klienci, typ jest trafny w {kind} komentarzy niemieszanych, a znaleziono "
+                               "{pairs} par (temat, typ)."},
+    "feedback_note": {"en": "Themes as read from the comments (see the methods note). Impact = share mentioning × "
+                            "(NPS with − NPS without); intervals from the two-sample comparison, p-values "
+                            "Holm-adjusted; weighted like the rest of the report.",
+                      "ru": "Темы определены по комментариям (см. методику). Влияние = доля упоминающих × (NPS "
+                            "упоминающих − NPS остальных); интервалы по двухвыборочному сравнению, p-значения с "
+                            "поправкой Холма; веса те же, что во всём отчёте.",
+                      "pl": "Tematy odczytane z komentarzy (zob. metodykę). Wpływ = udział wspominających × (NPS "
+                            "wspominających − NPS pozostałych); przedziały z porównania dwóch prób, wartości p z "
+                            "poprawką Holma; wagi jak w całym raporcie."},
     "feedback_model_note": {"en": "The kinds come from the comment model {file} (trained on {n} labelled comments; "
                                   "cross-validated accuracy {accuracy}) where it is sure, from the lexicon elsewhere; "
                                   "the themes from the lexicon.",

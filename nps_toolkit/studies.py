@@ -368,6 +368,8 @@ def _methods_note(p: dict, n, n_missing: int, extra: str = "", data=None) -> str
                          fpc=design.fpc or none, deff=deff)
     elif p["weights_column"]:
         note += " " + _t("methods_weighted", lang, column=p["weights_column"])
+    if p.get("comment_column"):
+        note += " " + _comments_note(p)
     info = data.attrs.get("nps_toolkit") if isinstance(data, pd.DataFrame) and p.get("data_path") else None
     reading = describe_reading(info, lang)
     return note + (" " + extra if extra else "") + (" " + reading if reading else "")
@@ -476,7 +478,7 @@ def _followup(data, p: dict, priority: list, *, by=None):
     comments = p.get("comment_column")
     table = followup_list(data, score=p["score_column"], id_column=_id_parameter(p), date=_date_column(data, p),
                           by=by, comments=comments, priority=priority, dayfirst=p.get("dayfirst"),
-                          model=p.get("comment_model") if comments else None)
+                          model=p.get("comment_model"))
     ident = table.attrs.get("id_column")
     results = {"rows": int(len(table)), "id_column": None if ident is None else str(ident)}
     if not len(table):
@@ -487,11 +489,12 @@ def _followup(data, p: dict, priority: list, *, by=None):
     return table, results, note
 
 
-def _feedback_note(p: dict) -> str:
-    """How the comments were read and how well the lexicon does on held-out comments (and the model, if any)."""
+def _comments_note(p: dict) -> str:
+    """For the methods note: how the comments were read and how well the lexicon does on held-out comments (and
+    the team's comment model, if any)."""
     lang = p["language"]
     figures = lexicon_accuracy()
-    note = _t("feedback_note", lang, n=_n(figures["n"], lang), kind=_i18n.percent(figures["unmixed"], lang),
+    note = _t("methods_comments", lang, n=_n(figures["n"], lang), kind=_i18n.percent(figures["unmixed"], lang),
               pairs=_i18n.percent(figures["pair_recall"], lang))
     model = as_model(p.get("comment_model"))
     if model is not None:
@@ -509,7 +512,7 @@ def _feedback(data, p: dict, tables: dict, results: dict, notes: dict, *, order=
     owners = _theme_owners(p)
     common = dict(score=score, comments=p["comment_column"], **_sample(p), model=p.get("comment_model"),
                   confidence=p["confidence"], method=p["method"], random_state=p["seed"])
-    notes["feedback"] = _feedback_note(p)
+    notes["feedback"] = _t("feedback_note", lang)
     if period_plan:
         plan = action_plan(data, owners=owners, language=lang, date=p["date_column"], freq=p["freq"],
                            dayfirst=p.get("dayfirst"), **common)

@@ -671,9 +671,10 @@ def test_templates_take_a_comment_model(team_model, tmp_path):
         prepare_study("benchmark_study", {**values, "comment_model": str(bad)})
     p, data = prepare_study("benchmark_study", {**values, "comment_model": str(path)})
     study = nt.benchmark_study(data, p)
-    note = study.notes["feedback"]
+    note = study.methods
     assert "team.npsmodel" in note and "36" in note  # the model's file and the comments it learned from
     p_plain, data_plain = prepare_study("benchmark_study", values)
-    plain = nt.benchmark_study(data_plain, p_plain).notes["feedback"]
+    plain = nt.benchmark_study(data_plain, p_plain).methods  # the methods note quotes the holdout figures
     figures = nt.comments.lexicon_accuracy()
-    assert f"{figures['unmixed']:.0%}" in plain and "team.npsmodel" not in plain
+    assert f"{figures['unmixed']:.0%}" in plain and f"{figures['pair_recall']:.0%}" in plain
+    assert "team.npsmodel" not in plain and "held-out" in plain
