@@ -163,6 +163,17 @@ def positional_options(*names):
     return decorate
 
 
+def is_missing(value) -> bool:
+    """Whether one value is missing: None, ``pd.NA``, ``pd.NaT`` or a float NaN.
+
+    >>> [is_missing(v) for v in (None, float("nan"), pd.NA, "", 0)]
+    [True, True, True, False, False]
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
+
+
 def describe_offenders(values: Sequence, positions: Sequence[int], limit: int = MAX_SHOWN) -> str:
     """Format offending values with their 0-based row positions.
 

@@ -93,7 +93,8 @@ import pandas as pd
 from ._docstrings import shared_docs
 from ._files import atomic_write_bytes
 from ._text import model_text
-from ._validation import DataTypeError, DataValueError, MAX_SHOWN, check_positive_int, describe_offenders
+from ._validation import (DataTypeError, DataValueError, MAX_SHOWN, check_positive_int, describe_offenders,
+                          is_missing)
 from ._version import __version__
 
 __all__ = ["CommentModel", "MODEL_KINDS"]
@@ -122,13 +123,6 @@ _AGAIN = "make one with CommentModel.fit(texts, labels).save(path)"
 
 
 # -- input ----------------------------------------------------------------------------------------------------------
-def _missing(v) -> bool:
-    """Whether a value is missing (None, NA, NaT, NaN)."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    return isinstance(v, (float, np.floating)) and math.isnan(v)
-
-
 def _sequence(values, *, name: str, what: str) -> tuple[list, pd.Index]:
     """``values`` (one per comment) as a list, and the index a result keeps."""
     if isinstance(values, pd.DataFrame):
@@ -157,14 +151,14 @@ def _offenders(values: list, positions: list) -> dict:
 
 def _non_text(values: list, *, name: str, missing_allowed: bool):
     """Raise for values that are not text (and for missing values unless allowed), naming their positions."""
-    bad = [i for i, v in enumerate(values) if not isinstance(v, str) and not _missing(v)]
+    bad = [i for i, v in enumerate(values) if not isinstance(v, str) and not is_missing(v)]
     if bad:
         allowed = " (missing values may be None or NaN)" if missing_allowed else ""
         raise DataTypeError(f"{name}: comments must be text{allowed}; got "
                             + describe_offenders([values[i] for i in bad], bad),
                             column=name, **_offenders(values, bad))
     if not missing_allowed:
-        gone = [i for i, v in enumerate(values) if _missing(v)]
+        gone = [i for i, v in enumerate(values) if is_missing(v)]
         if gone:
             raise DataValueError(f"{name}: a model cannot learn from missing comments; got "
                                  + describe_offenders([values[i] for i in gone], gone)

@@ -160,7 +160,7 @@ from ._docstrings import shared_docs
 from ._text import POLISH_FOLD as _POLISH_FOLD
 from ._text import fold, fold_word, squeeze
 from ._validation import (check_choice, check_columns, check_confidence, check_weights, describe_offenders,
-                          missing_column_error)
+                          is_missing, missing_column_error)
 from .compare import METHODS as _COMPARE_METHODS
 from .compare import adjust_p_values, compare
 from .comment_model import as_model
@@ -1190,13 +1190,6 @@ def _values(texts) -> tuple[list, pd.Index]:
     return values, pd.RangeIndex(len(values))
 
 
-def _missing(v) -> bool:
-    """Whether a value is missing (None, NA, NaT, NaN)."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    return isinstance(v, float) and math.isnan(v) or (isinstance(v, np.floating) and np.isnan(v))
-
-
 def _languages(language, n: int) -> list:
     """One language (or None: detect) per comment, from ``language=``."""
     if language is None:
@@ -1214,11 +1207,11 @@ def _languages(language, n: int) -> list:
     if len(values) != n:
         raise ValueError(f"language: {len(values)} languages given for {n} comments; give one per comment "
                          f"(missing values are detected)")
-    bad = [i for i, v in enumerate(values) if not _missing(v) and v not in LANGUAGES]
+    bad = [i for i, v in enumerate(values) if not is_missing(v) and v not in LANGUAGES]
     if bad:
         raise ValueError(f"language must be one of {', '.join(repr(x) for x in LANGUAGES)} (or missing: detected); "
                          f"got {describe_offenders([values[i] for i in bad], bad)}")
-    return [None if _missing(v) else v for v in values]
+    return [None if is_missing(v) else v for v in values]
 
 
 def classify_comments(texts, *, language=None, lexicon=None, model=None) -> pd.DataFrame:
@@ -1483,7 +1476,7 @@ def comment_clauses(texts, *, language=None, lexicon=None) -> pd.DataFrame:
 
 def _check_texts(values: list) -> None:
     """Comments must be text (or missing)."""
-    bad = [i for i, v in enumerate(values) if not isinstance(v, str) and not _missing(v)]
+    bad = [i for i, v in enumerate(values) if not isinstance(v, str) and not is_missing(v)]
     if bad:
         raise TypeError("comments must be text (missing values may be None or NaN); got "
                         + describe_offenders([values[i] for i in bad], bad))
