@@ -24,46 +24,63 @@ import types as _types
 
 from ._version import __version__
 
-#: The public names and where each lives: name -> module of the package that defines (or re-exports) it.
-#: A new public name goes here; ``__all__`` follows.
-_SOURCES = {
-    # errors that carry the column and rows at fault
-    "DataError": "_validation", "DataValueError": "_validation", "DataTypeError": "_validation",
-    "ColumnNotFoundError": "_validation",
-    # scoring and summaries
-    "NPSCounts": "counting", "counts": "counting", "nps": "counting",
-    "NPSScale": "scale", "DEFAULT_SCALE": "scale", "categorize": "scale",
-    "summarize": "summary", "interpret": "interpretation",
-    # complex samples (design-based variance; raked weights)
-    "SurveyDesign": "design", "design_estimates": "design", "contrast": "design", "rake": "weighting",
-    # uncertainty and tests
-    "Interval": "intervals", "confint": "intervals", "margin_of_error": "intervals", "sample_size": "intervals",
-    "Comparison": "compare", "compare": "compare", "compare_to_benchmark": "compare", "compare_groups": "compare",
-    "adjust_p_values": "compare",
-    # periods
-    "Trend": "periods", "compare_periods": "periods", "current_vs_previous": "periods",
-    "decompose_change": "periods", "trend": "periods", "rolling_nps": "periods",
-    # plots
-    "PALETTE": "_style", "plot_distribution": "plots", "plot_nps": "plots", "plot_trend": "plots",
-    "plot_comparison": "plots", "plot_decomposition": "plots", "plot_drivers": "plots",
-    # data
-    "read_responses": "io", "clean_scores": "io", "inspect_file": "reading",
-    "parse_dates": "dates", "AmbiguousDatesError": "dates",
-    "load_sample": "datasets", "simulate_survey": "datasets", "simulate_scores": "datasets",
-    "true_shares": "datasets", "OUR_BRAND": "datasets",
-    "industry_benchmarks": "industry", "lookup_benchmark": "industry",
-    # comments and drivers
-    "classify_comments": "comments", "comment_clauses": "comments", "overall_kind": "comments",
-    "theme_impact": "comments", "verbatims": "comments", "action_plan": "comments", "CommentModel": "comment_model",
-    "followup_list": "followup", "key_drivers": "drivers",
-    # studies and reports
-    "Study": "studies", "benchmark_study": "studies", "competitor_comparison": "studies",
-    "period_comparison": "studies",
-    "prepare_study": "parameters", "ParameterError": "parameters", "list_templates": "parameters",
-    "template_parameters": "parameters",
-    "run_template": "report", "TemplateRun": "report", "TemplateError": "report",
-    "write_results": "results",
+#: The public names by topic, as the API reference groups them: topic -> (what it is for, {name: module of the
+#: package that defines or re-exports it}). A new public name goes here; ``_SOURCES``, ``__all__`` and the API
+#: reference (docs/api) follow.
+_TOPICS = {
+    "Scoring and summaries": (
+        "Answers into detractors, passives and promoters; counts, NPS, tidy summaries and their interpretation.",
+        {"NPSCounts": "counting", "counts": "counting", "nps": "counting",
+         "NPSScale": "scale", "DEFAULT_SCALE": "scale", "categorize": "scale",
+         "summarize": "summary", "interpret": "interpretation"}),
+    "Uncertainty and tests": (
+        "Confidence intervals, margins of error and sample sizes; two-sample, benchmark and many-group tests.",
+        {"Interval": "intervals", "confint": "intervals", "margin_of_error": "intervals",
+         "sample_size": "intervals",
+         "Comparison": "compare", "compare": "compare", "compare_to_benchmark": "compare",
+         "compare_groups": "compare", "adjust_p_values": "compare"}),
+    "Complex samples": (
+        "Design-based variance (strata, clusters, finite-population correction) and raked weights.",
+        {"SurveyDesign": "design", "design_estimates": "design", "contrast": "design", "rake": "weighting"}),
+    "Periods": (
+        "Period-over-period comparison, what drove a change, trends and rolling NPS.",
+        {"Trend": "periods", "compare_periods": "periods", "current_vs_previous": "periods",
+         "decompose_change": "periods", "trend": "periods", "rolling_nps": "periods"}),
+    "Plots": (
+        "Figures in the seaborn way: ``data=`` and column names or a summary table, ``ax=`` accepted, the Axes "
+        "returned; one colour per category everywhere.",
+        {"PALETTE": "_style", "plot_distribution": "plots", "plot_nps": "plots", "plot_trend": "plots",
+         "plot_comparison": "plots", "plot_decomposition": "plots", "plot_drivers": "plots"}),
+    "Reading data": (
+        "Survey exports as survey tools write them, scores and dates parsed without guessing, the bundled and "
+        "simulated samples, published industry averages.",
+        {"read_responses": "io", "clean_scores": "io", "inspect_file": "reading",
+         "parse_dates": "dates", "AmbiguousDatesError": "dates",
+         "load_sample": "datasets", "simulate_survey": "datasets", "simulate_scores": "datasets",
+         "true_shares": "datasets", "OUR_BRAND": "datasets",
+         "industry_benchmarks": "industry", "lookup_benchmark": "industry"}),
+    "Comments and drivers": (
+        "Open comments read clause by clause, what each theme costs, verbatims, an action plan, the follow-up "
+        "list, a team's own comment model, and key drivers of the score.",
+        {"classify_comments": "comments", "comment_clauses": "comments", "overall_kind": "comments",
+         "theme_impact": "comments", "verbatims": "comments", "action_plan": "comments",
+         "CommentModel": "comment_model", "followup_list": "followup", "key_drivers": "drivers"}),
+    "Studies and reports": (
+        "The studies behind the report templates, their parameters, running a template, the results JSON.",
+        {"Study": "studies", "benchmark_study": "studies", "competitor_comparison": "studies",
+         "period_comparison": "studies",
+         "prepare_study": "parameters", "ParameterError": "parameters", "list_templates": "parameters",
+         "template_parameters": "parameters",
+         "run_template": "report", "TemplateRun": "report", "TemplateError": "report",
+         "write_results": "results"}),
+    "Errors": (
+        "Errors that carry the column and the rows at fault.",
+        {"DataError": "_validation", "DataValueError": "_validation", "DataTypeError": "_validation",
+         "ColumnNotFoundError": "_validation"}),
 }
+
+#: The public names and where each lives: name -> module of the package that defines (or re-exports) it.
+_SOURCES = {name: module for _, names in _TOPICS.values() for name, module in names.items()}
 
 #: Submodules reached through another module: the engines belong to the counting layer, which alone imports them.
 _SUBMODULES_VIA = {"engines": "counting"}

@@ -18,7 +18,7 @@ def _name(requirement: str) -> str:
 def test_environment_lists_the_same_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r) for r in project["dependencies"]}
-    for extra in ("dev", "lab", "scale", "spark"):
+    for extra in ("dev", "lab", "scale", "spark", "docs"):
         wanted |= {_name(r) for r in project["optional-dependencies"][extra]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
@@ -33,8 +33,9 @@ def test_version_defined_once():
     assert re.fullmatch(r"\d+\.\d+\.\d+", nps_toolkit.__version__)
 
 
-def test_ci_runs_make_test():
-    assert "make test" in (ROOT / ".ci" / "run").read_text()
+def test_ci_runs_make_test_and_builds_the_docs():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci and "make docs" in ci
 
 
 def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path):
