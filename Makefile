@@ -3,13 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# the tests, JupyterLab, every engine (DuckDB, Polars, Spark) and PDF export (report: Playwright), so that the
-# engine and browser tests run too; a plain `pip install .` stays small (see README, "Beyond memory")
-EXTRAS := dev,lab,scale,spark,report
+# the tests, JupyterLab, every engine (DuckDB, Polars, Spark), PDF export (report: Playwright) and the
+# documentation site (docs: Sphinx), so that the engine, browser and docs tests run too; a plain `pip install .` stays small (see README, "Beyond memory")
+EXTRAS := dev,lab,scale,spark,report,docs
 # Debian's packages behind PDF export and the browser tests (Playwright drives this Chromium; no browser download)
 CHROMIUM_PACKAGES := chromium fonts-dejavu-core
 
-.PHONY: install chromium demo test lab clean
+.PHONY: install chromium demo test docs lab clean
 
 # The environment is (re)installed only when pyproject.toml changes.
 $(STAMP): pyproject.toml Makefile
@@ -41,9 +41,17 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
+# The documentation site into docs/_build/html, built with warnings as errors (broken references, unknown
+# targets, notebooks that fail), then every internal link and the two-click reach of every API entry,
+# template parameter and interval method checked (docs/check_site.py). Chromium takes the gallery's screenshots.
+docs: install
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	$(BIN)/python docs/check_site.py docs/_build/html
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 clean:
-	rm -rf $(VENV) reports build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) reports build dist *.egg-info .pytest_cache .hypothesis docs/_build docs/api docs/_gallery \
+	    docs/gallery/images docs/notebooks/*.ipynb
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -31,7 +31,7 @@ VOCABULARY = {
     "data": """data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
     One row per respondent; never modified. A pandas DataFrame is counted in memory; a path or glob of
     Parquet/CSV files, a DuckDB relation, a Polars or a Spark DataFrame is counted where it lives and only
-    the counts come back (see :mod:`nps_toolkit.counting`).""",
+    the counts come back (see ``nps_toolkit.counting``).""",
     "score": """score : str
     Column of answers (0-10 by default). Missing answers are excluded from ``n`` and counted in
     ``n_missing``.""",
@@ -96,7 +96,7 @@ VOCABULARY = {
     with :class:`~nps_toolkit.AmbiguousDatesError`.""",
     "freq": """freq : str
     Period length: ``"W"``, ``"ME"``, ``"QE"`` or ``"YE"`` (and fiscal variants, see
-    :func:`nps_toolkit.periods.period_freq`).""",
+    ``nps_toolkit.periods.period_freq``).""",
     "prior": """prior : three positive numbers
     Dirichlet prior (promoters, passives, detractors) of the Bayesian methods.""",
     "ax": """ax : matplotlib Axes, optional

@@ -43,6 +43,12 @@ class DataError(Exception):
     total : int
         How many values offend (may exceed the ones listed).
 
+    See Also
+    --------
+    DataValueError : Values of the right kind but not allowed.
+    DataTypeError : Values of the wrong kind.
+    ColumnNotFoundError : A column not in the data.
+
     Examples
     --------
     >>> err = DataValueError("column 'q1': bad", column="q1", role="score", values=[11], positions=[3])
@@ -74,15 +80,34 @@ class DataError(Exception):
 
 
 class DataValueError(DataError, ValueError):
-    """Values that are the right kind but not allowed (a score of 11, a negative weight)."""
+    """Values that are the right kind but not allowed (a score of 11, a negative weight).
+
+    See Also
+    --------
+    DataError : The base class and its attributes.
+    DataTypeError : Values of the wrong kind.
+    AmbiguousDatesError : Dates whose order of day and month cannot be told.
+    """
 
 
 class DataTypeError(DataError, TypeError):
-    """Values of the wrong kind (text or booleans where numbers belong)."""
+    """Values of the wrong kind (text or booleans where numbers belong).
+
+    See Also
+    --------
+    DataError : The base class and its attributes.
+    DataValueError : Values of the right kind but not allowed.
+    """
 
 
 class ColumnNotFoundError(DataError, KeyError):
-    """A column named in the call is not in the data."""
+    """A column named in the call is not in the data.
+
+    See Also
+    --------
+    DataError : The base class and its attributes.
+    DataValueError : Values of the right kind but not allowed.
+    """
 
     def __str__(self) -> str:  # as KeyError shows it, quoted
         return KeyError.__str__(self)

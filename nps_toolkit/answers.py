@@ -100,6 +100,12 @@ def clean_scores(values, *, scale: NPSScale | None = None, column: str = "score"
         (11, -1). The message names the column, up to five offending values
         with their 0-based positions, and what is allowed.
 
+    See Also
+    --------
+    read_responses : Read a survey export, its score cleaned.
+    categorize : Categorise cleaned answers.
+    NPSScale : A custom answer scale.
+
     Examples
     --------
     >>> clean_scores(["10 - Extremely likely", " 7 ", "8,0", "n/a", None, 3.0])

@@ -278,6 +278,12 @@ class CommentModel:
     features : int
         Number of character n-grams it reads.
 
+    See Also
+    --------
+    classify_comments : Sort comments with the model (``model=``).
+    theme_impact : What each theme costs, with the model's kinds.
+    verbatims : Quotes of each theme, with the model's kinds.
+
     Examples
     --------
     >>> texts = ["Fast delivery, thank you", "Great support, very helpful", "Love the new app",

@@ -827,6 +827,11 @@ def overall_kind(kinds) -> str:
     str
         One of :data:`KINDS`.
 
+    See Also
+    --------
+    comment_clauses : The clauses of comments, each with its kind.
+    classify_comments : The kind and themes of each comment.
+
     Examples
     --------
     >>> overall_kind(["plus", "minus"]), overall_kind(["minus", "suggestion"]), overall_kind(["plus", "none"])
@@ -1281,8 +1286,10 @@ def classify_comments(texts, *, language=None, lexicon=None, model=None) -> pd.D
 
     See Also
     --------
-    comment_clauses : the clauses behind each comment's kind.
-    CommentModel : a model of your own team's words.
+    comment_clauses : The clauses behind each comment's kind.
+    CommentModel : A model of your own team's words.
+    theme_impact : What each theme costs the NPS.
+    verbatims : Quotes of each theme.
 
     Examples
     --------
@@ -1447,6 +1454,11 @@ def comment_clauses(texts, *, language=None, lexicon=None) -> pd.DataFrame:
         ``kind``, ``themes`` (list), ``intensity`` (0-3: one each for !, !!! or ???, a word in capitals, a
         stretched word, an emoji or smiley, counted up to the next clause), ``start`` and ``end`` (where the
         clause is in the comment: ``comment[start:end]`` is ``text``).
+
+    See Also
+    --------
+    classify_comments : One row per comment: its kind and themes.
+    overall_kind : A comment's kind from its clauses' kinds.
 
     Examples
     --------
@@ -1848,6 +1860,13 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
 
         Themes nobody (or everybody) mentions have NaN estimates.
 
+    See Also
+    --------
+    classify_comments : The themes and kinds of each comment.
+    action_plan : The themes to act on, riskiest first.
+    verbatims : Quotes of each theme.
+    key_drivers : What rated attributes move the score.
+
     Notes
     -----
     Priority rule: first the themes that significantly cost points (the
@@ -2055,6 +2074,12 @@ def verbatims(data, *, score="score", comments="comment", themes=None, per_theme
         Themes in the order of ``themes``, kinds in the order of
         :data:`KINDS`; a theme or kind nobody speaks of has no rows.
 
+    See Also
+    --------
+    classify_comments : The themes and kinds of each comment.
+    theme_impact : What each theme costs the NPS.
+    action_plan : The themes to act on, riskiest first.
+
     Notes
     -----
     Selection rule (deterministic: the same data gives the same quotes). For
@@ -2257,6 +2282,12 @@ def action_plan(data, *, score="score", comments="comment", weights=None, themes
         ``impact_previous`` (the theme's impact in the period before) and
         ``impact_change`` (latest minus previous) follow ``impact_high``,
         and ``attrs["current"]`` / ``attrs["previous"]`` name the periods.
+
+    See Also
+    --------
+    theme_impact : What each theme costs the NPS.
+    verbatims : Quotes of each theme.
+    followup_list : The detractors to contact, in the plan's order.
 
     Notes
     -----

@@ -128,6 +128,12 @@ class Comparison:
         True for a paired comparison.
     n_dropped : int
         Paired only: pairs dropped because either answer was missing.
+
+    See Also
+    --------
+    compare : Compare the NPS of two samples.
+    compare_to_benchmark : Compare one NPS with a fixed benchmark.
+    current_vs_previous : Compare the latest period with an earlier one.
     """
 
     difference: float
@@ -515,6 +521,13 @@ def compare(a, b, *, confidence=0.95, method="adjusted-wald", paired=False, n_re
     TypeError
         ``paired=True`` with NPSCounts.
 
+    See Also
+    --------
+    compare_to_benchmark : Compare one NPS with a fixed benchmark.
+    compare_groups : Compare many groups, adjusted for multiplicity.
+    Comparison : The result returned.
+    current_vs_previous : Compare the latest period with an earlier one.
+
     Examples
     --------
     >>> from nps_toolkit import NPSCounts
@@ -676,6 +689,13 @@ def compare_to_benchmark(data, benchmark, *, confidence=0.95, method="adjusted-w
     Comparison
         ``nps_b`` is the benchmark and ``n_b`` is None.
 
+    See Also
+    --------
+    compare : Compare the NPS of two samples.
+    lookup_benchmark : A published industry average to compare with.
+    confint : The one-sample interval behind the difference's.
+    Comparison : The result returned.
+
     Examples
     --------
     >>> from nps_toolkit import NPSCounts
@@ -726,6 +746,12 @@ def adjust_p_values(p_values, *, correction="holm") -> np.ndarray:
     -------
     ndarray
         Adjusted p-values, never below the raw ones and at most 1.
+
+    See Also
+    --------
+    compare_groups : Many-group comparison with adjusted p-values.
+    theme_impact : Comment themes tested with adjusted p-values.
+    compare : The p-value of one comparison.
 
     Examples
     --------
@@ -1049,24 +1075,6 @@ def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, cor
     {{df}}
         The same quantile serves the difference interval and its p-value.
 
-    Notes
-    -----
-    Complex samples (``design=``): the groups are domains of the design
-    (:func:`nps_toolkit.design_estimates`): ``nps`` and ``se`` are the
-    design-based estimates, ``ci_low``/``ci_high`` the ``method``'s interval
-    at the effective sample size (:func:`nps_toolkit.intervals.design_intervals`).
-    Whatever the ``method``, the difference interval is then the Wald
-    interval of the design-based contrast (R's ``svycontrast``):
-    ``difference +- q se`` with ``se = sqrt(c' V c)``, ``V`` the covariance
-    of the two domains (groups that share PSUs are correlated), ``q`` the
-    normal quantile or, with ``df="design"``, Student's t on the design's
-    degrees of freedom; the p-value is two-sided from the same distribution,
-    then adjusted by ``correction``. Against everyone else
-    (``reference=None``) the rest of each group is a domain of its own,
-    re-counted from the same PSU table. ``p_best`` comes from
-    ``n_resamples`` draws of the multivariate normal ``N(nps, V)`` of the
-    groups (seeded by ``random_state``), not from Dirichlet posteriors.
-
     Returns
     -------
     DataFrame
@@ -1085,6 +1093,31 @@ def compare_groups(data: pd.DataFrame, *, score="score", by, reference=None, cor
         ``reference``, ``score``, ``group`` (the ``by`` column, under its old
         name) and ``weights`` (and ``design``, ``df`` and ``covariance``,
         that of the groups' NPS, with a design).
+
+    See Also
+    --------
+    compare : Compare the NPS of two samples.
+    adjust_p_values : The multiple-comparison adjustments.
+    summarize : NPS and interval per group, without tests.
+    plot_comparison : Draw the differences as a forest plot.
+
+    Notes
+    -----
+    Complex samples (``design=``): the groups are domains of the design
+    (:func:`nps_toolkit.design_estimates`): ``nps`` and ``se`` are the
+    design-based estimates, ``ci_low``/``ci_high`` the ``method``'s interval
+    at the effective sample size (``nps_toolkit.intervals.design_intervals``).
+    Whatever the ``method``, the difference interval is then the Wald
+    interval of the design-based contrast (R's ``svycontrast``):
+    ``difference +- q se`` with ``se = sqrt(c' V c)``, ``V`` the covariance
+    of the two domains (groups that share PSUs are correlated), ``q`` the
+    normal quantile or, with ``df="design"``, Student's t on the design's
+    degrees of freedom; the p-value is two-sided from the same distribution,
+    then adjusted by ``correction``. Against everyone else
+    (``reference=None``) the rest of each group is a domain of its own,
+    re-counted from the same PSU table. ``p_best`` comes from
+    ``n_resamples`` draws of the multivariate normal ``N(nps, V)`` of the
+    groups (seeded by ``random_state``), not from Dirichlet posteriors.
 
     Examples
     --------

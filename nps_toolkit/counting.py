@@ -171,6 +171,12 @@ class NPSCounts:
 
     Two counts add up: ``counts(a) + counts(b) == counts(a + b)``.
 
+    See Also
+    --------
+    counts : Count raw answers into an NPSCounts.
+    confint : Confidence interval of the NPS of counts.
+    compare : Difference between the NPS of two sets of counts.
+
     Examples
     --------
     >>> c = NPSCounts(promoters=20, passives=50, detractors=30)
@@ -363,12 +369,19 @@ def counts(scores, *, weights=None, scale=None, score="score") -> NPSCounts:
     score : str
         When ``scores`` is a table counted where it lives (a path or glob of
         Parquet/CSV files, a DuckDB relation, a Polars or Spark DataFrame;
-        see :mod:`nps_toolkit.engines`): its column of answers. ``weights``
+        see ``nps_toolkit.engines``): its column of answers. ``weights``
         is then the name of its weights column.
 
     Returns
     -------
     NPSCounts
+
+    See Also
+    --------
+    NPSCounts : The counts returned, with shares, NPS and standard error.
+    nps : The NPS alone.
+    categorize : Each answer's category.
+    summarize : Counts, NPS and interval per group, as a table.
 
     Examples
     --------
@@ -449,6 +462,13 @@ def nps(scores, *, weights=None, scale=None) -> float:
 
     NPS = % promoters - % detractors, over the answers that are present
     (missing answers are excluded). NaN when there is no answer.
+
+    See Also
+    --------
+    counts : The counts behind the score.
+    confint : The NPS with its confidence interval.
+    summarize : NPS per group, with counts and intervals.
+    interpret : The interpretation band of an NPS, in words.
 
     Examples
     --------

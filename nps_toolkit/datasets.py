@@ -287,6 +287,12 @@ def true_shares(*, segments=SEGMENTS, brands=BRANDS, start="2023-01-01", periods
         ``passive_share``, ``detractor_share`` (0..1) and ``nps``
         (-100..100).
 
+    See Also
+    --------
+    simulate_survey : Simulate a survey from these shares.
+    simulate_scores : Answers with known true shares.
+    load_sample : The bundled sample drawn from the built-in model.
+
     Examples
     --------
     >>> truth = true_shares(segments=["A", "B"], brands=["X"], periods=2, shares=(0.5, 0.2))
@@ -368,6 +374,12 @@ def simulate_scores(n: int, *, promoter_share: float, detractor_share: float, ra
     -------
     ndarray of int64
 
+    See Also
+    --------
+    simulate_survey : A whole survey, by segment, brand and period.
+    sample_size : Answers needed for a margin of error.
+    counts : Count the simulated answers.
+
     Examples
     --------
     >>> scores = simulate_scores(8, promoter_share=0.5, detractor_share=0.2, random_state=7)
@@ -432,6 +444,12 @@ def simulate_survey(n: int = 1000, *, segments=SEGMENTS, brands=BRANDS, start="2
         One row per respondent, in date order: ``respondent_id`` (1..n),
         ``date``, ``period`` (text such as ``"2024Q3"``), ``segment``,
         ``brand``, ``score`` (Int64, 0-10, missing where left blank).
+
+    See Also
+    --------
+    true_shares : The truth behind the simulated survey.
+    simulate_scores : Answers of a single population.
+    load_sample : The bundled sample drawn with this function.
 
     Examples
     --------
@@ -520,6 +538,13 @@ def load_sample() -> pd.DataFrame:
         blank), ``segment`` (North, South, East, West, Central), ``brand``,
         ``channel`` (web, app, store, phone), ``comment`` (text, missing
         where none was left).
+
+    See Also
+    --------
+    simulate_survey : Simulate a survey of your own.
+    true_shares : The true shares of the built-in model.
+    OUR_BRAND : Our brand in the sample.
+    read_responses : Read your own survey export instead.
 
     Examples
     --------

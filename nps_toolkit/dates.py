@@ -89,6 +89,12 @@ class AmbiguousDatesError(DataValueError):
     examples : list of (value, position)
         A few of the dates concerned, with their 0-based positions.
 
+    See Also
+    --------
+    parse_dates : Read a column of dates.
+    read_responses : Read a survey export (``dayfirst=`` settles the order).
+    DataValueError : The base class.
+
     Examples
     --------
     >>> err = AmbiguousDatesError("column 'd': ...", column="d", examples=[("03/01/2024", 0)])
@@ -366,7 +372,13 @@ def parse_dates(values, *, column: str = "date", dayfirst: bool | None = None) -
     DataValueError
         Values that are not dates, naming the column and up to five of them
         with their 0-based positions (a ``ValueError``; the ``column``,
-        ``values`` and ``positions`` are attributes: :func:`date_error`).
+        ``values`` and ``positions`` are attributes: ``date_error``).
+
+    See Also
+    --------
+    AmbiguousDatesError : Raised when the order of day and month cannot be told.
+    read_responses : Read a survey export, its dates parsed.
+    compare_periods : NPS per period of the parsed dates.
 
     Examples
     --------

@@ -137,6 +137,13 @@ class SurveyDesign:
     columns : list
         The columns a table must hold for this design, in the order weights, strata, psu, fpc, rake.
 
+    See Also
+    --------
+    design_estimates : Design-based NPS, standard errors and design effects per group.
+    contrast : A difference of groups with its design-based standard error.
+    rake : Rake weights to population margins.
+    summarize : The summary table, design-based with ``design=``.
+
     Examples
     --------
     >>> design = SurveyDesign(weights="weight", strata="region", psu="store", fpc="stores")
@@ -741,7 +748,7 @@ def design_estimates(data: pd.DataFrame, *, score="score", design: SurveyDesign,
     ----------
     data : DataFrame, path, DuckDB relation, Polars or Spark DataFrame
         One row per respondent, with the design's columns. Not modified. Data an engine holds is counted
-        there: only the sums per stratum, PSU and group leave it (:func:`psu_counts`).
+        there: only the sums per stratum, PSU and group leave it (``psu_counts``).
     score : str
         Column of answers (0-10 by default). Missing answers are left out of the estimates; their rows keep
         their PSUs (and their weights, for raking).
@@ -765,6 +772,13 @@ def design_estimates(data: pd.DataFrame, *, score="score", design: SurveyDesign,
         covariance matrix of the ``nps`` of the groups (rows and columns: the result's index), for
         :func:`contrast`; ``attrs["counts"]`` the (raked) sums of weights of the promoters, passives and
         detractors of each group; ``attrs["design"]`` the design.
+
+    See Also
+    --------
+    SurveyDesign : How the sample was drawn.
+    contrast : Linear combinations of the estimates.
+    summarize : The same estimates with counts, shares and intervals.
+    compare_groups : Groups compared with design-based contrasts.
 
     Examples
     --------
@@ -822,6 +836,12 @@ def contrast(estimates: pd.DataFrame, coefficients) -> Contrast:
     -------
     Contrast
         ``estimate``, ``se`` and ``df`` (the design's degrees of freedom).
+
+    See Also
+    --------
+    design_estimates : The estimates and covariance it combines.
+    SurveyDesign : How the sample was drawn.
+    compare_groups : Every group against a reference, adjusted for multiplicity.
 
     Examples
     --------

@@ -341,6 +341,11 @@ def key_drivers(data: pd.DataFrame, *, score="score", drivers=None, weights=None
         Too few complete rows, a column that does not vary, a driver named
         twice, too many drivers for the exact Shapley decomposition.
 
+    See Also
+    --------
+    plot_drivers : Draw the importances.
+    theme_impact : What comment themes cost the NPS.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd

@@ -87,7 +87,7 @@ def followup_list(data, *, score="score", id_column=None, date=None, by=None, co
         Column of answers.
     id_column : str, optional
         Column identifying respondents; by default the one found by its
-        name (:func:`nps_toolkit.reading.find_id_column`: ``respondent_id``,
+        name (``nps_toolkit.reading.find_id_column``: ``respondent_id``,
         ``customer_id``, ``email``, ...). No such column: the list has none.
     date : str, optional
         Column of answer dates (kept as the data has them; read by
@@ -121,6 +121,12 @@ def followup_list(data, *, score="score", id_column=None, date=None, by=None, co
         the data's names, then ``themes`` (the themes of the comment, comma
         separated, in the lexicon's order; empty when none) when
         ``comments`` is given. ``attrs`` holds ``id_column`` and ``n``.
+
+    See Also
+    --------
+    action_plan : The themes to act on (``priority=``).
+    classify_comments : The themes of each comment.
+    verbatims : Quotes of each theme.
 
     Notes
     -----

@@ -20,6 +20,11 @@ __all__ = ["industry_benchmarks", "lookup_benchmark"]
 def industry_benchmarks() -> pd.DataFrame:
     """The bundled table of published industry-average NPS figures.
 
+    See Also
+    --------
+    lookup_benchmark : Look up one industry's figure.
+    compare_to_benchmark : Compare an NPS with a benchmark.
+
     Examples
     --------
     >>> table = industry_benchmarks()
@@ -41,6 +46,12 @@ def lookup_benchmark(industry: str, *, year: int | None = None, region: str | No
     dict
         ``value`` (NPS), ``industry``, ``year``, ``region``, ``source`` (a
         citation: study, year, what the figure is, sample, address).
+
+    See Also
+    --------
+    industry_benchmarks : The whole table of published figures.
+    compare_to_benchmark : Compare an NPS with the figure.
+    benchmark_study : The study of the ``benchmark_study`` template.
 
     Examples
     --------

@@ -65,6 +65,12 @@ def interpret(value, *, language: str = "en") -> str:
     language : {"en", "ru", "pl"}
         Language of the wording.
 
+    See Also
+    --------
+    nps : The NPS of answers.
+    summarize : NPS per group, with counts and intervals.
+    plot_nps : Draw NPS with the interpretation bands shaded.
+
     Examples
     --------
     >>> interpret(-10)

@@ -622,6 +622,12 @@ class Interval:
     se, deff, df : float, float, int, optional
         With a design (``confint(data, design=...)``): the design-based standard error, the design
         effect and the design's degrees of freedom; None otherwise.
+
+    See Also
+    --------
+    confint : Compute the interval of one NPS.
+    margin_of_error : The half-width of the interval for a sample size.
+    Comparison : The interval of a difference between two NPS.
     """
 
     estimate: float
@@ -736,6 +742,13 @@ def confint(data, *, confidence=0.95, method="adjusted-wald", weights=None, scal
     ValueError
         Without answers (n = 0), for a confidence outside (0, 1), an unknown
         method, or weights given with counts.
+
+    See Also
+    --------
+    margin_of_error : The half-width of the interval for a sample size.
+    sample_size : Answers needed for a margin.
+    Interval : The interval returned.
+    summarize : NPS and interval per group, as a table.
 
     Examples
     --------
@@ -857,6 +870,12 @@ def margin_of_error(n, *, confidence=0.95, shares=None, groups=1):
     -------
     float or ndarray
 
+    See Also
+    --------
+    sample_size : Answers needed for a margin (the inverse).
+    confint : The interval of the NPS of a sample.
+    compare : Test the difference between two samples.
+
     Examples
     --------
     >>> round(margin_of_error(400), 2)   # worst case
@@ -912,6 +931,12 @@ def sample_size(margin, *, confidence=0.95, shares=None, groups=1) -> int:
     Returns
     -------
     int
+
+    See Also
+    --------
+    margin_of_error : The margin of a given number of answers (the inverse).
+    confint : The interval of the NPS of a sample.
+    simulate_scores : Simulated answers with known true shares, to try a plan.
 
     Examples
     --------

@@ -39,7 +39,14 @@ _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 
 class ParameterError(ValueError):
-    """A template parameter is unknown, of the wrong type or not allowed."""
+    """A template parameter is unknown, of the wrong type or not allowed.
+
+    See Also
+    --------
+    prepare_study : Validate a template's parameters.
+    run_template : Run a template.
+    TemplateError : Raised when a template run fails.
+    """
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,11 @@ def template_path(name) -> Path:
 def list_templates() -> list[str]:
     """Names of the bundled templates.
 
+    See Also
+    --------
+    template_parameters : The parameters of a template.
+    run_template : Run a template.
+
     Examples
     --------
     >>> "benchmark_study" in list_templates()
@@ -115,6 +127,12 @@ def template_parameters(name) -> dict[str, Parameter]:
     """The parameters declared in a template's ``parameters`` cell, in order.
 
     Each line of that cell reads ``name: type = default  # help``.
+
+    See Also
+    --------
+    list_templates : Names of the bundled templates.
+    prepare_study : Validate a template's parameters and load its data.
+    run_template : Run a template with parameter values.
 
     Examples
     --------
@@ -441,6 +459,12 @@ def prepare_study(name, values: dict) -> tuple[dict, pd.DataFrame]:
     (every function of the package counts it in DuckDB, without loading the
     rows), or with ``engine="spark"`` a DataFrame of the active Spark
     session.
+
+    See Also
+    --------
+    template_parameters : The parameters a template declares.
+    ParameterError : Raised for a bad parameter.
+    run_template : Run a template.
 
     Examples
     --------

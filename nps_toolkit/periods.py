@@ -458,7 +458,7 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
     ----------
     {{data}}
         The engine buckets the dates (see the notes of
-        :mod:`nps_toolkit.engines` on dates); :func:`trend` and
+        ``nps_toolkit.engines`` on dates); :func:`trend` and
         :func:`current_vs_previous` take the same kinds of data.
     {{score}}
     {{date}}
@@ -491,7 +491,7 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
         gains ``weighted_total``, ``se``, ``deff``, ``n_effective`` and
         ``df`` (last columns, as :func:`nps_toolkit.design_estimates`
         gives them); the NPS interval is the ``method`` at the effective
-        sample size (:func:`nps_toolkit.intervals.design_intervals`), and
+        sample size (``nps_toolkit.intervals.design_intervals``), and
         ``min_n`` is judged on ``n_effective`` (``n`` where the design
         effect is undefined). The change is the design-based contrast of
         the two periods (R's ``svycontrast``), ``se = sqrt(V_ii + V_jj -
@@ -518,6 +518,14 @@ def compare_periods(data: pd.DataFrame, *, score="score", date="date", freq="QE"
         ``attrs`` hold ``freq``, ``period_freq`` (e.g. ``"Q-DEC"``),
         ``compare_to``, ``confidence``, ``method``, ``min_n`` and
         ``n_undated`` (and ``design`` and ``df``).
+
+    See Also
+    --------
+    current_vs_previous : Only the latest period against an earlier one.
+    trend : A linear trend over the periods.
+    rolling_nps : NPS over a rolling window.
+    decompose_change : What drove a change between two periods.
+    plot_trend : Draw the table.
 
     Examples
     --------
@@ -614,6 +622,13 @@ def current_vs_previous(data: pd.DataFrame, *, score="score", date="date", freq=
     ------
     ValueError
         Fewer than two periods with answers, or no answers a year earlier.
+
+    See Also
+    --------
+    compare_periods : Every period compared with the one before.
+    decompose_change : What drove the change.
+    compare : Compare the NPS of two samples.
+    Comparison : The result returned.
 
     Examples
     --------
@@ -785,7 +800,7 @@ def decompose_change(previous, current, *, by=None, score="score", weights=None,
     previous, current : array-like, Series, NPSCounts or DataFrame
         The two samples. Raw answers, counts (possibly weighted), DataFrames
         with the ``score`` column, or count tables (``promoters``,
-        ``passives``, ``detractors`` columns, as :func:`count_groups` or
+        ``passives``, ``detractors`` columns, as ``count_groups`` or
         :func:`compare_periods` give them, so that the rows can stay where
         an engine counted them); with ``by`` both must be DataFrames holding
         the ``by`` column(s) and either the answers or counts per segment.
@@ -809,6 +824,12 @@ def decompose_change(previous, current, *, by=None, score="score", weights=None,
         ``n_current``, ``share_previous``, ``share_current`` (shares of
         answers, 0..1), ``nps_previous`` and ``nps_current`` on the
         ``within`` rows (missing elsewhere).
+
+    See Also
+    --------
+    plot_decomposition : Draw the parts of the change as a waterfall.
+    current_vs_previous : Whether the change is significant.
+    compare_periods : NPS per period, each compared with the one before.
 
     Examples
     --------
@@ -864,6 +885,12 @@ class Trend:
         ``"week"``, ``"month"``, ``"quarter"`` or ``"year"``.
     n_undated : int
         Rows left out for a missing date.
+
+    See Also
+    --------
+    trend : Fit the trend.
+    compare_periods : The NPS per period that the trend is fitted to.
+    plot_trend : Draw the NPS per period.
     """
 
     slope: float
@@ -1033,6 +1060,13 @@ def trend(data: pd.DataFrame, *, score="score", date="date", freq="QE", by=None,
         ``design``, a covariance of the periods' estimates that is singular
         (more periods than the design's PSUs can tell apart).
 
+    See Also
+    --------
+    Trend : The result returned.
+    compare_periods : NPS per period, each compared with the one before.
+    rolling_nps : NPS over a rolling window.
+    plot_trend : Draw the NPS per period.
+
     Examples
     --------
     >>> import pandas as pd
@@ -1143,7 +1177,7 @@ def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=
         ``window - 1`` before it, empty periods included). Without: number
         of answers, in date order (ties keep the row order).
     freq : str, optional
-        Period length (see :func:`period_freq`). Counts are summed over the
+        Period length (see ``period_freq``). Counts are summed over the
         window's periods and the NPS taken from the sums (not an average of
         period scores).
     min_periods : int
@@ -1159,6 +1193,12 @@ def rolling_nps(data: pd.DataFrame, *, score="score", date="date", window, freq=
         range. Without: ``date``, ``n``, ``nps``, one row per answer (rows
         with a missing answer or date left out), indexed by the data's
         index, in date order.
+
+    See Also
+    --------
+    compare_periods : NPS per period, each compared with the one before.
+    trend : A linear trend over the periods.
+    plot_trend : Draw NPS per period.
 
     Examples
     --------

@@ -364,7 +364,7 @@ def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=
     ----------
     data : DataFrame, Series, array-like, path, DuckDB relation, Polars or Spark DataFrame
         A table with the ``score`` column, or the answers themselves. A
-        table that an engine counts (:mod:`nps_toolkit.engines`) is counted
+        table that an engine counts (``nps_toolkit.engines``) is counted
         per answer value where it is; only the eleven counts come back.
     score : str
         Column of answers when ``data`` is a table.
@@ -384,6 +384,13 @@ def plot_distribution(data=None, *, score="score", weights=None, scale=None, ax=
         it), whose height is its percentage of the non-missing answers; the
         bars are in ``ax.containers[0]``. The title shows the NPS and n; the
         legend the share of each category.
+
+    See Also
+    --------
+    categorize : The category of each answer.
+    counts : The counts of the three categories.
+    plot_nps : NPS per group with intervals.
+    PALETTE : The colours of the categories.
 
     Examples
     --------
@@ -643,6 +650,13 @@ def plot_nps(data, *, by=None, score="score", benchmark=None, bands=True, ax=Non
         ``ax.containers``); groups without answers (n = 0, NaN NPS) keep an
         empty tick. Groups flagged in a ``low_n`` column get hollow markers.
 
+    See Also
+    --------
+    summarize : The summary table it draws.
+    plot_comparison : Draw differences between groups.
+    compare_groups : Test the groups' NPS against a reference.
+    interpret : The interpretation bands, in words.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -850,6 +864,12 @@ def plot_trend(data, *, period="period", by=None, ax=None, language="en", show_c
         a marker per period; periods without answers (NaN NPS) leave a gap.
         Low-n periods get hollow markers, noted in the legend.
 
+    See Also
+    --------
+    compare_periods : The table it draws.
+    trend : A linear trend over the periods.
+    plot_nps : NPS per group with intervals.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -982,6 +1002,11 @@ def plot_comparison(data, *, label=None, ax=None, language="en", reference=None)
         Significant differences are drawn in the promoter green (above 0)
         or detractor red (below 0), the others in grey; the value and the
         interval are written next to each bar.
+
+    See Also
+    --------
+    compare_groups : The table it draws.
+    plot_nps : NPS per group with intervals.
 
     Examples
     --------
@@ -1165,6 +1190,11 @@ def plot_decomposition(data, *, ax=None, language="en"):
         colour, increases in the promoter green, decreases in the
         detractor red, each with its value written on it.
 
+    See Also
+    --------
+    decompose_change : The table it draws.
+    plot_trend : NPS per period.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -1263,6 +1293,11 @@ def plot_drivers(data, *, ax=None, language="en"):
         green when a higher rating goes with a higher score and in the
         detractor red when it goes with a lower one, the interval as a black
         line, the share of R² written next to it; R² in the title.
+
+    See Also
+    --------
+    key_drivers : The table it draws.
+    plot_comparison : Differences between groups as a forest plot.
 
     Examples
     --------

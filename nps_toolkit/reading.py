@@ -375,7 +375,7 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
         file, an SPSS (``.sav``, ``.zsav``) or Stata (``.dta``) file.
     score : str, optional
         Column of 0-10 answers, cleaned with :func:`nps_toolkit.clean_scores`
-        into ``Int64``. By default it is found (:func:`find_score_column`):
+        into ``Int64``. By default it is found (``find_score_column``):
         the platform's NPS question, else the one column whose header (or
         question text, or SPSS/Stata variable label) asks about recommending
         and whose values are 0-10, else a column named like a score; none or
@@ -443,6 +443,12 @@ def read_responses(path, *, score=None, date=None, layout=None, dayfirst=None, e
         refuses; dates that do not parse or whose order is ambiguous.
     KeyError
         A named column is missing (the message lists the columns).
+
+    See Also
+    --------
+    inspect_file : What the reader makes of a file, and the commands to report on it.
+    clean_scores : How the score column is cleaned.
+    parse_dates : How the date column is parsed.
 
     Examples
     --------
@@ -771,6 +777,12 @@ def inspect_file(path, **read_kwargs) -> dict:
         2 to 20 distinct values, platform metadata and personal fields left
         out), ``comment_candidates`` (open questions), ``commands``
         (``nps-toolkit run ...`` lines, one per template that applies).
+
+    See Also
+    --------
+    read_responses : Read the file.
+    run_template : Make the report of one of the commands.
+    list_templates : The bundled templates.
 
     Examples
     --------

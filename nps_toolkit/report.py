@@ -103,7 +103,13 @@ _PENDING: list = []
 
 
 class TemplateRun(NamedTuple):
-    """Paths written by a successful template run (``workbook``, ``followup`` and ``pdf`` None when not written)."""
+    """Paths written by a successful template run (``workbook``, ``followup`` and ``pdf`` None when not written).
+
+    See Also
+    --------
+    run_template : Run a template.
+    TemplateError : Raised instead when the run fails.
+    """
 
     notebook: Path
     html: Path
@@ -114,7 +120,14 @@ class TemplateRun(NamedTuple):
 
 
 class TemplateError(RuntimeError):
-    """A template run failed; ``notebook`` is the partly executed notebook kept for diagnosis."""
+    """A template run failed; ``notebook`` is the partly executed notebook kept for diagnosis.
+
+    See Also
+    --------
+    run_template : Run a template.
+    ParameterError : Raised for a bad parameter, before anything runs.
+    TemplateRun : What a successful run returns.
+    """
 
     def __init__(self, message: str, notebook: Path | None = None):
         super().__init__(message)
@@ -287,6 +300,14 @@ def run_template(name, *, parameters: dict | None = None, output_dir="reports", 
         (both checked before anything runs), or the notebook failed: its
         message is the underlying error in one line and ``.notebook`` the
         partly executed notebook.
+
+    See Also
+    --------
+    TemplateRun : The paths returned.
+    TemplateError : Raised when the run fails.
+    list_templates : Names of the bundled templates.
+    template_parameters : The parameters of a template.
+    inspect_file : The commands that make a report of a file.
 
     Examples
     --------

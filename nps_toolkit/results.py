@@ -56,7 +56,13 @@ def validate_results(results: dict, name: str) -> None:
 
 
 def write_results(results: dict, path, *, schema: str | None = None) -> Path:
-    """Write a study's results as JSON (atomically), after checking them against ``schema``."""
+    """Write a study's results as JSON (atomically), after checking them against ``schema``.
+
+    See Also
+    --------
+    Study : A study's results and what the report shows.
+    run_template : Run a template: it writes the results JSON.
+    """
     plain = to_jsonable(results)
     if schema is not None:
         validate_results(plain, schema)

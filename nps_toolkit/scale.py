@@ -44,6 +44,13 @@ class NPSScale:
     together cover every whole number from the lowest to the highest answer.
     Passives may be empty.
 
+    See Also
+    --------
+    DEFAULT_SCALE : The standard 0-6 / 7-8 / 9-10 scale of the 0-10 question.
+    categorize : Categorise answers on a scale.
+    clean_scores : Read exported answers into whole numbers on a scale.
+    counts : Count the categories of answers on a scale.
+
     Examples
     --------
     >>> five = NPSScale(detractors=range(1, 4), passives=[4], promoters=[5])
@@ -279,6 +286,12 @@ def categorize(scores, *, scale=None) -> pd.Series:
     Series
         Ordered categorical (detractor < passive < promoter) with the same
         index (and name) as the input.
+
+    See Also
+    --------
+    NPSScale : Which answers are detractors, passives and promoters.
+    counts : How many answers fall in each category.
+    clean_scores : Clean exported answers before categorising them.
 
     Examples
     --------

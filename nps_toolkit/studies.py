@@ -71,6 +71,14 @@ class Study:
     them escaped for a Markdown cell); ``followup`` holds personal data (the
     detractors to contact): it goes to the CSV file and the workbook that
     :meth:`write_outputs` writes, never into the report.
+
+    See Also
+    --------
+    benchmark_study : The study of the ``benchmark_study`` template.
+    competitor_comparison : The study of the ``competitor_comparison`` template.
+    period_comparison : The study of the ``period_comparison`` template.
+    write_results : Write the results JSON.
+    run_template : Run a template.
     """
 
     template: str
@@ -94,7 +102,7 @@ class Study:
         """Write the results JSON at ``results_path`` and its siblings: the workbook and the follow-up list.
 
         The workbook is ``results_path`` with the suffix ``.xlsx``
-        (:func:`nps_toolkit.workbook.write_workbook`), the follow-up list
+        (``nps_toolkit.workbook.write_workbook``), the follow-up list
         (when there are detractors) ``.followup.csv``: UTF-8 with a byte
         order mark (Excel reads it so), texts that a spreadsheet would take
         for a formula (``=``, ``+``, ``-``, ``@`` first) written after a
@@ -613,6 +621,14 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     (:func:`nps_toolkit.comments.verbatims`); always: the follow-up list of
     the detractors (:func:`nps_toolkit.followup.followup_list`) and the key
     figures.
+
+    See Also
+    --------
+    Study : The study returned.
+    compare_to_benchmark : The comparison with the benchmark.
+    lookup_benchmark : The published averages of ``benchmark_industry``.
+    action_plan : The action plan of the comments.
+    run_template : Run the template.
     """
     data = _our_answers(data, p)
     lang, score = p["language"], p["score_column"]
@@ -728,6 +744,13 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     without answers is listed with n = 0 (no NPS, not compared). The quotes
     (with a ``comment_column``) and the follow-up list are those of our
     brand's answers.
+
+    See Also
+    --------
+    Study : The study returned.
+    compare_groups : The comparison of the brands.
+    benchmark_study : Our NPS against a benchmark.
+    run_template : Run the template.
     """
     lang, score, brand, ours = p["language"], p["score_column"], p["brand_column"], p["our_brand"]
     _check_brand(data, p)
@@ -798,6 +821,14 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     between the last two periods (:func:`nps_toolkit.comments.action_plan`
     with ``date``) and the quotes; always: the follow-up list of the
     detractors and the key figures (the latest period's NPS and its change).
+
+    See Also
+    --------
+    Study : The study returned.
+    compare_periods : The NPS and change per period.
+    decompose_change : What drove the latest change.
+    trend : The trend over the periods.
+    run_template : Run the template.
     """
     data = _our_answers(data, p)
     lang, score, date = p["language"], p["score_column"], p["date_column"]

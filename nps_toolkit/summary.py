@@ -33,7 +33,7 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
         a path or glob of Parquet/CSV files (``"answers/*.parquet"``) or a
         DuckDB relation, counted by DuckDB; a Polars DataFrame or LazyFrame;
         a Spark DataFrame. These are counted where they are and only the
-        counts reach pandas (:mod:`nps_toolkit.engines`; install
+        counts reach pandas (``nps_toolkit.engines``; install
         ``nps-toolkit[scale]`` or ``nps-toolkit[spark]``).
     {{score}}
     by : str or list of str, optional
@@ -52,10 +52,10 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
     design : SurveyDesign, optional
         A complex sample (strata, PSUs, fpc, raking; its own weights, so
         not with ``weights``): standard errors are design-based
-        (:mod:`nps_toolkit.design`) and the table gains ``weighted_total``,
+        (``nps_toolkit.design``) and the table gains ``weighted_total``,
         ``se``, ``deff``, ``n_effective`` (``n / deff``) and ``df``; the
         interval method is applied at the effective sample size
-        (:func:`nps_toolkit.intervals.design_intervals`).
+        (``nps_toolkit.intervals.design_intervals``).
     df : {None, "design"}
         With ``design``: the normal quantile (None, as R's ``confint``) or
         Student's t with the design's degrees of freedom (``"design"``).
@@ -68,6 +68,14 @@ def summarize(data: pd.DataFrame, *, score="score", by=None, weights=None, confi
         ``ci_low``, ``ci_high`` (and ``weighted_total``, ``n_effective``
         when weighted; :data:`DESIGN_COLUMNS` with ``design``, and
         ``attrs["covariance"]``, the covariance of the groups' NPS).
+
+    See Also
+    --------
+    confint : The interval of one NPS, and its methods.
+    compare_groups : Test the groups' NPS against a reference group.
+    compare_periods : NPS per period, each compared with the one before.
+    plot_nps : Draw the table's NPS and intervals.
+    SurveyDesign : A complex sample, for design-based standard errors.
 
     Examples
     --------

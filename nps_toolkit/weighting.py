@@ -239,6 +239,12 @@ def rake(data: pd.DataFrame, *, margins, weights=None, max_iter: int = MAX_ITER,
         column with missing values, negative or missing weights, or margins not met after ``max_iter`` sweeps
         (the levels still off are listed).
 
+    See Also
+    --------
+    SurveyDesign : A design that rakes its weights (``rake=``) and accounts for it in the variance.
+    design_estimates : Design-based estimates from raked weights.
+    summarize : A weighted summary table.
+
     Examples
     --------
     >>> import pandas as pd

@@ -230,8 +230,8 @@ def test_realistic_set_is_as_described():
                        for lang in ("en", "ru", "pl")], ignore_index=True)
     share = (first["split"] == "holdout").groupby([first["language"], first["kind"]]).mean()
     assert share.between(0.35, 0.45).all()  # the first batch: drawn within each language and kind
-    more = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in sorted(folder.glob("*_more.csv"))]
-    assert all((m["split"] == "tune").all() for m in more)  # the later batch only tunes
+    more = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in sorted(folder.glob("*_more*.csv"))]
+    assert all((m["split"] == "tune").all() for m in more)  # the later batches only tune
     data = pd.concat([first, *more], ignore_index=True)
     assert len(data) >= 1000 and data["id"].is_unique
     assert set(data["kind"]) == {"plus", "minus", "suggestion", "mixed", "none"}

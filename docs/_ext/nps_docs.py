@@ -204,7 +204,10 @@ def _escape(text: str) -> str:
 
 
 class TemplateParameters(SphinxDirective):
-    """``.. template-parameters:: benchmark_study``: the template's parameters, from its parameters cell."""
+    """``.. template-parameters:: benchmark_study``: the template's parameters, from its parameters cell.
+
+    reStructuredText: in a Markdown page, put it in an ``{eval-rst}`` block.
+    """
 
     required_arguments = 1
     option_spec = {"only": directives.unchanged}
@@ -262,7 +265,10 @@ def make_gallery(reports: Path, images: Path) -> None:
 
 
 class Gallery(SphinxDirective):
-    """``.. report-gallery::``: a card per report, its screenshot linked to the full report and its files."""
+    """``.. report-gallery::``: a card per report, its screenshot linked to the full report, and its files.
+
+    reStructuredText: in a Markdown page, put it in an ``{eval-rst}`` block.
+    """
 
     def run(self):
         lines = [".. grid:: 1 1 3 3", "   :gutter: 3", ""]
@@ -274,9 +280,13 @@ class Gallery(SphinxDirective):
                 files.append(f"`PDF <reports/{stem}.pdf>`__")
             if stem == "benchmark_study":
                 files += [f"`{label} <reports/{other}.html>`__" for other, label in TRANSLATIONS]
-            lines += [f"   .. grid-item-card:: {title}", f"      :link: reports/{stem}.html", "      :link-type: url",
-                      "", f"      .. image:: /gallery/images/{stem}.png", f"         :alt: {title} report, top of the page",
-                      "", f"      {about}", "", "      +++", "", f"      {' · '.join(files)}", ""]
+            lines += [f"   .. grid-item-card:: {title}", "",
+                      f"      .. image:: /gallery/images/{stem}.png",
+                      f"         :alt: The {title.lower()} report, top of the page (opens the report)",
+                      f"         :target: reports/{stem}.html", "",
+                      f"      {about}", "",
+                      "      .. card-footer::", "",
+                      f"         {' · '.join(files)}", ""]
         container = nodes.container()
         self.state.nested_parse(StringList(lines), self.content_offset, container)
         return container.children
