@@ -77,3 +77,4 @@ html_theme_options = {
 }
 html_sidebars = {"index": [], "changelog": []}
 html_show_sourcelink = False
+html_copy_source = False
