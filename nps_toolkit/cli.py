@@ -159,7 +159,7 @@ def _demo(args) -> int:
     browser = chromium_path() is not None and importlib.util.find_spec("playwright") is not None
     if args.pdf and not browser:
         raise ValueError("--pdf: no browser to print with: install Playwright (pip install 'nps-toolkit[report]') "
-                         "and Chromium ('apt-get install chromium'); see the README")
+                         "and Chromium ('apt-get install chromium'); see the user guide, 'Installing'")
     jobs = [(name, params, out, stem, args.pdf or (browser and stem == DEMO_PDF)) for name, stem, params in DEMO_RUNS]
     print(f"rendering {len(jobs)} reports on the bundled sample into {out}/ ...", file=sys.stderr)
     if not browser:
@@ -222,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=1, help="reports run at a time in a batch (default 1)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.add_argument("--pdf", action="store_true", help="also print each report to STEM.pdf (needs Playwright and "
-                                                       "Chromium; see the README)")
+                                                       "Chromium; see the user guide, 'Installing')")
     run.set_defaults(func=_run)
 
     inspect = sub.add_parser("inspect", help="what a survey export holds: layout, rows, excluded rows, score, date "

@@ -282,7 +282,7 @@ def run_template(name, *, parameters: dict | None = None, output_dir="reports", 
         Jupyter kernel that runs the notebook.
     pdf : bool
         Also print the HTML report to ``STEM.pdf`` in headless Chromium
-        (needs Playwright and Chromium; see the README).
+        (needs Playwright and Chromium; see the user guide, "Installing").
 
     Returns
     -------
@@ -335,7 +335,7 @@ def run_template(name, *, parameters: dict | None = None, output_dir="reports", 
 
         if chromium_path() is None:
             raise TemplateError("pdf: no Chromium to print the PDF with: install Debian's package "
-                                "('apt-get install chromium') or set NPS_TOOLKIT_CHROMIUM (see the README)")
+                                "('apt-get install chromium') or set NPS_TOOLKIT_CHROMIUM (see the user guide, 'Installing')")
     out = Path(output_dir)
     run_dir = _output_folder(out, stem)
     _RUNNING.add(run_dir)
