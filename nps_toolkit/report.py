@@ -105,6 +105,22 @@ _PENDING: list = []
 class TemplateRun(NamedTuple):
     """Paths written by a successful template run (``workbook``, ``followup`` and ``pdf`` None when not written).
 
+    Attributes
+    ----------
+    notebook : Path
+        The executed notebook, ``STEM.ipynb``.
+    html : Path
+        The report without code, ``STEM.html``.
+    results : Path
+        The key numbers, ``STEM.json``.
+    workbook : Path or None
+        The report's tables, ``STEM.xlsx``.
+    followup : Path or None
+        The detractors to call back, ``STEM.followup.csv`` (personal data: never in the HTML); None when
+        there are none.
+    pdf : Path or None
+        ``STEM.pdf``, when asked for.
+
     See Also
     --------
     run_template : Run a template.

@@ -122,6 +122,8 @@ def _entry(name: str, module: str) -> list[str]:
 
     value = getattr(nps_toolkit, name)
     kind = _kind(value)
+    if kind == "class" and issubclass(value, tuple) and hasattr(value, "_fields"):
+        return [f".. autoclass:: {name}", ""]  # a named tuple: its fields are the docstring's Attributes
     if kind == "class":
         return [f".. autoclass:: {name}", "   :members:", ""]
     if kind == "exception":
