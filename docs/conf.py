@@ -67,6 +67,7 @@ html_title = f"nps_toolkit {release}"
 html_static_path = ["_static"]
 html_css_files = ["nps.css"]
 html_extra_path = ["_gallery"]       # the demo's reports, linked from the gallery (made by _ext/nps_docs.py)
+(DOCS / "_gallery").mkdir(exist_ok=True)  # filled when the build starts; Sphinx checks the path before that
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,

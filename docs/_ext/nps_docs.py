@@ -8,7 +8,8 @@
 - ``notebooks/``: the teaching notebooks of ``../notebooks``, copied so that myst-nb executes and renders them.
 - ``_gallery/`` and ``gallery/images/``: the demo's reports (``nps-toolkit demo``) and a screenshot of each,
   taken in Chromium by ``scripts/screenshot.py``. ``NPS_DOCS_GALLERY=reuse`` keeps reports already there
-  (for quick rebuilds while writing); CI and ``make docs`` make them anew.
+  (for quick rebuilds while writing); ``NPS_DOCS_REPORTS=reports`` copies those of a demo just run (CI, after
+  ``make demo``); otherwise ``make docs`` runs the demo anew.
 """
 
 from __future__ import annotations
@@ -248,7 +249,15 @@ def make_gallery(reports: Path, images: Path) -> None:
     """Run the demo into ``reports`` and screenshot each gallery report into ``images``."""
     stems = [stem for stem, _, _ in GALLERY] + [stem for stem, _ in TRANSLATIONS]
     reuse = os.environ.get("NPS_DOCS_GALLERY") == "reuse"
-    if not (reuse and all((reports / f"{stem}.html").is_file() for stem in stems)):
+    given = os.environ.get("NPS_DOCS_REPORTS")  # the folder of a demo run of this checkout (CI: reports/)
+    if given and not all((Path(given) / f"{stem}.html").is_file() for stem in stems):
+        raise FileNotFoundError(f"NPS_DOCS_REPORTS={given}: not the output of 'nps-toolkit demo' (no "
+                                f"{', '.join(stem + '.html' for stem in stems)})")
+    if given:
+        if reports.exists():
+            shutil.rmtree(reports)
+        shutil.copytree(given, reports)
+    elif not (reuse and all((reports / f"{stem}.html").is_file() for stem in stems)):
         if reports.exists():
             shutil.rmtree(reports)
         reports.parent.mkdir(parents=True, exist_ok=True)
