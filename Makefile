@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # the tests, JupyterLab, every engine (DuckDB, Polars, Spark), PDF export (report: Playwright) and the
-# documentation site (docs: Sphinx), so that the engine, browser and docs tests run too; a plain `pip install .` stays small (see README, "Beyond memory")
+# documentation site (docs: Sphinx), so that the engine, browser and docs tests run too; a plain
+# `pip install .` stays small (see the user guide, "Installing")
 EXTRAS := dev,lab,scale,spark,report,docs
 # Debian's packages behind PDF export and the browser tests (Playwright drives this Chromium; no browser download)
 CHROMIUM_PACKAGES := chromium fonts-dejavu-core

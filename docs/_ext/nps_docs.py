@@ -64,7 +64,7 @@ def slug(text: str) -> str:
 
 
 def _summary(name: str, module: str) -> str:
-    """The first sentence of a public name's docstring (or of its ``#:`` comment, for data)."""
+    """The first paragraph of a public name's docstring (or of its ``#:`` comment, for data), on one line."""
     import nps_toolkit
 
     value = getattr(nps_toolkit, name)
@@ -72,8 +72,7 @@ def _summary(name: str, module: str) -> str:
         doc = inspect.getdoc(value) or ""
     else:
         doc = "\n".join(_attribute_doc(name, module))
-    first = doc.strip().split("\n\n")[0].replace("\n", " ")
-    return first
+    return doc.strip().split("\n\n")[0].replace("\n", " ")
 
 
 def _attribute_doc(name: str, module: str) -> list[str]:
@@ -246,25 +245,24 @@ def copy_notebooks(out: Path) -> None:
 
 
 def make_gallery(reports: Path, images: Path) -> None:
-    """Run the demo into ``reports`` and screenshot each gallery report into ``images``."""
+    """The demo's reports into ``reports`` (run, or copied from a run) and a screenshot of each into ``images``."""
     stems = [stem for stem, _, _ in GALLERY] + [stem for stem, _ in TRANSLATIONS]
     reuse = os.environ.get("NPS_DOCS_GALLERY") == "reuse"
     given = os.environ.get("NPS_DOCS_REPORTS")  # the folder of a demo run of this checkout (CI: reports/)
     if given and not all((Path(given) / f"{stem}.html").is_file() for stem in stems):
         raise FileNotFoundError(f"NPS_DOCS_REPORTS={given}: not the output of 'nps-toolkit demo' (no "
                                 f"{', '.join(stem + '.html' for stem in stems)})")
-    if given:
+    if given or not (reuse and all((reports / f"{stem}.html").is_file() for stem in stems)):
         if reports.exists():
             shutil.rmtree(reports)
-        shutil.copytree(given, reports)
-    elif not (reuse and all((reports / f"{stem}.html").is_file() for stem in stems)):
-        if reports.exists():
-            shutil.rmtree(reports)
-        reports.parent.mkdir(parents=True, exist_ok=True)
-        logger.info("gallery: running the demo (nps-toolkit demo) into %s", reports)
-        subprocess.run([sys.executable, "-c", "import sys; from nps_toolkit.cli import main; sys.exit(main(sys.argv[1:]))",
-                        "demo", "--output-dir", str(reports)],
-                       check=True, cwd=ROOT)
+        if given:
+            shutil.copytree(given, reports)
+        else:
+            reports.parent.mkdir(parents=True, exist_ok=True)
+            logger.info("gallery: running the demo (nps-toolkit demo) into %s", reports)
+            subprocess.run([sys.executable, "-c",
+                            "import sys; from nps_toolkit.cli import main; sys.exit(main(sys.argv[1:]))",
+                            "demo", "--output-dir", str(reports)], check=True, cwd=ROOT)
     images.mkdir(parents=True, exist_ok=True)
     for stem, _, _ in GALLERY:
         png = images / f"{stem}.png"
