@@ -63,27 +63,29 @@ def read_site(root: Path) -> dict[str, _Page]:
     return pages
 
 
-def _target(page: str, url: str) -> tuple[str, str]:
-    """The site path and fragment a link of ``page`` points at (``""`` path: the page itself)."""
+def _target(page: str, url: str, pages: dict[str, _Page]) -> tuple[str, str]:
+    """The site path and fragment a link of ``page`` points at (a folder: its ``index.html``)."""
     parts = urlsplit(url)
     path = unquote(parts.path)
-    if not path:
-        return page, unquote(parts.fragment)
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
-    return joined, unquote(parts.fragment)
+    if path:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        if path not in pages and posixpath.join(path, "index.html") in pages:
+            path = posixpath.join(path, "index.html")
+    return path or page, unquote(parts.fragment)
+
+
+def _internal_links(name: str, pages: dict[str, _Page]):
+    """The links of page ``name`` that point inside the site: (attribute, url, site path, fragment)."""
+    for attribute, url in pages[name].links:
+        if url and _is_internal(url) and not url.startswith("#!"):
+            yield (attribute, url, *_target(name, url, pages))
 
 
 def broken_links(root: Path, pages: dict[str, _Page]) -> list[str]:
     faults = []
-    for name, page in pages.items():
-        for attribute, url in page.links:
-            if not url or url.startswith(("#!", "javascript:", "data:", "mailto:")) or not _is_internal(url):
-                continue
-            path, fragment = _target(name, url)
-            file = root / path
-            if file.is_dir():
-                file, path = file / "index.html", posixpath.join(path, "index.html")
-            if path.startswith("../") or not file.is_file():
+    for name in pages:
+        for attribute, url, path, fragment in _internal_links(name, pages):
+            if path.startswith("../") or not (root / path).is_file():
                 faults.append(f"{name}: {attribute}={url!r}: no such file ({path})")
             elif fragment and path in pages and fragment not in pages[path].ids:
                 faults.append(f"{name}: {attribute}={url!r}: no id {fragment!r} in {path}")
@@ -99,15 +101,9 @@ def external_links(pages: dict[str, _Page]) -> dict[str, list[str]]:
     return found
 
 
-def _links_of(name: str, page: _Page) -> set[tuple[str, str]]:
-    out = set()
-    for attribute, url in page.links:
-        if attribute == "href" and url and _is_internal(url) and not url.startswith(("javascript:", "mailto:")):
-            path, fragment = _target(name, url)
-            if path.endswith("/") or not posixpath.splitext(path)[1]:
-                path = posixpath.join(path, "index.html")
-            out.add((path, fragment))
-    return out
+def _links_of(name: str, pages: dict[str, _Page]) -> set[tuple[str, str]]:
+    """Where the links a reader can click on page ``name`` lead: (site path, fragment)."""
+    return {(path, fragment) for attribute, _, path, fragment in _internal_links(name, pages) if attribute == "href"}
 
 
 def reachable(pages: dict[str, _Page], start: str = "index.html") -> set[tuple[str, str]]:
@@ -116,11 +112,11 @@ def reachable(pages: dict[str, _Page], start: str = "index.html") -> set[tuple[s
     A link's target counts as reached with its fragment (``api/plots.html#nps_toolkit.plot_nps``); a page
     reached by a link without a fragment is reached at its top, ``(page, "")``.
     """
-    first = _links_of(start, pages[start])
+    first = _links_of(start, pages)
     reached = set(first)
     for path, _ in first:
         if path in pages:
-            reached |= _links_of(path, pages[path])
+            reached |= _links_of(path, pages)
     return reached
 
 

@@ -59,15 +59,18 @@ def test_api_pages_have_an_entry_for_every_public_name(tmp_path):
 def test_a_broken_link_or_anchor_is_reported(tmp_path, check_site):
     site = _site(tmp_path, {
         "index.html": '<a href="a.html">a</a> <a href="a.html#here">here</a> <a href="a.html#gone">gone</a>'
-                      '<img src="img/missing.png"> <a href="https://example.org/x">out</a>',
+                      '<img src="img/missing.png"> <a href="https://example.org/x">out</a>'
+                      '<a href="guide/#intro">a folder</a> <a href="guide/#nothing">a folder, no such id</a>',
         "a.html": '<h1 id="here">A</h1><a href="../outside.html">up</a><a href="#">top</a>',
+        "guide/index.html": '<h1 id="intro">Guide</h1>',
     })
     pages = check_site.read_site(site)
     faults = check_site.broken_links(site, pages)
     assert any("a.html#gone" in f and "no id 'gone'" in f for f in faults)
     assert any("img/missing.png" in f for f in faults)
     assert any("outside.html" in f for f in faults)  # a link out of the site
-    assert not any("a.html#here" in f or "example.org" in f for f in faults)
+    assert any("guide/#nothing" in f and "no id 'nothing' in guide/index.html" in f for f in faults)
+    assert not any("a.html#here" in f or "example.org" in f or "#intro" in f for f in faults)
     assert list(check_site.external_links(pages)) == ["https://example.org/x"]
 
 

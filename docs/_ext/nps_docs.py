@@ -232,8 +232,10 @@ class TemplateParameters(SphinxDirective):
 # --------------------------------------------------------------------------- notebooks and gallery
 def _write_if_changed(path: Path, text: str) -> None:
     """Write only when the text differs, so that Sphinx rebuilds only what changed."""
+    from nps_toolkit._files import atomic_write_text
+
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        atomic_write_text(path, text)
 
 
 def copy_notebooks(out: Path) -> None:
