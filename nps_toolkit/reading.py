@@ -729,7 +729,8 @@ def describe_reading(info: dict | None, language: str = "en") -> str:
 
     def listed(rows: dict) -> str:
         return ", ".join(t("reason_count", language, n=_i18n.number(k, language, decimals=0),
-                           reason=t("reason_" + reason, language)) for reason, k in rows.items())
+                           reason=t(("reason_one_" if k == 1 else "reason_") + reason, language))
+                         for reason, k in rows.items())
 
     if left:
         note += " " + t("methods_excluded", language, excluded=listed(left))

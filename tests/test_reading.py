@@ -753,3 +753,12 @@ def test_fixtures_not_modified():
             assert name in REFUSED
     after = {n: hashlib.sha256((EXPORTS / n).read_bytes()).hexdigest() for n in names}
     assert after == before
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "1 test response, 1 earlier answer of a repeat respondent"),
+                                              (2, "2 test responses, 2 earlier answers of repeat respondents")])
+def test_methods_note_counts_take_the_singular_for_one(count, words):
+    info = {"file": "x.csv", "layout": "csv", "score": "score", "excluded": {"test": count}, "duplicates": count}
+    assert describe_reading(info).endswith(f"Rows left out before the analysis: {words}.")
+    assert describe_reading(info, "ru").endswith(f"тестовые ответы: {count}, ранние ответы повторных "
+                                                 f"респондентов: {count}.")
