@@ -43,7 +43,9 @@ A transparent, offline, lexicon method (the lexicons are the data files
    *however*, *но*, *а*, *однако*, *ale*, *jednak*, *tylko*, ...). Each clause
    gets its themes and a kind: a complaint phrased as a question at its start
    (*why do I have to*, *почему я должен*, *dlaczego muszę*) makes it a
-   minus; a suggestion cue (*would be nice*, *please*, *хотелось бы*,
+   minus, and so does a question that says nothing else (*12 zł za wodę?*:
+   a sentence ending with ``?`` with neither praise nor a request); a
+   suggestion cue (*would be nice*, *please*, *хотелось бы*,
    *przydałoby się*) or an imperative verb at its start a suggestion;
    otherwise the words of praise (+1) and complaint (-1) are added up: above
    zero a plus, below a minus, zero none. A negator (*not*, *не*, *nie*,
@@ -688,7 +690,9 @@ def _compile_language(lex: dict, language: str) -> _Compiled:
         word = words[0]
         if any(index.info(word)[0] or index.info(word)[1] for index in (themes, opinion)):
             continue
-        for key in (word, *_lemma_table(language).get(word, ())):
+        # VADER (English) lists each word form with its own polarity ("cornered" -1, but "corner" is no
+        # complaint): its entries count as written; the Russian and Polish lists give lemmas, read in every form
+        for key in (word,) if language == "en" else (word, *_lemma_table(language).get(word, ())):
             sentiment.setdefault(key, polarity)
     endings, ending_excl = [], set()
     for entry in lex["imperative_endings"].get(language, []):
@@ -1075,6 +1079,7 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
             out.append(_Clause(start + first, start + last, kind, names, sentence, 0))
 
     at, last = 0, len(masked) - 1
+    asked = set()  # the sentences that end with a question mark
     for m in _BREAKS.finditer(masked):
         begin, end = m.span()
         is_sentence = m.lastgroup == "sentence"
@@ -1082,8 +1087,12 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
             continue  # 3.5, 1.000: no break
         chunk(at, begin)
         at = end
+        if is_sentence and "?" in m.group():
+            asked.add(sentence)
         sentence += is_sentence
     chunk(at, len(masked))
+    if asked:
+        _asked_as_complaints(out, asked)
     # intensity: from a clause's start to the next clause's (its punctuation and emoji included)
     signals = _signals(text, marks)
     if signals:
@@ -1092,6 +1101,19 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
             out[i] = _Clause(clause.start, clause.end, clause.kind, clause.themes, clause.sentence,
                              _intensity(signals, clause.start, stop))
     return out
+
+
+def _asked_as_complaints(clauses: list[_Clause], asked: set) -> None:
+    """A question that says nothing else is a complaint ("12 zł for a bottle of water?", "Fees on top?!"): in a
+    sentence ending with ``?`` and holding neither praise nor a request, the clauses without an opinion become
+    minus (in place)."""
+    for number in asked:
+        kinds = {cl.kind for cl in clauses if cl.sentence == number}
+        if "none" not in kinds or "plus" in kinds or "suggestion" in kinds:
+            continue
+        for i, cl in enumerate(clauses):
+            if cl.sentence == number and cl.kind == "none":
+                clauses[i] = _Clause(cl.start, cl.end, "minus", cl.themes, cl.sentence, cl.intensity)
 
 
 def _classify_one(c: _Compiled, text: str, language: str):

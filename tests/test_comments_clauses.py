@@ -94,6 +94,29 @@ def test_questions_that_complain_are_minuses(text, language):
     assert classify_comments([text], language=language)["kind"][0] == "minus"
 
 
+@pytest.mark.parametrize("text, language, kinds", [
+    ("Seriously, 12 for a bottle of tap water?", "en", ["minus", "minus"]),
+    ("Доплата 150 рублей за обычный рюкзак?!", "ru", ["minus"]),
+    ("Opłata za zamrożenie karnetu? Karnet mam od maja.", "pl", ["minus", "none"]),
+    # a question holding praise or a request stays as it is; so do the other sentences
+    ("Can you add Apple Pay? Love the app", "en", ["suggestion", "plus"]),
+    ("Is there anything better? Love it.", "en", ["plus", "plus"]),
+    ("Ordered on Monday. Arrived on Friday.", "en", ["none", "none"]),
+])
+def test_a_question_that_says_nothing_else_is_a_complaint(text, language, kinds):
+    assert comment_clauses([text], language=language)["kind"].tolist() == kinds
+
+
+def test_english_sentiment_words_count_as_written():
+    # VADER lists "cornered" (-1) and "focused" (+1), which says nothing of "corner" or "focus"
+    english, polish = cm._compiled(None)["en"].sentiment, cm._compiled(None)["pl"].sentiment
+    assert english.get("cornered") == -1 and "corner" not in english
+    assert classify_comments(["nice kids corner"], language="en")["kind"].tolist() == ["plus"]
+    # Polish (AFINN-pl) and Russian entries are lemmas: every form of theirs counts
+    assert polish.get("uciazliwy") == -1 and "uciazliwego" not in polish
+    assert classify_comments(["uciążliwego"], language="pl")["kind"][0] == "minus"
+
+
 @pytest.mark.parametrize("text, kind", [("😡😡", "minus"), ("❤️", "plus"), ("👍", "plus"), ("👎", "minus"),
                                         ("Курьер 🤬", "minus"), ("Dostawa 😍", "plus")])
 def test_emoji_carry_an_opinion(text, kind):
