@@ -231,15 +231,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "reason_preview": {"en": "survey previews", "ru": "предпросмотры опроса", "pl": "podglądy ankiety"},
     "reason_test": {"en": "test responses", "ru": "тестовые ответы", "pl": "odpowiedzi testowe"},
     "reason_spam": {"en": "spam", "ru": "спам", "pl": "spam"},
-    # English writes "{n} {reason}": one of each takes the singular (Russian and Polish write "{reason}: {n}")
-    "reason_one_preview": {"en": "survey preview", "ru": "предпросмотры опроса", "pl": "podglądy ankiety"},
-    "reason_one_test": {"en": "test response", "ru": "тестовые ответы", "pl": "odpowiedzi testowe"},
-    "reason_one_spam": {"en": "spam", "ru": "спам", "pl": "spam"},
-    "reason_one_partial": {"en": "partial (not submitted) response", "ru": "неполные (не отправленные) ответы",
-                           "pl": "niepełne (niewysłane) odpowiedzi"},
-    "reason_one_duplicate": {"en": "earlier answer of a repeat respondent",
-                             "ru": "ранние ответы повторных респондентов",
-                             "pl": "wcześniejsze odpowiedzi powracających respondentów"},
     "reason_partial": {"en": "partial (not submitted) responses", "ru": "неполные (не отправленные) ответы",
                        "pl": "niepełne (niewysłane) odpowiedzi"},
     "reason_duplicate": {"en": "earlier answers of repeat respondents", "ru": "ранние ответы повторных респондентов",
@@ -434,6 +425,13 @@ TEXTS: dict[str, dict[str, str]] = {
                       "ru": "Среди проанализированных ответов нет детракторов: список для обратной связи пуст.",
                       "pl": "Wśród analizowanych odpowiedzi nie ma krytyków: lista do kontaktu jest pusta."},
 }
+# English writes "{n} {reason}", so one row of a kind takes the singular ("1 test response"); Russian and Polish
+# write "{reason}: {n}", the same wording for any count
+for _reason, _singular in {"preview": "survey preview", "test": "test response", "spam": "spam",
+                           "partial": "partial (not submitted) response",
+                           "duplicate": "earlier answer of a repeat respondent"}.items():
+    TEXTS[f"reason_one_{_reason}"] = {**TEXTS[f"reason_{_reason}"], "en": _singular}
+del _reason, _singular
 
 HEADERS: dict[str, dict[str, str]] = {
     "owner": {"en": "owner", "ru": "ответственный", "pl": "właściciel"},
