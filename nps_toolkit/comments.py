@@ -59,10 +59,18 @@ A transparent, offline, lexicon method (the lexicons are the data files
    (a complaint with a request is a complaint); else a request ->
    ``"suggestion"``; else praise -> ``"plus"``; else ``"none"`` (empty, "-",
    "no comment", a plain fact, a missing value).
-5. Each theme gets the kind of the clauses that mention it (``theme_kinds``:
-   in "the app is great but delivery is slow" usability is a plus and
-   delivery a minus); a theme in a clause without opinion takes its
-   sentence's.
+5. **Themes.** A theme word (or an amount of money, *£12*, *300р*, *49 zł*:
+   price) gives its clause that theme. A clause with an opinion and no theme
+   of its own speaks of the theme just named: it takes the themes of the
+   clause before it in the same sentence (*the app is great, but slow*), or
+   in the sentence before when it refers back with a pronoun (*The lockers
+   are brilliant. Shame half of them are full*). An opinion on a thing that
+   no theme names (*the room smelled of smoke*: a word of five letters or
+   more that is neither an opinion word nor a function word) is about the
+   product or service itself: ``quality``. Each theme gets the kind of the
+   clauses that mention it (``theme_kinds``: in "the app is great but
+   delivery is slow" usability is a plus and delivery a minus); a theme in a
+   clause without opinion takes its sentence's, else the comment's.
 6. **Intensity** 0-3 counts the signs of emphasis of the most emphatic clause:
    ``!``, a run of ``!!!`` or ``???``, a word in capitals, a stretched word,
    an emoji or smiley.
@@ -144,6 +152,7 @@ Wald interval of their design-based difference (see :func:`theme_impact`).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import gc
 import json
@@ -197,10 +206,15 @@ _LEXICON_FOLDER = "lexicon"
 _LISTS = ("positive", "negative", "expected", "negators", "absence", "questions", "suggestion", "imperatives",
           "contrast", "neutral", "fillers")
 #: Built-in only: language detection and word-formation rules.
-_BUILTIN_ONLY = ("imperative_endings", "negation_prefixes", "stopwords")
+_BUILTIN_ONLY = ("imperative_endings", "negation_prefixes", "pronouns", "function_words", "stopwords")
 _USER_KEYS = ("mode", "themes") + _LISTS + ("guidance",)
 #: A comment model's kind is taken when its probability is at least this; the lexicon's kind otherwise.
 _MODEL_SURE = 0.5
+#: The theme of an opinion about something that no theme names ("The room smelled of smoke"): the product or
+#: service itself.
+_RESIDUAL_THEME = "quality"
+#: A word of at least this many letters that is no opinion word names a thing an opinion may be about.
+_CONCRETE_LETTERS = 5
 #: How many words after a negator it reaches.
 _WINDOW = 4
 #: Chunks of text remembered with their clauses (repeated sentences are classified once).
@@ -222,6 +236,10 @@ _RATING = re.compile(r"\b(?P<value>10|[0-9])\s*(?:/\s*(?P<of>10|5)\b|(?P<stars>(
 _NOT = re.compile(r"n't\b")
 _RATING_HINT = re.compile(r"\d\s*(?:/|[sSзЗgG])")
 _RU_SMILE = re.compile(r"(?<=\w)\)+")
+#: Money: a currency sign, or a currency word straight after a number ("300р", "49 zł", "2k"); read as a price word.
+_MONEY_SIGN = re.compile(r"[$£€₽¥₴]")
+_MONEY_AFTER_NUMBER = frozenset({"р", "руб", "k", "к", "тыс", "zl", "pln", "gr", "eur", "usd", "gbp", "euro"})
+_MONEY_TOKEN = "zzmoney"
 #: Signs of emphasis: "!" (one or more), a run of two or more "?", "?!" and "!?".
 _EMPHASIS = re.compile(r"[!?]*![!?]*|\?{2,}")
 #: A word in capitals (three letters or more) and a stretched word (a letter three times or more).
@@ -665,6 +683,9 @@ class _Compiled:
     endings: tuple
     ending_exclusions: frozenset
     prefixes: tuple
+    pronouns: frozenset = frozenset()
+    residual: str | None = None  # the theme of an opinion on something no theme names (the product itself)
+    vague: frozenset = frozenset()  # words that name no thing: pronouns, function words, frequent words
     chunks: dict = field(default_factory=dict)  # the words of a chunk -> its clauses
     texts: dict = field(default_factory=dict)  # the text of a chunk (and its smileys) -> its clauses, as spans
 
@@ -675,6 +696,8 @@ def _compile_language(lex: dict, language: str) -> _Compiled:
     for name, spec in lex["themes"].items():
         for entry in spec.get(language, []):
             themes.add(entry, name, language)
+    if "price" in lex["themes"]:
+        themes.add(_MONEY_TOKEN, "price", language)  # "£12 for delivery??", "390 руб", "49 zł"
     for key in _LISTS:
         label = ("pol", 1) if key == "positive" else ("pol", -1) if key == "negative" else (key,)
         for entry in lex[key].get(language, []):
@@ -700,7 +723,12 @@ def _compile_language(lex: dict, language: str) -> _Compiled:
         (ending_excl.add(word) if entry.startswith("!") else endings.append(word))
     prefixes = tuple(sorted((_normalise(p, language) for p in lex["negation_prefixes"].get(language, [])),
                             key=len, reverse=True))
-    return _Compiled(themes, opinion, sentiment, tuple(endings), frozenset(ending_excl), prefixes)
+    pronouns = frozenset(_normalise(p, language) for p in lex["pronouns"].get(language, []))
+    residual = _RESIDUAL_THEME if _RESIDUAL_THEME in lex["themes"] else None
+    vague = pronouns | {_normalise(w, language) for key in ("function_words", "stopwords")
+                        for w in lex[key].get(language, [])}
+    return _Compiled(themes, opinion, sentiment, tuple(endings), frozenset(ending_excl), prefixes, pronouns,
+                     residual, frozenset(vague))
 
 
 def _prefixes_of(token: str, table: dict) -> list:
@@ -924,6 +952,7 @@ class _Clause:
     themes: tuple
     sentence: int
     intensity: int
+    concrete: bool = False  # it holds a word that is no opinion word (a thing the opinion may be about)
 
 
 @functools.cache
@@ -990,7 +1019,7 @@ def _intensity(signals: list[int], start: int, end: int) -> int:
 
 
 def _chunk_clauses(c: _Compiled, tokens: tuple[str, ...]) -> tuple:
-    """((first token, last token, kind, themes), ...) of the clauses of one chunk (between commas)."""
+    """((first token, last token, kind, themes, concrete), ...) of the clauses of one chunk (between commas)."""
     if not tokens:
         return ()
     # clauses: split at contrast words; fixed expressions (neutral) count for nothing
@@ -1015,8 +1044,16 @@ def _chunk_clauses(c: _Compiled, tokens: tuple[str, ...]) -> tuple:
     for pos, names in _theme_hits(c, list(tokens)):
         if clause_of[pos] >= 0:
             themes[clause_of[pos]].extend(names)
-    return tuple((min(b), max(b), _clause_kind(c, clause) if clause else "none", tuple(dict.fromkeys(names)))
+    return tuple((min(b), max(b), _clause_kind(c, clause) if clause else "none", tuple(dict.fromkeys(names)),
+                  any(_is_concrete(c, it) for it in clause))
                  for clause, names, b in zip(clauses, themes, bounds) if b)
+
+
+def _is_concrete(c: _Compiled, item: _Item) -> bool:
+    """Whether an item of a clause is a longer word that is no opinion word, cue or function word: a thing an
+    opinion may be about ("room", "smoke"; not "about", "which")."""
+    return (not item.polarity and not item.flags and item.end - item.start == 1
+            and len(item.token) >= _CONCRETE_LETTERS and item.token not in c.vague)
 
 
 def _tokens(norm: str, marks: list, language: str) -> list[tuple[int, int, str]]:
@@ -1025,6 +1062,8 @@ def _tokens(norm: str, marks: list, language: str) -> list[tuple[int, int, str]]
     if marks:
         found += marks
         found.sort()
+    if any(ch.isdigit() for ch in norm) or _MONEY_SIGN.search(norm):
+        found = _with_money(norm, found)
     if language == "en" and "'t" in norm:
         for i in range(1, len(found)):
             s, e, word = found[i]
@@ -1033,6 +1072,19 @@ def _tokens(norm: str, marks: list, language: str) -> list[tuple[int, int, str]]
                 found[i - 1] = (previous[0], previous[1], previous[2][:-1] or previous[2])
                 found[i] = (s, e, "not")
     return found
+
+
+def _with_money(norm: str, found: list) -> list:
+    """The tokens with amounts of money as :data:`_MONEY_TOKEN`: each currency sign, and a currency word
+    written straight after a number ("300р", "49 zł", "2k")."""
+    out = []
+    for s, e, word in found:
+        before = norm[max(0, s - 2):s]
+        if word in _MONEY_AFTER_NUMBER and before and (before[-1].isdigit() or before[-1] == " " and before[:1].isdigit()):
+            word = _MONEY_TOKEN
+        out.append((s, e, word))
+    signs = [(m.start(), m.end(), _MONEY_TOKEN) for m in _MONEY_SIGN.finditer(norm)]
+    return sorted(out + signs) if signs else out
 
 
 def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
@@ -1071,12 +1123,12 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
                     if len(c.chunks) >= _CHUNK_CACHE:
                         c.chunks.clear()
                     c.chunks[words] = found
-                parts = tuple((tokens[first][0], tokens[last][1], kind, names) for first, last, kind, names in found)
+                parts = tuple((tokens[first][0], tokens[last][1], *rest) for first, last, *rest in found)
             if len(c.texts) >= _CHUNK_CACHE:
                 c.texts.clear()
             c.texts[key] = parts
-        for first, last, kind, names in parts:
-            out.append(_Clause(start + first, start + last, kind, names, sentence, 0))
+        for first, last, kind, names, concrete in parts:
+            out.append(_Clause(start + first, start + last, kind, names, sentence, 0, concrete))
 
     at, last = 0, len(masked) - 1
     asked = set()  # the sentences that end with a question mark
@@ -1093,13 +1145,17 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
     chunk(at, len(masked))
     if asked:
         _asked_as_complaints(out, asked)
+    _carry_themes(out, norm, c.pronouns)
+    if c.residual is not None:
+        for i, clause in enumerate(out):  # an opinion on a thing that no theme names: the product itself
+            if clause.concrete and not clause.themes and clause.kind != "none":
+                out[i] = dataclasses.replace(clause, themes=(c.residual,))
     # intensity: from a clause's start to the next clause's (its punctuation and emoji included)
     signals = _signals(text, marks)
     if signals:
         for i, clause in enumerate(out):
             stop = out[i + 1].start if i + 1 < len(out) else len(text)
-            out[i] = _Clause(clause.start, clause.end, clause.kind, clause.themes, clause.sentence,
-                             _intensity(signals, clause.start, stop))
+            out[i] = dataclasses.replace(clause, intensity=_intensity(signals, clause.start, stop))
     return out
 
 
@@ -1113,7 +1169,24 @@ def _asked_as_complaints(clauses: list[_Clause], asked: set) -> None:
             continue
         for i, cl in enumerate(clauses):
             if cl.sentence == number and cl.kind == "none":
-                clauses[i] = _Clause(cl.start, cl.end, "minus", cl.themes, cl.sentence, cl.intensity)
+                clauses[i] = dataclasses.replace(cl, kind="minus")
+
+
+def _carry_themes(clauses: list[_Clause], norm: str, pronouns: frozenset) -> None:
+    """An opinion that names no theme speaks of the theme just named: a clause with an opinion and no theme
+    takes the themes of the nearest clause before it that has some, when that clause is in the same sentence
+    ("The app is great, but slow"; "App is fab, wish it showed the spaces left") or in the sentence before and
+    the clause refers back with a pronoun ("The lockers are brilliant. Shame half of them are full"). In place."""
+    last = None  # the latest clause with themes
+    for i, cl in enumerate(clauses):
+        if cl.themes:
+            last = cl
+            continue
+        if cl.kind == "none" or last is None:
+            continue
+        if last.sentence == cl.sentence or (last.sentence == cl.sentence - 1
+                                            and not pronouns.isdisjoint(_WORD.findall(norm[cl.start:cl.end]))):
+            clauses[i] = dataclasses.replace(cl, themes=last.themes)
 
 
 def _classify_one(c: _Compiled, text: str, language: str):

@@ -107,6 +107,65 @@ def test_a_question_that_says_nothing_else_is_a_complaint(text, language, kinds)
     assert comment_clauses([text], language=language)["kind"].tolist() == kinds
 
 
+@pytest.mark.parametrize("text, language, themes", [
+    # an opinion with no theme of its own speaks of the theme just named, in the same sentence
+    ("The app is great, but slow", "en", [["usability"], ["usability"]]),
+    ("Приложение удобное, но тормозит", "ru", [["usability"], ["usability"]]),
+    ("Aplikacja wygodna, ale się zawiesza", "pl", [["usability"], ["usability"]]),
+    # in the next sentence only when it refers back with a pronoun
+    ("The lockers are brilliant. Shame half of them are always full.", "en", [["delivery"], ["delivery"]]),
+    ("The lockers are brilliant. Shame about the rest.", "en", [["delivery"], []]),
+    # a clause without an opinion takes nothing
+    ("Delivery was late, and then", "en", [["delivery"], []]),
+])
+def test_an_opinion_without_a_theme_takes_the_theme_just_named(text, language, themes):
+    clauses = comment_clauses([text], language=language)
+    assert clauses["themes"].tolist() == themes
+
+
+def test_a_theme_taken_from_the_clause_before_keeps_both_kinds():
+    clauses = comment_clauses(["The lockers are brilliant. Shame half of them are always full."], language="en")
+    assert clauses["kind"].tolist() == ["plus", "minus"]
+    assert classify_comments(["The app is great, but slow"], language="en")["theme_kinds"][0] == {"usability": "minus"}
+
+
+@pytest.mark.parametrize("text, language, themes", [
+    # an opinion on a thing no theme names is about the product or service itself
+    ("The room smelled of smoke", "en", [["quality"]]),
+    ("Стрижка кривая, мастер торопился", "ru", [["quality"], ["support"]]),
+    ("Plomba wypadła po tygodniu", "pl", [["quality"]]),
+    # not an opinion with only opinion and function words ("Thanks, all great", "Shame about it")
+    ("Thanks, everything was great", "en", [[], []]),
+    ("Спасибо, всё супер", "ru", [[], []]),
+    ("Dziękuję, wszystko super", "pl", [[], []]),
+    # nor a thing named without an opinion
+    ("Our spaniel stayed overnight in August", "en", [[]]),
+])
+def test_an_opinion_on_an_unnamed_thing_is_about_quality(text, language, themes):
+    assert comment_clauses([text], language=language)["themes"].tolist() == themes
+
+
+def test_the_residual_theme_needs_a_quality_theme_in_the_lexicon():
+    lexicon = {"mode": "replace", "themes": {"rooms": {"en": ["room*"]}}}
+    clauses = comment_clauses(["The bathroom smelled of smoke"], language="en", lexicon=lexicon)
+    assert clauses["themes"].tolist() == [[]]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("£12 for delivery??", "en"), ("Paid $30 extra and it still broke", "en"), ("€15 on top, really?", "en"),
+    ("1500₽ за диагностику, серьезно?", "ru"), ("заплатил 300р сверху и ничего не получил", "ru"),
+    ("Dopłaciłem 20 zł i nic", "pl"), ("20zl za nic!", "pl"),
+])
+def test_an_amount_of_money_is_a_price_word(text, language):
+    assert "price" in classify_comments([text], language=language)["themes"][0]
+
+
+@pytest.mark.parametrize("text, language", [("Sofa took 14 weeks, awful", "en"), ("Ждал 3 дня, ужас", "ru"),
+                                            ("Czekałem 5 dni, masakra", "pl"), ("р is a letter, awful", "ru")])
+def test_a_number_without_a_currency_is_no_price(text, language):
+    assert "price" not in classify_comments([text], language=language)["themes"][0]
+
+
 def test_english_sentiment_words_count_as_written():
     # VADER lists "cornered" (-1) and "focused" (+1), which says nothing of "corner" or "focus"
     english, polish = cm._compiled(None)["en"].sentiment, cm._compiled(None)["pl"].sentiment
