@@ -53,7 +53,10 @@ A transparent, offline, lexicon method (the lexicons are the data files
    очень хорошо*) and turns "things that should happen" into a complaint
    (*didn't arrive*, *не отвечают*); a word fused with its negation is read
    the same way (*неплохо*, *niedrogo*, *unhelpful*); "no" / *нет* / *brak*
-   without an opinion word after it is a complaint (*no tracking*).
+   without an opinion word after it is a complaint (*no tracking*). A clause
+   that starts with *but*, *however*, *yet*, *но*, *однако*, *зато*, *ale* or
+   *jednak* and holds no opinion of its own takes the opposite of the praise
+   or complaint before it (*lovely cotton, but £28 for a vest is a bit much*).
 4. **The comment's kind follows from its clauses** (:func:`overall_kind`):
    praise and complaint both -> ``"mixed"``; else a complaint -> ``"minus"``
    (a complaint with a request is a complaint); else a request ->
@@ -206,7 +209,7 @@ _LEXICON_FOLDER = "lexicon"
 _LISTS = ("positive", "negative", "expected", "negators", "absence", "questions", "suggestion", "imperatives",
           "contrast", "neutral", "fillers")
 #: Built-in only: language detection and word-formation rules.
-_BUILTIN_ONLY = ("imperative_endings", "negation_prefixes", "pronouns", "function_words", "stopwords")
+_BUILTIN_ONLY = ("imperative_endings", "negation_prefixes", "turns", "pronouns", "function_words", "stopwords")
 _USER_KEYS = ("mode", "themes") + _LISTS + ("guidance",)
 #: A comment model's kind is taken when its probability is at least this; the lexicon's kind otherwise.
 _MODEL_SURE = 0.5
@@ -238,6 +241,7 @@ _RATING_HINT = re.compile(r"\d\s*(?:/|[sSзЗgG])")
 _RU_SMILE = re.compile(r"(?<=\w)\)+")
 #: Money: a currency sign, or a currency word straight after a number ("300р", "49 zł", "2k"); read as a price word.
 _MONEY_SIGN = re.compile(r"[$£€₽¥₴]")
+_MONEY_HINT = re.compile(r"[\d$£€₽¥₴]")
 _MONEY_AFTER_NUMBER = frozenset({"р", "руб", "k", "к", "тыс", "zl", "pln", "gr", "eur", "usd", "gbp", "euro"})
 _MONEY_TOKEN = "zzmoney"
 #: Signs of emphasis: "!" (one or more), a run of two or more "?", "?!" and "!?".
@@ -686,6 +690,7 @@ class _Compiled:
     pronouns: frozenset = frozenset()
     residual: str | None = None  # the theme of an opinion on something no theme names (the product itself)
     vague: frozenset = frozenset()  # words that name no thing: pronouns, function words, frequent words
+    turns: frozenset = frozenset()  # contrast words after which an opinion turns (but, но, ale)
     chunks: dict = field(default_factory=dict)  # the words of a chunk -> its clauses
     texts: dict = field(default_factory=dict)  # the text of a chunk (and its smileys) -> its clauses, as spans
 
@@ -727,8 +732,9 @@ def _compile_language(lex: dict, language: str) -> _Compiled:
     residual = _RESIDUAL_THEME if _RESIDUAL_THEME in lex["themes"] else None
     vague = pronouns | {_normalise(w, language) for key in ("function_words", "stopwords")
                         for w in lex[key].get(language, [])}
+    turns = frozenset(_normalise(w, language) for w in lex["turns"].get(language, []))
     return _Compiled(themes, opinion, sentiment, tuple(endings), frozenset(ending_excl), prefixes, pronouns,
-                     residual, frozenset(vague))
+                     residual, frozenset(vague), turns)
 
 
 def _prefixes_of(token: str, table: dict) -> list:
@@ -953,6 +959,7 @@ class _Clause:
     sentence: int
     intensity: int
     concrete: bool = False  # it holds a word that is no opinion word (a thing the opinion may be about)
+    contrasted: bool = False  # it starts with a contrast word that turns the opinion (but, но, ale)
 
 
 @functools.cache
@@ -1026,11 +1033,14 @@ def _chunk_clauses(c: _Compiled, tokens: tuple[str, ...]) -> tuple:
     clause_of = [-1] * len(tokens)
     clauses: list[list[_Item]] = [[]]
     bounds: list[list[int]] = [[]]
+    contrasted = [False]  # whether a clause starts with a contrast word that turns the opinion (but, но, ale)
     for it in _items(c, list(tokens)):
         if "contrast" in it.flags:
             if clauses[-1] or bounds[-1]:
                 clauses.append([])
                 bounds.append([])
+                contrasted.append(False)
+            contrasted[-1] = it.token in c.turns
             continue
         bounds[-1] += [it.start, it.end - 1]
         if "neutral" in it.flags:
@@ -1045,8 +1055,8 @@ def _chunk_clauses(c: _Compiled, tokens: tuple[str, ...]) -> tuple:
         if clause_of[pos] >= 0:
             themes[clause_of[pos]].extend(names)
     return tuple((min(b), max(b), _clause_kind(c, clause) if clause else "none", tuple(dict.fromkeys(names)),
-                  any(_is_concrete(c, it) for it in clause))
-                 for clause, names, b in zip(clauses, themes, bounds) if b)
+                  any(_is_concrete(c, it) for it in clause), turn)
+                 for clause, names, b, turn in zip(clauses, themes, bounds, contrasted) if b)
 
 
 def _is_concrete(c: _Compiled, item: _Item) -> bool:
@@ -1062,7 +1072,7 @@ def _tokens(norm: str, marks: list, language: str) -> list[tuple[int, int, str]]
     if marks:
         found += marks
         found.sort()
-    if any(ch.isdigit() for ch in norm) or _MONEY_SIGN.search(norm):
+    if _MONEY_HINT.search(norm):
         found = _with_money(norm, found)
     if language == "en" and "'t" in norm:
         for i in range(1, len(found)):
@@ -1075,16 +1085,15 @@ def _tokens(norm: str, marks: list, language: str) -> list[tuple[int, int, str]]
 
 
 def _with_money(norm: str, found: list) -> list:
-    """The tokens with amounts of money as :data:`_MONEY_TOKEN`: each currency sign, and a currency word
-    written straight after a number ("300р", "49 zł", "2k")."""
-    out = []
-    for s, e, word in found:
-        before = norm[max(0, s - 2):s]
-        if word in _MONEY_AFTER_NUMBER and before and (before[-1].isdigit() or before[-1] == " " and before[:1].isdigit()):
-            word = _MONEY_TOKEN
-        out.append((s, e, word))
-    signs = [(m.start(), m.end(), _MONEY_TOKEN) for m in _MONEY_SIGN.finditer(norm)]
-    return sorted(out + signs) if signs else out
+    """The tokens (a new list of :func:`_tokens`, changed in place) with amounts of money as :data:`_MONEY_TOKEN`:
+    each currency sign, and a currency word written straight after a number ("300р", "49 zł", "2k")."""
+    for i, (s, e, word) in enumerate(found):
+        if word in _MONEY_AFTER_NUMBER and s and (norm[s - 1].isdigit()
+                                                  or norm[s - 1] == " " and s > 1 and norm[s - 2].isdigit()):
+            found[i] = (s, e, _MONEY_TOKEN)
+    if _MONEY_SIGN.search(norm):
+        found = sorted(found + [(m.start(), m.end(), _MONEY_TOKEN) for m in _MONEY_SIGN.finditer(norm)])
+    return found
 
 
 def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
@@ -1123,12 +1132,13 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
                     if len(c.chunks) >= _CHUNK_CACHE:
                         c.chunks.clear()
                     c.chunks[words] = found
-                parts = tuple((tokens[first][0], tokens[last][1], *rest) for first, last, *rest in found)
+                parts = tuple((tokens[first][0], tokens[last][1], kind, names, concrete, turn)
+                              for first, last, kind, names, concrete, turn in found)
             if len(c.texts) >= _CHUNK_CACHE:
                 c.texts.clear()
             c.texts[key] = parts
-        for first, last, kind, names, concrete in parts:
-            out.append(_Clause(start + first, start + last, kind, names, sentence, 0, concrete))
+        for first, last, kind, names, concrete, contrasted in parts:
+            out.append(_Clause(start + first, start + last, kind, names, sentence, 0, concrete, contrasted))
 
     at, last = 0, len(masked) - 1
     asked = set()  # the sentences that end with a question mark
@@ -1145,7 +1155,9 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
     chunk(at, len(masked))
     if asked:
         _asked_as_complaints(out, asked)
-    _carry_themes(out, norm, c.pronouns)
+    if len(out) > 1:  # a turn after "but" and a theme carried on need a clause before
+        _contrasted_opinions(out)
+        _carry_themes(out, norm, c.pronouns)
     if c.residual is not None:
         for i, clause in enumerate(out):  # an opinion on a thing that no theme names: the product itself
             if clause.concrete and not clause.themes and clause.kind != "none":
@@ -1155,7 +1167,8 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
     if signals:
         for i, clause in enumerate(out):
             stop = out[i + 1].start if i + 1 < len(out) else len(text)
-            out[i] = dataclasses.replace(clause, intensity=_intensity(signals, clause.start, stop))
+            out[i] = _Clause(clause.start, clause.end, clause.kind, clause.themes, clause.sentence,
+                             _intensity(signals, clause.start, stop), clause.concrete, clause.contrasted)
     return out
 
 
@@ -1170,6 +1183,23 @@ def _asked_as_complaints(clauses: list[_Clause], asked: set) -> None:
         for i, cl in enumerate(clauses):
             if cl.sentence == number and cl.kind == "none":
                 clauses[i] = dataclasses.replace(cl, kind="minus")
+
+
+def _contrasted_opinions(clauses: list[_Clause]) -> None:
+    """What follows *but* turns the opinion before it: a clause that starts with a contrast word of the ``turns``
+    list (*but*, *however*, *yet*, *но*, *однако*, *зато*, *ale*, *jednak*) and holds no opinion of its own takes the opposite of the nearest praise or complaint before it, in its sentence or the
+    one before ("Lovely cotton, but £28 for a vest is a bit much"). In place."""
+    for i, cl in enumerate(clauses):
+        if not cl.contrasted or cl.kind != "none":
+            continue
+        for before in reversed(clauses[:i]):
+            if before.sentence < cl.sentence - 1:
+                break
+            if before.kind in ("plus", "minus"):
+                clauses[i] = dataclasses.replace(cl, kind="minus" if before.kind == "plus" else "plus")
+                break
+            if before.kind == "suggestion":
+                break
 
 
 def _carry_themes(clauses: list[_Clause], norm: str, pronouns: frozenset) -> None:

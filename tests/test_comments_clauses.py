@@ -107,6 +107,22 @@ def test_a_question_that_says_nothing_else_is_a_complaint(text, language, kinds)
     assert comment_clauses([text], language=language)["kind"].tolist() == kinds
 
 
+@pytest.mark.parametrize("text, language, kinds", [
+    # after "but", a clause without an opinion of its own turns the opinion before it
+    ("Lovely cotton, but £28 for a baby vest is a bit much", "en", ["plus", "minus"]),
+    ("Two hours late. But the driver carried it upstairs", "en", ["minus", "plus"]),
+    ("Врач толковый, но чек вышел на 7 тысяч", "ru", ["plus", "minus"]),
+    ("Obsługa miła, ale rachunek na 900 zł", "pl", ["plus", "minus"]),
+    # a clause with an opinion keeps it; other contrast words (only, а, tylko) turn nothing
+    ("Great food, but great prices too", "en", ["plus", "plus"]),
+    ("Great food, except on Mondays", "en", ["plus", "none"]),
+    # a request before the contrast turns nothing
+    ("Please add Apple Pay, but on Mondays", "en", ["suggestion", "none"]),
+])
+def test_what_follows_but_turns_the_opinion_before_it(text, language, kinds):
+    assert comment_clauses([text], language=language)["kind"].tolist() == kinds
+
+
 @pytest.mark.parametrize("text, language, themes", [
     # an opinion with no theme of its own speaks of the theme just named, in the same sentence
     ("The app is great, but slow", "en", [["usability"], ["usability"]]),
