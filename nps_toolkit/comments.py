@@ -155,7 +155,6 @@ Wald interval of their design-based difference (see :func:`theme_impact`).
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import gc
 import json
@@ -166,6 +165,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -830,6 +830,10 @@ def _theme_hits(c: _Compiled, tokens: list[str]) -> list[tuple[int, tuple]]:
 def _combine(kinds: list[str]) -> str:
     """The kind of a theme from its clauses' kinds: the most frequent; a tie of praise and complaint to the later
     one, else complaint before request before praise."""
+    found = set(kinds)
+    found.discard("none")
+    if len(found) < 2:  # most themes: one kind (or none)
+        return found.pop() if found else "none"
     counts = {k: 0 for k in ("plus", "minus", "suggestion")}
     last = {}
     for i, k in enumerate(kinds):
@@ -948,9 +952,9 @@ def _clause_kind(c: _Compiled, items: list[_Item]) -> str:
 
 
 # -- cutting a text into clauses ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Clause:
-    """One clause of a comment: where it is in the text, its kind, themes, sentence and intensity."""
+class _Clause(NamedTuple):
+    """One clause of a comment: where it is in the text, its kind, themes, sentence and intensity (a named tuple:
+    immutable, and made fast, as every comment has a few)."""
 
     start: int
     end: int
@@ -1161,7 +1165,7 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
     if c.residual is not None:
         for i, clause in enumerate(out):  # an opinion on a thing that no theme names: the product itself
             if clause.concrete and not clause.themes and clause.kind != "none":
-                out[i] = dataclasses.replace(clause, themes=(c.residual,))
+                out[i] = clause._replace(themes=(c.residual,))
     # intensity: from a clause's start to the next clause's (its punctuation and emoji included)
     signals = _signals(text, marks)
     if signals:
@@ -1182,7 +1186,7 @@ def _asked_as_complaints(clauses: list[_Clause], asked: set) -> None:
             continue
         for i, cl in enumerate(clauses):
             if cl.sentence == number and cl.kind == "none":
-                clauses[i] = dataclasses.replace(cl, kind="minus")
+                clauses[i] = cl._replace(kind="minus")
 
 
 def _contrasted_opinions(clauses: list[_Clause]) -> None:
@@ -1196,7 +1200,7 @@ def _contrasted_opinions(clauses: list[_Clause]) -> None:
             if before.sentence < cl.sentence - 1:
                 break
             if before.kind in ("plus", "minus"):
-                clauses[i] = dataclasses.replace(cl, kind="minus" if before.kind == "plus" else "plus")
+                clauses[i] = cl._replace(kind="minus" if before.kind == "plus" else "plus")
                 break
             if before.kind == "suggestion":
                 break
@@ -1216,7 +1220,7 @@ def _carry_themes(clauses: list[_Clause], norm: str, pronouns: frozenset) -> Non
             continue
         if last.sentence == cl.sentence or (last.sentence == cl.sentence - 1
                                             and not pronouns.isdisjoint(_WORD.findall(norm[cl.start:cl.end]))):
-            clauses[i] = dataclasses.replace(cl, themes=last.themes)
+            clauses[i] = cl._replace(themes=last.themes)
 
 
 def _classify_one(c: _Compiled, text: str, language: str):
