@@ -239,10 +239,11 @@ _RATING = re.compile(r"\b(?P<value>10|[0-9])\s*(?:/\s*(?P<of>10|5)\b|(?P<stars>(
 _NOT = re.compile(r"n't\b")
 _RATING_HINT = re.compile(r"\d\s*(?:/|[sSзЗgG])")
 _RU_SMILE = re.compile(r"(?<=\w)\)+")
-#: Money: a currency sign, or a currency word straight after a number ("300р", "49 zł", "2k"); read as a price word.
+#: Money: a currency sign, or a currency word straight after a number ("300р", "49 zł"); read as a price word
+#: (not "k": "4K" is a screen; not "gr": grams as often as grosze).
 _MONEY_SIGN = re.compile(r"[$£€₽¥₴]")
 _MONEY_HINT = re.compile(r"[\d$£€₽¥₴]")
-_MONEY_AFTER_NUMBER = frozenset({"р", "руб", "k", "к", "тыс", "zl", "pln", "gr", "eur", "usd", "gbp", "euro"})
+_MONEY_AFTER_NUMBER = frozenset({"р", "руб", "тыс", "zl", "pln", "eur", "usd", "gbp", "euro"})
 _MONEY_TOKEN = "zzmoney"
 #: Signs of emphasis: "!" (one or more), a run of two or more "?", "?!" and "!?".
 _EMPHASIS = re.compile(r"[!?]*![!?]*|\?{2,}")
@@ -1030,7 +1031,8 @@ def _intensity(signals: list[int], start: int, end: int) -> int:
 
 
 def _chunk_clauses(c: _Compiled, tokens: tuple[str, ...]) -> tuple:
-    """((first token, last token, kind, themes, concrete), ...) of the clauses of one chunk (between commas)."""
+    """((first token, last token, kind, themes, concrete, turn), ...) of the clauses of one chunk (between commas):
+    ``concrete`` if a clause names a thing (:func:`_is_concrete`), ``turn`` if it starts with a word of ``turns``."""
     if not tokens:
         return ()
     # clauses: split at contrast words; fixed expressions (neutral) count for nothing
@@ -1090,7 +1092,7 @@ def _tokens(norm: str, marks: list, language: str) -> list[tuple[int, int, str]]
 
 def _with_money(norm: str, found: list) -> list:
     """The tokens (a new list of :func:`_tokens`, changed in place) with amounts of money as :data:`_MONEY_TOKEN`:
-    each currency sign, and a currency word written straight after a number ("300р", "49 zł", "2k")."""
+    each currency sign, and a currency word written straight after a number ("300р", "49 zł")."""
     for i, (s, e, word) in enumerate(found):
         if word in _MONEY_AFTER_NUMBER and s and (norm[s - 1].isdigit()
                                                   or norm[s - 1] == " " and s > 1 and norm[s - 2].isdigit()):
@@ -1191,8 +1193,9 @@ def _asked_as_complaints(clauses: list[_Clause], asked: set) -> None:
 
 def _contrasted_opinions(clauses: list[_Clause]) -> None:
     """What follows *but* turns the opinion before it: a clause that starts with a contrast word of the ``turns``
-    list (*but*, *however*, *yet*, *но*, *однако*, *зато*, *ale*, *jednak*) and holds no opinion of its own takes the opposite of the nearest praise or complaint before it, in its sentence or the
-    one before ("Lovely cotton, but £28 for a vest is a bit much"). In place."""
+    list (*but*, *however*, *yet*, *но*, *однако*, *зато*, *ale*, *jednak*) and holds no opinion of its own takes
+    the opposite of the nearest praise or complaint before it, in its sentence or the one before ("Lovely cotton,
+    but £28 for a vest is a bit much"); a request before it turns nothing. In place."""
     for i, cl in enumerate(clauses):
         if not cl.contrasted or cl.kind != "none":
             continue

@@ -177,7 +177,8 @@ def test_an_amount_of_money_is_a_price_word(text, language):
 
 
 @pytest.mark.parametrize("text, language", [("Sofa took 14 weeks, awful", "en"), ("Ждал 3 дня, ужас", "ru"),
-                                            ("Czekałem 5 dni, masakra", "pl"), ("р is a letter, awful", "ru")])
+                                            ("Czekałem 5 dni, masakra", "pl"), ("р is a letter, awful", "ru"),
+                                            ("The 4K picture is awful", "en"), ("200gr mąki, słabo", "pl")])
 def test_a_number_without_a_currency_is_no_price(text, language):
     assert "price" not in classify_comments([text], language=language)["themes"][0]
 
