@@ -216,6 +216,8 @@ _MODEL_SURE = 0.5
 #: The theme of an opinion about something that no theme names ("The room smelled of smoke"): the product or
 #: service itself.
 _RESIDUAL_THEME = "quality"
+#: The theme of an amount of money ("£12", "300р", "49 zł").
+_MONEY_THEME = "price"
 #: A word of at least this many letters that is no opinion word names a thing an opinion may be about.
 _CONCRETE_LETTERS = 5
 #: How many words after a negator it reaches.
@@ -702,8 +704,8 @@ def _compile_language(lex: dict, language: str) -> _Compiled:
     for name, spec in lex["themes"].items():
         for entry in spec.get(language, []):
             themes.add(entry, name, language)
-    if "price" in lex["themes"]:
-        themes.add(_MONEY_TOKEN, "price", language)  # "£12 for delivery??", "390 руб", "49 zł"
+    if _MONEY_THEME in lex["themes"]:
+        themes.add(_MONEY_TOKEN, _MONEY_THEME, language)  # "£12 for delivery??", "390 руб", "49 zł"
     for key in _LISTS:
         label = ("pol", 1) if key == "positive" else ("pol", -1) if key == "negative" else (key,)
         for entry in lex[key].get(language, []):
