@@ -10,14 +10,34 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fold", "fold_word", "squeeze", "model_text", "POLISH_FOLD"]
+__all__ = ["fold", "fold_word", "fold_polish", "squeeze", "model_text", "POLISH_FOLD"]
 
 #: Polish letters -> their plain forms (applied to Polish text: typing without diacritics still matches).
 POLISH_FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 _DIGITS = re.compile(r"\d")
 _SPACES = re.compile(r"\s+")
+# The same letters, and curly apostrophes, as pairs for str.replace: a few replace calls are ten times faster
+# than one str.translate, which looks every character of a non-ASCII text up in a dict.
+_POLISH_PAIRS = tuple(zip("ąćęłńóśźż", "acelnoszz"))
+_APOSTROPHE_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("`", "'"), ("\u02bc", "'"))
+
+
+def _replaced(text: str, pairs: tuple) -> str:
+    """``text`` with every ``a`` of ``pairs`` replaced by its ``b`` (a ``str.translate`` of single letters)."""
+    for a, b in pairs:
+        if a in text:
+            text = text.replace(a, b)
+    return text
+
+
+def fold_polish(text: str) -> str:
+    """Polish letters as their plain forms (``text.translate(POLISH_FOLD)``, faster).
+
+    >>> fold_polish("zażółć gęślą jaźń")
+    'zazolc gesla jazn'
+    """
+    return _replaced(text, _POLISH_PAIRS)
 
 
 def fold(text: str, language: str | None) -> str:
@@ -29,9 +49,9 @@ def fold(text: str, language: str | None) -> str:
     text = text.lower()
     if text.isascii():  # most English comments: nothing to fold but a backtick
         return text.replace("`", "'") if "`" in text else text
-    text = text.replace("ё", "е").translate(_APOSTROPHES)
+    text = _replaced(text.replace("ё", "е"), _APOSTROPHE_PAIRS)
     if language == "pl":
-        text = text.translate(POLISH_FOLD)
+        text = _replaced(text, _POLISH_PAIRS)
     return text
 
 
@@ -41,7 +61,7 @@ def fold_word(word: str) -> str:
     >>> fold_word("Żółć"), fold_word("ёж")
     ('zolc', 'еж')
     """
-    return word.lower().replace("ё", "е").translate(POLISH_FOLD)
+    return _replaced(word.lower().replace("ё", "е"), _POLISH_PAIRS)
 
 
 def squeeze(word: str) -> str:
@@ -61,6 +81,6 @@ def model_text(text: str) -> str:
     >>> model_text("Dostawa  przyszła po 12 dniach!!! Sooo slow")
     'dostawa przyszla po 00 dniach!!! soo slow'
     """
-    text = fold_word(text).translate(_APOSTROPHES)
+    text = _replaced(fold_word(text), _APOSTROPHE_PAIRS)
     text = _STRETCHED.sub(r"\1\1", text)
     return _SPACES.sub(" ", _DIGITS.sub("0", text)).strip()

@@ -171,8 +171,7 @@ import numpy as np
 import pandas as pd
 
 from ._docstrings import shared_docs
-from ._text import POLISH_FOLD as _POLISH_FOLD
-from ._text import fold, fold_word, squeeze
+from ._text import fold, fold_polish, fold_word, squeeze
 from ._validation import (check_choice, check_columns, check_confidence, check_weights, describe_offenders,
                           is_missing, missing_column_error)
 from .compare import METHODS as _COMPARE_METHODS
@@ -1281,13 +1280,13 @@ def _detect(text: str, compiled: dict) -> str | None:
     elif _LATIN.search(low) is None or len(_CYRILLIC.findall(low)) > len(_LATIN.findall(low)):
         return "ru"
     en_words, pl_words = _stopwords()
-    tokens = _WORD.findall(low if low.isascii() else low.translate(_POLISH_FOLD))
+    tokens = _WORD.findall(low if low.isascii() else fold_polish(low))
     pl = 3 * len(_POLISH_LETTERS.findall(low)) + sum(t in pl_words for t in tokens)
     en = sum(t in en_words for t in tokens)
     if pl == en:  # no telling words: which lexicon knows more of them
         en, pl = _lexicon_words(compiled["en"], text, "en"), _lexicon_words(compiled["pl"], text, "pl")
     if pl == en:
-        folded = low.translate(_POLISH_FOLD)
+        folded = fold_polish(low)
         en, pl = sum(folded.count(g) for g in _EN_GRAMS), sum(folded.count(g) for g in _PL_GRAMS)
     return "pl" if pl > en else "en"
 
