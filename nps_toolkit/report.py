@@ -362,14 +362,40 @@ def run_template(name, *, parameters: dict | None = None, output_dir="reports", 
         _discard(run_dir)
 
 
+#: The longest path of a kernel's socket: Unix sockets allow about 104 bytes; the kernel adds "-ipc-5".
+_SOCKET_PATH_MAX = 90
+
+
+def _kernel_connection(folder: str | None) -> dict:
+    """How papermill should talk to the kernel: over Unix sockets in the private folder ``folder`` (IPC), so
+    that no TCP port is opened and the kernel does not warn that its traffic is unencrypted; {} (TCP on
+    localhost, papermill's default) where there are no Unix sockets (Windows) or the path is too long."""
+    if folder is None or len(os.path.join(folder, "kernel")) > _SOCKET_PATH_MAX:
+        return {}
+    from jupyter_client.manager import KernelManager
+
+    ip = os.path.join(folder, "kernel")
+
+    class _SocketKernelManager(KernelManager):
+        """A kernel manager that connects over Unix sockets in one private folder."""
+
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", ip)
+            super().__init__(**kwargs)
+
+    return {"kernel_manager_class": _SocketKernelManager}
+
+
 def _run_in(run_dir, path, params, out, stem, progress, kernel_name, pdf, papermill, execution_error):
     """The run itself, in its temporary folder ``run_dir`` (removed by the caller, whatever happens)."""
     partial_nb, partial_json = run_dir / f"{stem}.ipynb", run_dir / f"{stem}.json"
     failed = out / f"{stem}.failed.ipynb"
     params["results_path"] = str(partial_json.resolve())
+    sockets = tempfile.mkdtemp(prefix="nps-kernel-") if os.name == "posix" else None
     try:
         papermill.execute_notebook(str(path), str(partial_nb), parameters=params, progress_bar=progress,
-                                   kernel_name=kernel_name)
+                                   kernel_name=kernel_name, **_kernel_connection(sockets))
     except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
         kept = None
         if partial_nb.exists():
@@ -382,6 +408,9 @@ def _run_in(run_dir, path, params, out, stem, progress, kernel_name, pdf, paperm
             reason = f"{type(exc).__name__}: {_short(exc)}"
         where = f" (partly executed notebook kept at {kept})" if kept else ""
         raise TemplateError(f"{path.stem} failed: {reason}{where}", notebook=kept) from None
+    finally:
+        if sockets is not None:
+            shutil.rmtree(sockets, ignore_errors=True)
     if not partial_json.exists():
         os.chmod(partial_nb, file_mode())
         os.replace(partial_nb, failed)

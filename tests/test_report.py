@@ -1,6 +1,8 @@
 """Running templates: files written, HTML without code, JSON valid, failures contained."""
 
 import json
+import os
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -8,6 +10,7 @@ import pytest
 import nps_toolkit as nt
 from nps_toolkit.parameters import ParameterError
 from nps_toolkit.results import load_schema
+from nps_toolkit import report
 from nps_toolkit.report import TemplateError, run_template as _run_template
 
 from conftest import sample_columns
@@ -70,6 +73,24 @@ def test_weighted_study_of_every_answer(tmp_path, small_csv):
     assert results["benchmark"] is None and results["segments"] == []
     assert results["overall"]["n"] == len(scored)  # the number of answers; their weights in weighted_total
     assert results["overall"]["weighted_total"] == pytest.approx(scored["weight"].sum())
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets")
+def test_the_kernel_talks_over_private_unix_sockets_and_warns_of_nothing(tmp_path, small_csv, capfd, monkeypatch):
+    made = []
+    real_mkdtemp = report.tempfile.mkdtemp
+    monkeypatch.setattr(report.tempfile, "mkdtemp", lambda **kw: made.append(real_mkdtemp(**kw)) or made[-1])
+    run_template("benchmark_study", parameters={"data_path": str(small_csv[0])}, output_dir=tmp_path)
+    assert "without encryption" not in capfd.readouterr().err  # the kernel's warning about TCP
+    sockets = [m for m in made if Path(m).name.startswith("nps-kernel-")]
+    assert len(sockets) == 1 and not Path(sockets[0]).exists()  # the sockets' folder is gone after the run
+
+
+def test_the_kernel_falls_back_to_tcp_where_sockets_cannot_be(tmp_path):
+    assert report._kernel_connection(None) == {}  # no Unix sockets (Windows)
+    assert report._kernel_connection("/" + "x" * 100) == {}  # a path too long for a socket
+    manager = report._kernel_connection(str(tmp_path))["kernel_manager_class"](kernel_name="python3")
+    assert manager.transport == "ipc" and manager.ip == str(tmp_path / "kernel")
 
 
 def test_failed_run_keeps_the_earlier_report(tmp_path, small_csv):
@@ -181,12 +202,9 @@ def test_template_reaches_spark_through_spark_connect(tmp_path, small_csv, monke
 
 
 # -- issue 16: every format of a run, its files' modes, concurrent and stopped runs, the HTML page ---------------
-import os  # noqa: E402
 import threading  # noqa: E402
 from concurrent.futures import ProcessPoolExecutor  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-from nps_toolkit import report  # noqa: E402
 from nps_toolkit.report import OUTPUTS, export_html, run_batch  # noqa: E402
 
 
