@@ -41,11 +41,30 @@ def lookup_benchmark(industry: str, *, year: int | None = None, region: str | No
     Where the table has the industry for several years, the most recent is
     used unless ``year`` is given.
 
+    Parameters
+    ----------
+    industry : str
+        An industry as the table names it (:func:`industry_benchmarks`,
+        column ``industry``); case and surrounding spaces do not matter.
+    year : int, optional
+        The year of the study; by default the most recent one.
+    region : str, optional
+        The region the figure is for (column ``region``, e.g. ``"US"``);
+        by default any.
+
     Returns
     -------
     dict
         ``value`` (NPS), ``industry``, ``year``, ``region``, ``source`` (a
         citation: study, year, what the figure is, sample, address).
+
+    Raises
+    ------
+    TypeError
+        If ``industry`` is not text.
+    ValueError
+        If the table has no figure for the industry (in that year or
+        region); the message lists the industries it has.
 
     See Also
     --------

@@ -72,6 +72,33 @@ class Study:
     detractors to contact): it goes to the CSV file and the workbook that
     :meth:`write_outputs` writes, never into the report.
 
+    Attributes
+    ----------
+    template : str
+        The template it is for: ``"benchmark_study"``, ``"competitor_comparison"`` or
+        ``"period_comparison"`` (also the name of the results JSON's schema).
+    results : dict
+        The results JSON, as :meth:`write_results` writes it.
+    headline : str
+        The report's first sentences, plain text.
+    methods : str
+        The methods note (how the file was read, the intervals and tests, how comments were sorted),
+        plain text.
+    tables : dict
+        Name -> DataFrame: the report's tables, as numbers (:meth:`table` shows one formatted).
+    language : str
+        ``"en"`` or ``"ru"``: the language of the report's text.
+    data : DataFrame or engine relation
+        The answers the study was made from.
+    parameters : dict
+        The template's parameters, after checking.
+    key_figures : dict
+        The figures of the report's opening box (NPS, its interval, respondents, ...).
+    followup : DataFrame or None
+        The detractors to contact (personal data: never in the report), or None.
+    notes : dict
+        Section -> a plain-text sentence shown under that section.
+
     See Also
     --------
     benchmark_study : The study of the ``benchmark_study`` template.
@@ -622,6 +649,21 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     the detractors (:func:`nps_toolkit.followup.followup_list`) and the key
     figures.
 
+    Parameters
+    ----------
+    data : DataFrame, path or engine relation
+        The answers, as :func:`~nps_toolkit.parameters.prepare_study` loads them.
+    p : dict
+        The template's parameters after checking, from
+        :func:`~nps_toolkit.parameters.prepare_study` (the names of
+        :func:`~nps_toolkit.parameters.template_parameters`).
+
+    Returns
+    -------
+    Study
+        Results, headline, methods note, tables, key figures and follow-up
+        list of the report.
+
     See Also
     --------
     Study : The study returned.
@@ -629,6 +671,17 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     lookup_benchmark : The published averages of ``benchmark_industry``.
     action_plan : The action plan of the comments.
     run_template : Run the template.
+
+    Examples
+    --------
+    >>> import ast
+    >>> from nps_toolkit.parameters import prepare_study, template_parameters
+    >>> values = {k: ast.literal_eval(v.default) for k, v in template_parameters("benchmark_study").items()}
+    >>> params, data = prepare_study("benchmark_study", {**values, "comment_column": None})  # the bundled sample
+    >>> study = benchmark_study(data, params)
+    >>> ours = data[data["brand"] == params["our_brand"]].dropna(subset=["score"])
+    >>> study.template, study.results["overall"]["n"] == len(ours)
+    ('benchmark_study', True)
     """
     data = _our_answers(data, p)
     lang, score = p["language"], p["score_column"]
@@ -745,12 +798,37 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     (with a ``comment_column``) and the follow-up list are those of our
     brand's answers.
 
+    Parameters
+    ----------
+    data : DataFrame, path or engine relation
+        The answers, as :func:`~nps_toolkit.parameters.prepare_study` loads them.
+    p : dict
+        The template's parameters after checking, from
+        :func:`~nps_toolkit.parameters.prepare_study` (the names of
+        :func:`~nps_toolkit.parameters.template_parameters`).
+
+    Returns
+    -------
+    Study
+        Results, headline, methods note, tables, key figures and follow-up
+        list of the report.
+
     See Also
     --------
     Study : The study returned.
     compare_groups : The comparison of the brands.
     benchmark_study : Our NPS against a benchmark.
     run_template : Run the template.
+
+    Examples
+    --------
+    >>> import ast
+    >>> from nps_toolkit.parameters import prepare_study, template_parameters
+    >>> values = {k: ast.literal_eval(v.default) for k, v in template_parameters("competitor_comparison").items()}
+    >>> params, data = prepare_study("competitor_comparison", {**values, "comment_column": None})  # the bundled sample
+    >>> study = competitor_comparison(data, params)
+    >>> study.results["our_brand"], len(study.results["comparisons"]) == data["brand"].nunique() - 1
+    ('Aurora', True)
     """
     lang, score, brand, ours = p["language"], p["score_column"], p["brand_column"], p["our_brand"]
     _check_brand(data, p)
@@ -822,6 +900,21 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     with ``date``) and the quotes; always: the follow-up list of the
     detractors and the key figures (the latest period's NPS and its change).
 
+    Parameters
+    ----------
+    data : DataFrame, path or engine relation
+        The answers, as :func:`~nps_toolkit.parameters.prepare_study` loads them.
+    p : dict
+        The template's parameters after checking, from
+        :func:`~nps_toolkit.parameters.prepare_study` (the names of
+        :func:`~nps_toolkit.parameters.template_parameters`).
+
+    Returns
+    -------
+    Study
+        Results, headline, methods note, tables, key figures and follow-up
+        list of the report.
+
     See Also
     --------
     Study : The study returned.
@@ -829,6 +922,16 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     decompose_change : What drove the latest change.
     trend : The trend over the periods.
     run_template : Run the template.
+
+    Examples
+    --------
+    >>> import ast
+    >>> from nps_toolkit.parameters import prepare_study, template_parameters
+    >>> values = {k: ast.literal_eval(v.default) for k, v in template_parameters("period_comparison").items()}
+    >>> params, data = prepare_study("period_comparison", {**values, "comment_column": None})  # the bundled sample
+    >>> study = period_comparison(data, params)
+    >>> study.template, len(study.results["periods"]) > 1
+    ('period_comparison', True)
     """
     data = _our_answers(data, p)
     lang, score, date = p["language"], p["score_column"], p["date_column"]
