@@ -58,9 +58,8 @@ A transparent, offline, lexicon method (the lexicons are the data files
    *jednak* and holds no opinion of its own takes the opposite of the praise
    or complaint before it (*lovely cotton, but £28 for a vest is a bit much*).
    In a comment that praises nothing, the reasons given for a request that
-   opens it are no complaint (*add dark mode, my eyes hurt at night*), and
-   time spent is one (*40 minute bus ride to get it*, *nadana po 5 dniach*);
-   a one-word sentence of praise among complaints is sarcasm (*burger was
+   opens it are no complaint (*add dark mode, my eyes hurt at night*); a
+   one-word sentence of praise among complaints is sarcasm (*burger was
    cold. Fantastic.*).
 4. **The comment's kind follows from its clauses** (:func:`overall_kind`):
    praise and complaint both -> ``"mixed"``; else a complaint -> ``"minus"``
@@ -75,9 +74,7 @@ A transparent, offline, lexicon method (the lexicons are the data files
    are brilliant. Shame half of them are full*). An opinion on a thing that
    no theme names (*the room smelled of smoke*: a word of five letters or
    more that is neither an opinion word nor a function word) is about the
-   product or service itself: ``quality``. A request for something new
-   (*please add*, *добавьте*, *przydałby się*, *an option to*) is also about
-   ``innovation``. Each theme gets the kind of the
+   product or service itself: ``quality``. Each theme gets the kind of the
    clauses that mention it (``theme_kinds``: in "the app is great but
    delivery is slow" usability is a plus and delivery a minus); a theme in a
    clause without opinion takes its sentence's, else the comment's.
@@ -215,16 +212,13 @@ _LEXICON_FOLDER = "lexicon"
 _LISTS = ("positive", "negative", "expected", "negators", "absence", "questions", "suggestion", "imperatives",
           "contrast", "neutral", "fillers")
 #: Built-in only: language detection and word-formation rules.
-_BUILTIN_ONLY = ("imperative_endings", "negation_prefixes", "turns", "pronouns", "function_words", "novelty",
-                 "time_units", "number_words", "stopwords")
+_BUILTIN_ONLY = ("imperative_endings", "negation_prefixes", "turns", "pronouns", "function_words", "stopwords")
 _USER_KEYS = ("mode", "themes") + _LISTS + ("guidance",)
 #: A comment model's kind is taken when its probability is at least this; the lexicon's kind otherwise.
 _MODEL_SURE = 0.5
 #: The theme of an opinion about something that no theme names ("The room smelled of smoke"): the product or
 #: service itself.
 _RESIDUAL_THEME = "quality"
-#: The theme of a request for something new ("please add dark mode", "добавьте возможность", "przydałby się").
-_NOVELTY_THEME = "innovation"
 #: The theme of an amount of money ("£12", "300р", "49 zł").
 _MONEY_THEME = "price"
 #: A word of at least this many letters that is no opinion word names a thing an opinion may be about.
@@ -703,10 +697,6 @@ class _Compiled:
     residual: str | None = None  # the theme of an opinion on something no theme names (the product itself)
     vague: frozenset = frozenset()  # words that name no thing: pronouns, function words, frequent words
     turns: frozenset = frozenset()  # contrast words after which an opinion turns (but, но, ale)
-    novelty: re.Pattern | None = None  # words of a request for something new (add, добавьте, możliwość)
-    novelty_theme: str | None = None
-    duration: re.Pattern | None = None  # a number of minutes, hours, days, ... (3 days, две недели, 5 dni)
-    units: re.Pattern | None = None  # the units alone: a quick look before the whole pattern
     chunks: dict = field(default_factory=dict)  # the words of a chunk -> its clauses
     texts: dict = field(default_factory=dict)  # the text of a chunk (and its smileys) -> its clauses, as spans
 
@@ -749,27 +739,8 @@ def _compile_language(lex: dict, language: str) -> _Compiled:
     vague = pronouns | {_normalise(w, language) for key in ("function_words", "stopwords")
                         for w in lex[key].get(language, [])}
     turns = frozenset(_normalise(w, language) for w in lex["turns"].get(language, []))
-    novelty = _words(lex["novelty"].get(language, []), language)
-    novelty = re.compile(rf"\b(?:{novelty})") if novelty else None
-    novelty_theme = _NOVELTY_THEME if _NOVELTY_THEME in lex["themes"] and novelty is not None else None
-    units = _words(lex["time_units"].get(language, []), language)
-    numbers = _words(lex["number_words"].get(language, []), language)
-    count = r"\d+\s*" + (rf"|\b(?:{numbers})\s+" if numbers else "")
-    duration = re.compile(rf"(?:{count})(?:{units})") if units else None  # 3 days, 3days, two weeks
-    units = re.compile(units) if units else None  # no word boundary first: five times faster on a text
     return _Compiled(themes, opinion, sentiment, tuple(endings), frozenset(ending_excl), prefixes, pronouns,
-                     residual, frozenset(vague), turns, novelty, novelty_theme, duration, units)
-
-
-def _words(entries: list, language: str) -> str:
-    """A regular expression for a list of words, stems (``добав*``) and phrases as normalised text holds them,
-    each ending at the end of a word: ``"a|b\\w*|..."``, the longest first ("" for an empty list)."""
-    parts = set()
-    for entry in entries:
-        word = _normalise(entry, language).strip()
-        if word:
-            parts.add(re.escape(word[:-1]) + r"\w*\b" if word.endswith("*") else re.escape(word) + r"\b")
-    return "|".join(sorted(parts, key=lambda part: (-len(part), part)))
+                     residual, frozenset(vague), turns)
 
 
 def _prefixes_of(token: str, table: dict) -> list:
@@ -1195,26 +1166,18 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
     chunk(at, len(masked))
     if asked:
         _asked_as_complaints(out, asked)
-    kinds = {cl.kind for cl in out}
-    if "plus" not in kinds:  # reasons for a request, time spent: only in comments that praise nothing
-        if "minus" in kinds and out[0].kind == "suggestion":
+    if len(out) > 1:  # the rules between clauses: each needs a clause beside another
+        kinds = {cl.kind for cl in out}
+        if "minus" in kinds and "plus" not in kinds and out[0].kind == "suggestion":
             _reasons_for_request(out)
-        if "none" in kinds and c.units is not None and c.units.search(norm) and c.duration.search(norm):
-            _durations_as_complaints(out, norm, c.duration)
-    elif "minus" in kinds and "suggestion" not in kinds and sentence:
-        _sarcastic_praise(out, norm)
-    if len(out) > 1:  # a turn after "but" and a theme carried on need a clause before
+        elif "minus" in kinds and "plus" in kinds and "suggestion" not in kinds and sentence:
+            _sarcastic_praise(out, norm)
         _contrasted_opinions(out)
         _carry_themes(out, norm, c.pronouns)
     if c.residual is not None:
         for i, clause in enumerate(out):  # an opinion on a thing that no theme names: the product itself
             if clause.concrete and not clause.themes and clause.kind != "none":
                 out[i] = clause._replace(themes=(c.residual,))
-    if c.novelty_theme is not None:
-        for i, clause in enumerate(out):  # a request for something new: innovation ("please add dark mode")
-            if clause.kind == "suggestion" and c.novelty_theme not in clause.themes \
-                    and c.novelty.search(norm, clause.start, clause.end):
-                out[i] = clause._replace(themes=clause.themes + (c.novelty_theme,))
     # intensity: from a clause's start to the next clause's (its punctuation and emoji included)
     signals = _signals(text, marks)
     if signals:
@@ -1233,18 +1196,6 @@ def _reasons_for_request(clauses: list[_Clause]) -> None:
     for i, cl in enumerate(clauses):
         if cl.kind == "minus" and not cl.themes:
             clauses[i] = cl._replace(kind="none")
-
-
-def _durations_as_complaints(clauses: list[_Clause], norm: str, duration: re.Pattern) -> None:
-    """Time spent is a complaint when nothing is praised: in a comment without praise, a clause without an
-    opinion that counts minutes, hours, days, ... (built-in lists ``time_units`` and ``number_words``: "40
-    minute bus ride to get it", "две недели ждём", "nadana po 5 dniach") is a minus. In place (the caller
-    checks that the comment holds no praise)."""
-    begin = 0  # a clause's words start after its number ("40 minute bus ride"): look from the clause before
-    for i, cl in enumerate(clauses):
-        if cl.kind == "none" and duration.search(norm, begin, cl.end):
-            clauses[i] = cl._replace(kind="minus")
-        begin = cl.end
 
 
 def _sarcastic_praise(clauses: list[_Clause], norm: str) -> None:

@@ -167,31 +167,6 @@ def test_the_residual_theme_needs_a_quality_theme_in_the_lexicon():
     assert clauses["themes"].tolist() == [[]]
 
 
-@pytest.mark.parametrize("text, language, themes", [
-    # a request for something new is about innovation, beside the themes it names
-    ("Please add a dark mode to the app", "en", {"usability", "innovation"}),
-    ("Would be great to have an option to freeze my card", "en", {"innovation"}),
-    ("Добавьте, пожалуйста, выгрузку в Excel", "ru", {"innovation"}),
-    ("Przydałby się tryb offline", "pl", {"innovation"}),
-    ("Przydalby sie tryb offline", "pl", {"innovation"}),  # typed without diacritics
-    # a request to change what exists is not
-    ("Please make delivery faster", "en", {"delivery"}),
-    ("Сделайте доставку дешевле", "ru", {"price", "delivery"}),
-    # and a word of the list outside a request is no request for something new
-    ("I added the tracking option myself, works fine", "en", {"delivery"}),
-])
-def test_a_request_for_something_new_is_about_innovation(text, language, themes):
-    assert themes <= set(classify_comments([text], language=language)["themes"][0])
-    if "innovation" not in themes:
-        assert "innovation" not in classify_comments([text], language=language)["themes"][0]
-
-
-def test_the_novelty_rule_needs_an_innovation_theme_in_the_lexicon():
-    lexicon = {"mode": "replace", "themes": {"app": {"en": ["app"]}}}
-    assert classify_comments(["Please add a dark mode to the app"], language="en",
-                             lexicon=lexicon)["themes"][0] == ["app"]
-
-
 @pytest.mark.parametrize("text, language, kinds", [
     # the reasons for a request are no complaint
     ("Add dark mode please, my eyes hurt at night", "en", ["suggestion", "none"]),
@@ -203,20 +178,6 @@ def test_the_novelty_rule_needs_an_innovation_theme_in_the_lexicon():
 ])
 def test_the_reasons_for_a_request_are_no_complaint(text, language, kinds):
     assert comment_clauses([text], language=language)["kind"].tolist() == kinds
-
-
-@pytest.mark.parametrize("text, language, kind", [
-    # time spent is a complaint when nothing is praised
-    ("Courier left it at the wrong locker. 40 minute bus ride to get it.", "en", "minus"),
-    ("Сдал ноутбук в ремонт, прошло две недели", "ru", "minus"),
-    ("Przesyłka nadana po 5 dniach.", "pl", "minus"),
-    ("Took 3days to arrive", "en", "minus"),
-    # not when it is praised, and a number alone is no time
-    ("Delivered in 2 days, great", "en", "plus"),
-    ("Ordered 2 shirts and a hat", "en", "none"),
-])
-def test_time_spent_is_a_complaint_when_nothing_is_praised(text, language, kind):
-    assert classify_comments([text], language=language)["kind"][0] == kind
 
 
 @pytest.mark.parametrize("text, language, kinds", [
