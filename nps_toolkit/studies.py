@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import _i18n
+from ._docstrings import shared_docs
 from ._files import atomic_write_text
 from ._version import __version__
 from .comment_model import as_model
@@ -633,6 +634,7 @@ def _overall(c: NPSCounts, p: dict, answers: int, data=None) -> tuple[dict, obje
     return out, ci
 
 
+@shared_docs
 def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
     """Our NPS against a benchmark and across segments (template ``benchmark_study``).
 
@@ -651,12 +653,8 @@ def benchmark_study(data: pd.DataFrame, p: dict) -> Study:
 
     Parameters
     ----------
-    data : DataFrame, path or engine relation
-        The answers, as :func:`~nps_toolkit.parameters.prepare_study` loads them.
-    p : dict
-        The template's parameters after checking, from
-        :func:`~nps_toolkit.parameters.prepare_study` (the names of
-        :func:`~nps_toolkit.parameters.template_parameters`).
+    {{data}}
+    {{p}}
 
     Returns
     -------
@@ -788,6 +786,7 @@ def _rank(table: pd.DataFrame, brand_column, ours) -> tuple:
     return rank, int(len(answered)), str(best[brand_column]), float(best["nps"])
 
 
+@shared_docs
 def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
     """Our brand against each competitor (template ``competitor_comparison``).
 
@@ -800,12 +799,8 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
 
     Parameters
     ----------
-    data : DataFrame, path or engine relation
-        The answers, as :func:`~nps_toolkit.parameters.prepare_study` loads them.
-    p : dict
-        The template's parameters after checking, from
-        :func:`~nps_toolkit.parameters.prepare_study` (the names of
-        :func:`~nps_toolkit.parameters.template_parameters`).
+    {{data}}
+    {{p}}
 
     Returns
     -------
@@ -890,6 +885,7 @@ def competitor_comparison(data: pd.DataFrame, p: dict) -> Study:
                  key_figures=key_figures, followup=followup, notes=notes)
 
 
+@shared_docs
 def period_comparison(data: pd.DataFrame, p: dict) -> Study:
     """NPS over time (template ``period_comparison``): periods, latest change, its decomposition, trend.
 
@@ -902,12 +898,8 @@ def period_comparison(data: pd.DataFrame, p: dict) -> Study:
 
     Parameters
     ----------
-    data : DataFrame, path or engine relation
-        The answers, as :func:`~nps_toolkit.parameters.prepare_study` loads them.
-    p : dict
-        The template's parameters after checking, from
-        :func:`~nps_toolkit.parameters.prepare_study` (the names of
-        :func:`~nps_toolkit.parameters.template_parameters`).
+    {{data}}
+    {{p}}
 
     Returns
     -------
