@@ -372,11 +372,13 @@ def _kernel_connection(folder: str | None) -> dict:
     localhost, papermill's default) where there are no Unix sockets (Windows) or the path is too long."""
     if folder is None or len(os.path.join(folder, "kernel")) > _SOCKET_PATH_MAX:
         return {}
-    from jupyter_client.manager import KernelManager
+    from jupyter_client import AsyncKernelManager
 
     ip = os.path.join(folder, "kernel")
 
-    class _SocketKernelManager(KernelManager):
+    # asynchronous, as nbclient's own default: a synchronous manager would start the kernel through a helper
+    # thread of jupyter_core that a forked worker of run_batch inherits without the thread, and wait forever
+    class _SocketKernelManager(AsyncKernelManager):
         """A kernel manager that connects over Unix sockets in one private folder."""
 
         def __init__(self, **kwargs):

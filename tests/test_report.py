@@ -89,8 +89,13 @@ def test_the_kernel_talks_over_private_unix_sockets_and_warns_of_nothing(tmp_pat
 def test_the_kernel_falls_back_to_tcp_where_sockets_cannot_be(tmp_path):
     assert report._kernel_connection(None) == {}  # no Unix sockets (Windows)
     assert report._kernel_connection("/" + "x" * 100) == {}  # a path too long for a socket
-    manager = report._kernel_connection(str(tmp_path))["kernel_manager_class"](kernel_name="python3")
+    manager_class = report._kernel_connection(str(tmp_path))["kernel_manager_class"]
+    manager = manager_class(kernel_name="python3")
     assert manager.transport == "ipc" and manager.ip == str(tmp_path / "kernel")
+    # asynchronous like nbclient's default: a synchronous one starts kernels through a thread of jupyter_core
+    # that run_batch's forked workers inherit without the thread, and they wait forever
+    from jupyter_client import AsyncKernelManager
+    assert issubclass(manager_class, AsyncKernelManager)
 
 
 def test_failed_run_keeps_the_earlier_report(tmp_path, small_csv):
