@@ -12,14 +12,15 @@ import re
 
 __all__ = ["fold", "fold_word", "fold_polish", "squeeze", "model_text", "POLISH_FOLD"]
 
+_POLISH, _PLAIN = "ąćęłńóśźż", "acelnoszz"
 #: Polish letters -> their plain forms (applied to Polish text: typing without diacritics still matches).
-POLISH_FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
+POLISH_FOLD = str.maketrans(_POLISH, _PLAIN)
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 _DIGITS = re.compile(r"\d")
 _SPACES = re.compile(r"\s+")
 # The same letters, and curly apostrophes, as pairs for str.replace: a few replace calls are ten times faster
 # than one str.translate, which looks every character of a non-ASCII text up in a dict.
-_POLISH_PAIRS = tuple(zip("ąćęłńóśźż", "acelnoszz"))
+_POLISH_PAIRS = tuple(zip(_POLISH, _PLAIN))
 _APOSTROPHE_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("`", "'"), ("\u02bc", "'"))
 
 

@@ -370,11 +370,10 @@ def _kernel_connection(folder: str | None) -> dict:
     """How papermill should talk to the kernel: over Unix sockets in the private folder ``folder`` (IPC), so
     that no TCP port is opened and the kernel does not warn that its traffic is unencrypted; {} (TCP on
     localhost, papermill's default) where there are no Unix sockets (Windows) or the path is too long."""
-    if folder is None or len(os.path.join(folder, "kernel")) > _SOCKET_PATH_MAX:
+    ip = os.path.join(folder, "kernel") if folder is not None else None
+    if ip is None or len(ip) > _SOCKET_PATH_MAX:
         return {}
     from jupyter_client import AsyncKernelManager
-
-    ip = os.path.join(folder, "kernel")
 
     # asynchronous, as nbclient's own default: a synchronous manager would start the kernel through a helper
     # thread of jupyter_core that a forked worker of run_batch inherits without the thread, and wait forever

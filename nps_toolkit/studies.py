@@ -88,7 +88,7 @@ class Study:
     tables : dict
         Name -> DataFrame: the report's tables, as numbers (:meth:`table` shows one formatted).
     language : str
-        ``"en"`` or ``"ru"``: the language of the report's text.
+        ``"en"``, ``"ru"`` or ``"pl"``: the language of the report's text.
     data : DataFrame or engine relation
         The answers the study was made from.
     parameters : dict
