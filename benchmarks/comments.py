@@ -8,8 +8,9 @@ it) and ``holdout`` (never looked at while tuning): **the figures below are the 
 ``--split tune`` is given (for tuning). A second batch written later the same way,
 ``{en,ru,pl}_more.csv``, a third in other trades, ``{en,ru,pl}_more2.csv``, a fourth in a broad mix of
 trades, ``{en,ru,pl}_more3.csv``, a fifth in trades the others hardly touch, ``{en,ru,pl}_more4.csv``, and a
-sixth and a seventh in the everyday trades of the first, ``{en,ru,pl}_more5.csv`` and ``{en,ru,pl}_more6.csv``,
-are all ``tune``: the holdout stayed the same 480 comments.
+sixth, a seventh and an eighth in the everyday trades of the first, ``{en,ru,pl}_more5.csv``,
+``{en,ru,pl}_more6.csv`` and ``{en,ru,pl}_more7.csv``, are all ``tune``: the holdout stayed the same 480
+comments. The learned theme weights (``nps_toolkit/_theme_weights.py``) are fitted on the tune comments only.
 
 Reported per language and overall:
 
@@ -53,7 +54,7 @@ GOALS = {"unmixed kind accuracy": 0.85, "pair recall": 0.80, "language minimum":
 
 def labelled(split: str | None = None) -> pd.DataFrame:
     """The realistic labelled comments (all languages), optionally one split."""
-    parts = ("", "_more", "_more2", "_more3", "_more4", "_more5", "_more6")
+    parts = ("", "_more", "_more2", "_more3", "_more4", "_more5", "_more6", "_more7")
     files = [DATA / f"{lang}{part}.csv" for lang in LANGUAGES for part in parts]
     frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in files if path.exists()]
     data = pd.concat(frames, ignore_index=True)

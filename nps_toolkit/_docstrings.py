@@ -213,7 +213,7 @@ VOCABULARY = {
     A lexicon of your own (YAML file or dict) that adds or replaces themes and words.""",
     "model": """model : CommentModel or path, optional
     A comment model of your own (:class:`nps_toolkit.CommentModel`, or the path of its saved file) that sorts
-    the comments into kinds; the lexicon still finds the themes and stays the fallback.""",
+    the comments into kinds; the lexicon (with its learned check) still finds the themes and stays the fallback.""",
     "labels": """labels : list, array or Series of str
     One kind per comment, labelled by hand: ``"plus"``, ``"minus"``, ``"suggestion"``, ``"mixed"`` or
     ``"none"`` (any two or more of them).""",

@@ -13,7 +13,7 @@ Use the lexicon (the default) when nobody has labelled comments, when the words 
 everyday ones it knows, or when each decision must be traceable to a word. Fit a model when a sample of
 your own comments labelled by hand shows the lexicon is often wrong for them, and you have enough labels
 to check that the model does better (compare its cross-validated accuracy with the lexicon's accuracy on
-the same labelled comments). Themes are still found by the lexicon; the model only decides the kind.
+the same labelled comments). Themes are still found by the lexicon and its learned check; the model only decides the kind.
 
 How it works
 ------------

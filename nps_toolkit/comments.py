@@ -78,7 +78,19 @@ A transparent, offline, lexicon method (the lexicons are the data files
    clauses that mention it (``theme_kinds``: in "the app is great but
    delivery is slow" usability is a plus and delivery a minus); a theme in a
    clause without opinion takes its sentence's, else the comment's.
-6. **Intensity** 0-3 counts the signs of emphasis of the most emphatic clause:
+6. **Learned theme weights check the themes.** For each built-in theme, a
+   logistic regression on the words and lemmas of a comment, fitted on the
+   labelled tune comments (``nps_toolkit/_theme_weights.py``,
+   ``data/theme_weights.json``, made by ``scripts/make_theme_weights.py``),
+   gives the probability that the comment is about it. A theme the words
+   found is dropped when that probability is below 0.05 ("size" in *please
+   add measurements in cm to the size charts* is no complaint about
+   quality); a theme they missed is added, with the comment's kind, when it
+   is at least 0.7 and the comment is all of one kind (*parcel sat in the
+   depot for nine days*: delivery). The clauses of :func:`comment_clauses`
+   show the themes after this check. A built-in theme that a lexicon of
+   your own adds to or replaces is read from its words alone.
+7. **Intensity** 0-3 counts the signs of emphasis of the most emphatic clause:
    ``!``, a run of ``!!!`` or ``???``, a word in capitals, a stretched word,
    an emoji or smiley.
 
@@ -176,6 +188,8 @@ import pandas as pd
 
 from ._docstrings import shared_docs
 from ._text import fold, fold_polish, fold_word, squeeze
+from ._theme_weights import checked as checked_themes
+from ._theme_weights import theme_weights
 from ._validation import (check_choice, check_columns, check_confidence, check_weights, describe_offenders,
                           is_missing, missing_column_error)
 from .compare import METHODS as _COMPARE_METHODS
@@ -697,8 +711,10 @@ class _Compiled:
     residual: str | None = None  # the theme of an opinion on something no theme names (the product itself)
     vague: frozenset = frozenset()  # words that name no thing: pronouns, function words, frequent words
     turns: frozenset = frozenset()  # contrast words after which an opinion turns (but, но, ale)
+    checked: frozenset = frozenset()  # the built-in themes the learned theme weights check (_theme_weights)
     chunks: dict = field(default_factory=dict)  # the words of a chunk -> its clauses
     texts: dict = field(default_factory=dict)  # the text of a chunk (and its smileys) -> its clauses, as spans
+    columns: dict = field(default_factory=dict)  # the words of a chunk -> its features of the theme weights
 
 
 def _compile_language(lex: dict, language: str) -> _Compiled:
@@ -1107,8 +1123,9 @@ def _with_money(norm: str, found: list) -> list:
     return found
 
 
-def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
-    """The clauses of one text in a known language, left to right."""
+def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], list[tuple[str, ...]]]:
+    """The clauses of one text in a known language, left to right, and the words of each of its chunks (the
+    words between breaks, as read: folded, *n't* as *not*, smileys and sums of money as tokens)."""
     marks = _marks(text, language)
     masked = text
     if marks:
@@ -1120,6 +1137,7 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
         masked = "".join(chars)
     norm = _same_length(masked, language)
     out: list[_Clause] = []
+    chunk_words: list[tuple[str, ...]] = []
     sentence, next_mark = 0, 0
 
     def chunk(start: int, end: int) -> None:  # the clauses of norm[start:end], remembered by its text
@@ -1131,10 +1149,10 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
             next_mark += 1
         piece = norm[start:end]
         key = (piece, tuple(inside)) if inside else piece
-        parts = c.texts.get(key)
-        if parts is None:
+        cached = c.texts.get(key)
+        if cached is None:
             tokens = _tokens(piece, inside, language)
-            parts = ()
+            parts, words = (), ()
             if tokens:
                 words = tuple(t[2] for t in tokens)
                 found = c.chunks.get(words)
@@ -1147,7 +1165,11 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
                               for first, last, kind, names, concrete, turn in found)
             if len(c.texts) >= _CHUNK_CACHE:
                 c.texts.clear()
-            c.texts[key] = parts
+            c.texts[key] = parts, words
+        else:
+            parts, words = cached
+        if words:
+            chunk_words.append(words)
         for first, last, kind, names, concrete, contrasted in parts:
             out.append(_Clause(start + first, start + last, kind, names, sentence, 0, concrete, contrasted))
 
@@ -1185,7 +1207,7 @@ def _clauses(c: _Compiled, text: str, language: str) -> list[_Clause]:
             stop = out[i + 1].start if i + 1 < len(out) else len(text)
             out[i] = _Clause(clause.start, clause.end, clause.kind, clause.themes, clause.sentence,
                              _intensity(signals, clause.start, stop), clause.concrete, clause.contrasted)
-    return out
+    return out, chunk_words
 
 
 def _reasons_for_request(clauses: list[_Clause]) -> None:
@@ -1273,9 +1295,23 @@ def _carry_themes(clauses: list[_Clause], norm: str, pronouns: frozenset) -> Non
 
 def _classify_one(c: _Compiled, text: str, language: str):
     """(kind, kinds, themes, theme_kinds, intensity, clauses) of one text in a known language."""
-    clauses = _clauses(c, text, language)
+    clauses, kind, columns = _read(c, text, language)
+    if columns is not None:
+        clauses = checked_themes(clauses, kind, theme_weights().scores_of(columns), c.checked)
+    return _summary(clauses, kind)
+
+
+def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, frozenset | None]:
+    """The clauses of one text in a known language, its kind and the features of the learned theme weights
+    it holds (None if its themes are not checked)."""
+    clauses, chunk_words = _clauses(c, text, language)
+    kind = overall_kind([cl.kind for cl in clauses])
+    return clauses, kind, _theme_columns(c, chunk_words, language) if c.checked and clauses else None
+
+
+def _summary(clauses: list, kind: str) -> tuple:
+    """(kind, kinds, themes, theme_kinds, intensity, clauses) of a comment of these clauses."""
     clause_kinds = [cl.kind for cl in clauses]
-    kind = overall_kind(clause_kinds)
     kinds = tuple(k for k in KINDS[:3] if k in clause_kinds) or ("none",)
     themes = tuple(dict.fromkeys(t for cl in clauses for t in cl.themes))
     theme_kinds = {}
@@ -1290,6 +1326,30 @@ def _classify_one(c: _Compiled, text: str, language: str):
         theme_kinds[theme] = k
     intensity = max((cl.intensity for cl in clauses), default=0)
     return kind, kinds, themes, theme_kinds, intensity, tuple(clauses)
+
+
+def _theme_columns(c: _Compiled, chunk_words: list, language: str) -> frozenset:
+    """The features of the learned theme weights in a comment of these chunks (remembered for each chunk's
+    words)."""
+    weights = theme_weights()
+    found = set()
+    for words in chunk_words:
+        columns = c.columns.get(words)
+        if columns is None:
+            columns = weights.columns(words, language)
+            if len(c.columns) >= _CHUNK_CACHE:
+                c.columns.clear()
+            c.columns[words] = columns
+        found.update(columns)
+    return found
+
+
+def _words_of(text: str, language: str) -> frozenset:
+    """The distinct words of a text as the classifier reads them, as the learned theme weights take them
+    (``scripts/make_theme_weights.py``)."""
+    if not _WORD.search(text) and not _marks(text, language):
+        return frozenset()
+    return frozenset(w for words in _clauses(_compiled(None)[language], text, language)[1] for w in words)
 
 
 # -- language detection ---------------------------------------------------------------------------------------
@@ -1339,8 +1399,18 @@ def _detect(text: str, compiled: dict) -> str | None:
 @functools.lru_cache(maxsize=16)
 def _compiled(key: str | None) -> dict[str, _Compiled]:
     """The compiled lexicon of every language (built-in, or with the user's lexicon given as JSON)."""
-    lex = _merge(None if key is None else json.loads(key))
-    return {lang: _compile_language(lex, lang) for lang in LANGUAGES} | {"__themes__": tuple(lex["themes"])}
+    user = None if key is None else json.loads(key)
+    lex = _merge(user)
+    # the learned weights check the built-in themes a lexicon of the user's leaves as they are
+    touched = set() if user is None else {name.lstrip("+").strip() for name in user["themes"]}
+    if user is not None and user["mode"] == "replace":
+        touched = set(lex["themes"])
+    checked = frozenset(t for t in theme_weights().themes if t in lex["themes"] and t not in touched)
+    out = {}
+    for lang in LANGUAGES:
+        out[lang] = _compile_language(lex, lang)
+        out[lang].checked = checked
+    return out | {"__themes__": tuple(lex["themes"])}
 
 
 def _compiled_for(lexicon):
@@ -1501,44 +1571,58 @@ def classify_comments(texts, *, language=None, lexicon=None, model=None) -> pd.D
 _NO_OPINION = (None, "none", ("none",), (), {}, 0, ())
 
 
-def _classified_one(text, lang, compiled) -> tuple:
-    """(language, kind, kinds, themes, theme_kinds, intensity, clauses) of one comment (a missing one, or one
-    without letters: none)."""
+def _read_one(text, lang, compiled) -> tuple | None:
+    """(language, clauses, kind, features of the theme weights) of one comment; None for a missing one, or
+    one without letters and without emoji or smileys."""
     if not isinstance(text, str):
-        return _NO_OPINION
+        return None
     if not _WORD.search(text):  # no letters: emoji and smileys still say something, in no language
         if not _marks(text, lang or "en"):
-            return _NO_OPINION
-        return (lang,) + _classify_one(compiled[lang or "en"], text, lang or "en")
+            return None
+        return (lang,) + _read(compiled[lang or "en"], text, lang or "en")
     use = lang or _detect(text, compiled)
     if use is None:
-        return _NO_OPINION
-    return (use,) + _classify_one(compiled[use], text, use)
+        return None
+    return (use,) + _read(compiled[use], text, use)
 
 
 def _classified(values: list, langs: list, compiled: dict) -> list[tuple]:
-    """:func:`_classified_one` of every comment; a repeated (text, language) is classified once.
+    """(language, kind, kinds, themes, theme_kinds, intensity, clauses) of every comment (of no opinion for a
+    missing one); a repeated (text, language) is classified once.
 
-    The results are many small tuples that hold no cycles: Python's cycle collector is paused meanwhile (it
-    would walk them again and again, a fifth of the time on 100,000 comments) and put back as it was.
+    Every comment is read first; the learned theme weights then score all that need it in one product of
+    arrays, and the themes are checked. The results are many small tuples that hold no cycles: Python's
+    cycle collector is paused meanwhile (it would walk them again and again, a fifth of the time on 100,000
+    comments) and put back as it was.
     """
     seen: dict = {}
-    out = []
+    reads: list = []  # the distinct comments' reads
+    position = []  # each comment's read (-1: no opinion)
     collecting = gc.isenabled()
     gc.disable()
     try:
         for text, lang in zip(values, langs):
             key = (text, lang) if isinstance(text, str) else None
-            result = seen.get(key) if key is not None else None
-            if result is None:
-                result = _classified_one(text, lang, compiled)
-                if key is not None:
-                    seen[key] = result
-            out.append(result)
+            at = seen.get(key, -1) if key is not None else -1
+            if at < 0:
+                read = _read_one(text, lang, compiled)
+                if read is not None:
+                    at = len(reads)
+                    reads.append(read)
+                    seen[key] = at
+            position.append(at)
+        scored = [i for i, read in enumerate(reads) if read[3] is not None]
+        scores = theme_weights().scores_many([reads[i][3] for i in scored])
+        results = [None] * len(reads)
+        for i, (lang, clauses, kind, columns) in enumerate(reads):
+            results[i] = (lang,) + _summary(clauses, kind) if columns is None else None
+        for i, row in zip(scored, scores):
+            lang, clauses, kind, _ = reads[i]
+            results[i] = (lang,) + _summary(checked_themes(clauses, kind, row, compiled[lang or "en"].checked), kind)
+        return [results[at] if at >= 0 else _NO_OPINION for at in position]
     finally:
         if collecting:
             gc.enable()
-    return out
 
 
 def _with_model(results: list[tuple], values: list, model) -> list[tuple]:
@@ -1980,7 +2064,7 @@ def theme_impact(data: pd.DataFrame, *, score="score", comments="comment", weigh
         A lexicon of your own (see :func:`classify_comments`).
     model : CommentModel or path, optional
         A comment model of your own (see :func:`classify_comments`): it
-        sorts the comments into kinds; the lexicon finds the themes.
+        sorts the comments into kinds; the lexicon (and its learned check) finds the themes.
     base : {"all", "commented"}
         Who the shares and the "without" group are taken from. ``"all"``
         (default): every respondent with a score, so ``impact`` is in points
@@ -2204,7 +2288,8 @@ def _clause_strength(compiled: dict, text: str, language, theme: str, kind: str)
     use = language if isinstance(language, str) else _detect(text, compiled)
     if use is None:
         return 0
-    return sum(1 for clause in _clauses(compiled[use], text, use) if clause.kind == kind and theme in clause.themes)
+    clauses = _classify_one(compiled[use], text, use)[5]
+    return sum(1 for clause in clauses if clause.kind == kind and theme in clause.themes)
 
 
 def verbatims(data, *, score="score", comments="comment", themes=None, per_theme=3, max_chars=200, language=None,
@@ -2235,7 +2320,7 @@ def verbatims(data, *, score="score", comments="comment", themes=None, per_theme
         A lexicon of your own (see :func:`classify_comments`).
     model : CommentModel or path, optional
         A comment model of your own (see :func:`classify_comments`): it
-        sorts the comments into kinds; the lexicon finds the themes.
+        sorts the comments into kinds; the lexicon (and its learned check) finds the themes.
     scale : NPSScale, optional
         The scale of the answers (0-10 by default).
 

@@ -47,7 +47,7 @@ LAYERS = {
     # 3 statistics on counts (design: the design-based variance; weighting: raking)
     "_resampling": 3, "intervals": 3, "compare": 3, "weighting": 3, "design": 3,
     # 4 tidy tables
-    "summary": 4, "periods": 4, "comment_model": 4, "comments": 4, "drivers": 4, "followup": 4,
+    "summary": 4, "periods": 4, "comment_model": 4, "_theme_weights": 4, "comments": 4, "drivers": 4, "followup": 4,
     # 5 figures: they draw tables and never count
     "plots": 5,
     # 6 studies: what the templates compute and write

