@@ -62,13 +62,13 @@ class ThemeWeights:
         self.weights = np.array([raw["weights"][f] for f in features], dtype=float).reshape(-1, len(self.themes))
         column = {f: i for i, f in enumerate(features)}
         # per language: a word -> the features it brings (itself, if the weights know it, and its lemma)
+        self._plain = {w: (i,) for w, i in column.items() if not w.startswith("L:")}
         self._columns: dict[str, dict[str, tuple[int, ...]]] = {}
         for language, lemmas in raw["lemmas"].items():
-            table = {w: (i,) for w, i in column.items() if not w.startswith("L:")}
+            table = dict(self._plain)
             for word, lemma in lemmas.items():
                 table[word] = table.get(word, ()) + (column[lemma],)
             self._columns[language] = table
-        self._plain = {w: (i,) for w, i in column.items() if not w.startswith("L:")}
         self._rows = [tuple(r) for r in self.weights.tolist()]
         self._intercept = tuple(self.intercept.tolist())
 

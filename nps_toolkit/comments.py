@@ -1301,7 +1301,7 @@ def _classify_one(c: _Compiled, text: str, language: str):
     return _summary(clauses, kind)
 
 
-def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, frozenset | None]:
+def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, set | None]:
     """The clauses of one text in a known language, its kind and the features of the learned theme weights
     it holds (None if its themes are not checked)."""
     clauses, chunk_words = _clauses(c, text, language)
@@ -1328,7 +1328,7 @@ def _summary(clauses: list, kind: str) -> tuple:
     return kind, kinds, themes, theme_kinds, intensity, tuple(clauses)
 
 
-def _theme_columns(c: _Compiled, chunk_words: list, language: str) -> frozenset:
+def _theme_columns(c: _Compiled, chunk_words: list, language: str) -> set:
     """The features of the learned theme weights in a comment of these chunks (remembered for each chunk's
     words)."""
     weights = theme_weights()
@@ -1603,22 +1603,20 @@ def _classified(values: list, langs: list, compiled: dict) -> list[tuple]:
     try:
         for text, lang in zip(values, langs):
             key = (text, lang) if isinstance(text, str) else None
-            at = seen.get(key, -1) if key is not None else -1
-            if at < 0:
+            at = seen.get(key) if key is not None else -1
+            if at is None:
                 read = _read_one(text, lang, compiled)
+                at = -1 if read is None else len(reads)
                 if read is not None:
-                    at = len(reads)
                     reads.append(read)
-                    seen[key] = at
+                seen[key] = at
             position.append(at)
-        scored = [i for i, read in enumerate(reads) if read[3] is not None]
-        scores = theme_weights().scores_many([reads[i][3] for i in scored])
-        results = [None] * len(reads)
-        for i, (lang, clauses, kind, columns) in enumerate(reads):
-            results[i] = (lang,) + _summary(clauses, kind) if columns is None else None
-        for i, row in zip(scored, scores):
-            lang, clauses, kind, _ = reads[i]
-            results[i] = (lang,) + _summary(checked_themes(clauses, kind, row, compiled[lang or "en"].checked), kind)
+        scores = iter(theme_weights().scores_many([read[3] for read in reads if read[3] is not None]))
+        results = []
+        for lang, clauses, kind, columns in reads:
+            if columns is not None:
+                clauses = checked_themes(clauses, kind, next(scores), compiled[lang or "en"].checked)
+            results.append((lang,) + _summary(clauses, kind))
         return [results[at] if at >= 0 else _NO_OPINION for at in position]
     finally:
         if collecting:
