@@ -26,18 +26,18 @@ from pathlib import Path
 
 import numpy as np
 import simplemma
-from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nps_toolkit._text import fold  # noqa: E402
+from nps_toolkit.comments import DEFAULT_THEMES as THEMES  # noqa: E402
 from nps_toolkit.comments import _words_of  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "comments_realistic"
 OUT = ROOT / "nps_toolkit" / "data" / "theme_weights.json"
-THEMES = ("price", "quality", "support", "delivery", "usability", "innovation", "expectations")
 ADD_AT, DROP_BELOW, C, MIN_COMMENTS = 0.7, 0.05, 1.0, 2
 
 
@@ -77,16 +77,11 @@ def main(argv=None) -> int:
                 lemma_of[key] = lemma_feature(w, r["language"])
             lemmas.add(lemma_of[key])
         per_comment.append(set(ws) | lemmas)
-    counts: dict[str, int] = {}
-    for feats in per_comment:
-        for f in feats:
-            counts[f] = counts.get(f, 0) + 1
-    vocabulary = sorted(f for f, n in counts.items() if n >= MIN_COMMENTS)
-    column = {f: i for i, f in enumerate(vocabulary)}
-    indices = [[column[f] for f in feats if f in column] for feats in per_comment]
-    x = sparse.csr_matrix((np.ones(sum(map(len, indices))), np.concatenate([np.array(i, dtype=np.int64)
-                           for i in indices]), np.cumsum([0] + [len(i) for i in indices])),
-                          shape=(len(rows), len(vocabulary)))
+    # one column per word or lemma of at least MIN_COMMENTS comments, in sorted order; 1 where a comment holds it
+    vectorizer = CountVectorizer(analyzer=sorted, binary=True, min_df=MIN_COMMENTS, lowercase=False)
+    x = vectorizer.fit_transform(per_comment)
+    vocabulary = vectorizer.get_feature_names_out().tolist()
+    column = vectorizer.vocabulary_
     coef, intercept = [], []
     for theme in THEMES:
         y = np.array([any(p.split(":")[0] == theme for p in r["pairs"].split(";") if p) for r in rows])
