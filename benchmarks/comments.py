@@ -20,8 +20,12 @@ Reported per language and overall:
   kind right, from ``theme_kinds`` and the clauses of ``comment_clauses``) and precision;
 * the same for a :class:`nps_toolkit.CommentModel` trained on the tune comments (kinds from the model,
   themes from the lexicon), to show what a team's own labels add;
-* speed: 100,000 distinct comments classified from a cold start, against a baseline measured in the same
-  run (reading every comment once with ``str.lower`` and ``str.split``).
+* speed, from a cold start (nothing compiled or remembered), against a baseline measured in the same run
+  (reading every comment once with ``str.lower`` and ``str.split``): 100,000 comments made of the 7,500
+  labelled ones, each repeated about 13 times with a number added so that no two are equal. The classifier
+  reads a repeated sentence piece once (as in real surveys, where "fast delivery" and "too expensive" come
+  back again and again), so this sample gains from its repeats; the second figure, the 7,500 labelled
+  comments once each, where hardly a piece repeats, gives the cost of a comment with nothing to reuse.
 
 The goals (issue 18): unmixed kind accuracy >= 0.85, pair recall >= 0.80, no language below 0.75, 100k
 comments in under 10 s. ``--write`` stores the holdout figures in ``nps_toolkit/data/comment_accuracy.json``
@@ -126,9 +130,10 @@ def print_errors(table: pd.DataFrame, count: int) -> None:
 
 
 def speed(texts: pd.Series, size: int = 100_000) -> tuple[float, float]:
-    """Seconds to classify ``size`` distinct comments from a cold start, and the baseline's seconds."""
+    """Seconds to classify ``size`` comments cycled from ``texts`` (each with its number added: no two equal,
+    but their sentence pieces repeat) from a cold start, and the baseline's seconds."""
     many = pd.Series(np.resize(texts.to_numpy(dtype=object), size))
-    many = many + pd.Series([f" #{i}" for i in range(size)])  # every one distinct: no help from repeats
+    many = many + pd.Series([f" #{i}" for i in range(size)])  # no two equal: a repeated comment is read once
     begin = time.perf_counter()
     words = sum(len(t.lower().split()) for t in many)
     baseline = time.perf_counter() - begin
@@ -138,6 +143,15 @@ def speed(texts: pd.Series, size: int = 100_000) -> tuple[float, float]:
     elapsed = time.perf_counter() - begin
     assert words > 0
     return elapsed, baseline
+
+
+def speed_unrepeated(texts: pd.Series) -> float:
+    """Seconds per comment to classify ``texts`` (distinct) once, lexicon compiled but nothing remembered."""
+    nt.comments._compiled.cache_clear()
+    nt.comments._compiled(None)
+    begin = time.perf_counter()
+    classify_comments(texts)
+    return (time.perf_counter() - begin) / len(texts)
 
 
 def main(argv=None) -> int:
@@ -174,10 +188,14 @@ def main(argv=None) -> int:
     print(f"\nGoals on the {args.split} comments: unmixed kind accuracy {s['unmixed']:.3f} (goal >= 0.85), pair "
           f"recall {s['pair_recall']:.3f} (goal >= 0.80), lowest language figure {worst:.3f} (goal >= 0.75)")
     if not args.no_speed:
-        elapsed, baseline = speed(labelled()["text"])
-        print(f"Speed: 100,000 distinct comments classified in {elapsed:.2f} s from a cold start (goal < 10 s); "
-              f"{elapsed / baseline:.0f}x the time of reading them once with str.lower().split() "
-              f"({baseline:.3f} s, same run)")
+        texts = labelled()["text"]
+        elapsed, baseline = speed(texts)
+        print(f"Speed: 100,000 comments (the {len(texts):,} labelled ones cycled, a number added to each) "
+              f"classified in {elapsed:.2f} s from a cold start (goal < 10 s); {elapsed / baseline:.0f}x the time "
+              f"of reading them once with str.lower().split() ({baseline:.3f} s, same run)")
+        each = speed_unrepeated(texts.drop_duplicates())
+        print(f"       the {texts.nunique():,} labelled comments once each (hardly a piece repeated): "
+              f"{each * 1e6:.0f} us a comment, {each * 1e5:.1f} s for 100,000 such")
     if args.write:
         figures = {"source": "benchmarks/comments.py (holdout of tests/data/comments_realistic)",
                    "lexicon": lexicon, "model_trained_on_tune": with_model}

@@ -30,6 +30,7 @@ holds, and its probability is the logistic function of that score.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from importlib import resources
@@ -95,7 +96,7 @@ class ThemeWeights:
         if not columns:
             return []
         lengths = np.fromiter((len(c) for c in columns), dtype=np.int64, count=len(columns))
-        indices = np.fromiter((i for c in columns for i in c), dtype=np.int64, count=int(lengths.sum()))
+        indices = np.fromiter(itertools.chain.from_iterable(columns), dtype=np.int64, count=int(lengths.sum()))
         indptr = np.concatenate(([0], np.cumsum(lengths)))
         matrix = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(columns), len(self._rows)))
         return list(map(tuple, (matrix @ self.weights + self.intercept).tolist()))

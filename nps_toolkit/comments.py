@@ -171,6 +171,7 @@ Wald interval of their design-based difference (see :func:`theme_impact`).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import gc
 import json
@@ -618,8 +619,10 @@ class _Index:
         self.exclude_exact: dict = {}
         self.exclude_prefix: dict = {}
         self.cache: dict = {}
+        self._lengths: tuple | None = None  # the lengths of the stems of each prefix table (None: not yet known)
 
     def add(self, entry: str, label, language: str) -> None:
+        self._lengths = None
         if entry.startswith("!"):
             elems = _elements(entry[1:].strip(), language)
             if elems:
@@ -642,23 +645,38 @@ class _Index:
         found = self.cache.get(token)
         if found is not None:
             return found
+        if self._lengths is None:
+            self._lengths = tuple(tuple(sorted({len(k) for k in table}))
+                                  for table in (self.single_prefix, self.exclude_prefix, self.phrase_prefix))
+        single_lengths, exclude_lengths, phrase_lengths = self._lengths
         forms = _forms(token, self.language)
         labels = list(self.single_exact.get(token, ()))
         for form in forms[1:]:  # lemmas and squeezed forms: not for cues that are one form of a verb (add, hope)
             labels.extend(lab for lab in self.single_exact.get(form, ()) if lab not in _WRITTEN_ONLY)
-        for hit in _prefixes_of(token, self.single_prefix):
+        for hit in _prefixes_of(token, self.single_prefix, single_lengths):
             labels.extend(hit)
         excluded = set(self.exclude_exact.get(token, ()))
-        for hit in _prefixes_of(token, self.exclude_prefix):
+        for hit in _prefixes_of(token, self.exclude_prefix, exclude_lengths):
             excluded |= hit
         if excluded:
             labels = [lab for lab in labels if lab not in excluded]
         phrases = list(self.phrase_exact.get(token, ()))
         for form in forms[1:]:
             phrases.extend(p for p in self.phrase_exact.get(form, ()) if p[2] not in _WRITTEN_ONLY)
-        for hit in _prefixes_of(token, self.phrase_prefix):
+        for hit in _prefixes_of(token, self.phrase_prefix, phrase_lengths):
             phrases.extend(hit)
-        found = (tuple(dict.fromkeys(labels)), tuple(dict.fromkeys(phrases)))
+        phrases = tuple(dict.fromkeys(phrases))
+        # the phrases by their second word, so that a match looks up the next word's forms instead of trying
+        # each phrase in turn; those whose second element is a stem or "?" are tried in turn ("loose")
+        by_second: dict = {}
+        loose = []
+        for number, phrase in enumerate(phrases):
+            kind, word = phrase[0][0]
+            if kind == "w":
+                by_second.setdefault(word, []).append((number, 1, phrase))
+            else:
+                loose.append((number, 0, phrase))
+        found = (tuple(dict.fromkeys(labels)), phrases, by_second, loose)
         self.cache[token] = found
         return found
 
@@ -669,20 +687,28 @@ class _Index:
         """
         out = []
         i, n = 0, len(tokens)
+        language = self.language
         while i < n:
-            labels, phrases = self.info(tokens[i])
-            best, best_wild, chosen = 1, 0, list(labels)
-            for rest, wild, label in phrases:
-                length = 1 + len(rest)
-                if length < best or i + length > n:
-                    continue
-                if not all(_element_matches(e, t, self.language) for e, t in zip(rest, tokens[i + 1:i + length])):
-                    continue
-                if length > best or wild < best_wild:
-                    best, best_wild, chosen = length, wild, [label]
-                elif wild == best_wild:
-                    chosen.append(label)
-            out.append((i, i + best, tuple(dict.fromkeys(chosen))))
+            labels, phrases, by_second, loose = self.info(tokens[i])
+            best, best_wild, chosen = 1, 0, labels
+            if phrases and i + 1 < n:
+                candidates = loose
+                if by_second:
+                    hits = [hit for form in _forms(tokens[i + 1], language) for hit in by_second.get(form, ())]
+                    if hits:
+                        candidates = sorted(loose + hits)  # in the phrases' order
+                for _, known, (rest, wild, label) in candidates:  # known: the second word is matched
+                    length = 1 + len(rest)
+                    if length < best or i + length > n:
+                        continue
+                    if length > 1 + known and not all(_element_matches(e, t, language) for e, t
+                                                      in zip(rest[known:], tokens[i + 1 + known:i + length])):
+                        continue
+                    if length > best or wild < best_wild:
+                        best, best_wild, chosen = length, wild, [label]
+                    elif wild == best_wild:
+                        chosen = [*chosen, label]
+            out.append((i, i + best, labels if chosen is labels else tuple(dict.fromkeys(chosen))))
             i += best
         return out
 
@@ -759,10 +785,13 @@ def _compile_language(lex: dict, language: str) -> _Compiled:
                      residual, frozenset(vague), turns)
 
 
-def _prefixes_of(token: str, table: dict) -> list:
-    """The entries of ``table`` under every prefix of ``token`` (stems it starts with)."""
+def _prefixes_of(token: str, table: dict, lengths: tuple) -> list:
+    """The entries of ``table`` under every prefix of ``token`` (stems it starts with), shortest first;
+    ``lengths``: the lengths of the stems in ``table``, in increasing order."""
     out = []
-    for k in range(1, len(token) + 1):
+    for k in lengths:
+        if k > len(token):
+            break
         hit = table.get(token[:k])
         if hit is not None:
             out.append(hit)
@@ -1033,15 +1062,17 @@ def _marks(text: str, language: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _signals(text: str, marks: list) -> list[int]:
+def _signals(text: str, marks: list, stretched: bool = True) -> list[int]:
     """Where a text shows emphasis: ``!`` (one or a run), a run of ``?``, a word in capitals, a stretched word,
-    an emoji or smiley; the start of each, sorted."""
+    an emoji or smiley; the start of each, sorted. ``stretched=False``: the caller knows the text holds no
+    stretched word (few do)."""
     found = [m[0] for m in marks]
     if "!" in text or "??" in text:
         found += [m.start() for m in _EMPHASIS.finditer(text)]
     if not text.islower():
         found += [m.start() for m in _CAPS.finditer(text)]
-    found += [m.start() for m in _STRETCH.finditer(text)]
+    if stretched:
+        found += [m.start() for m in _STRETCH.finditer(text)]
     found.sort()
     return found
 
@@ -1123,9 +1154,18 @@ def _with_money(norm: str, found: list) -> list:
     return found
 
 
-def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], list[tuple[str, ...]]]:
-    """The clauses of one text in a known language, left to right, and the words of each of its chunks (the
-    words between breaks, as read: folded, *n't* as *not*, smileys and sums of money as tokens)."""
+class _Piece(NamedTuple):
+    """What one chunk of a text (the text between two breaks, as read) gives, remembered by its text."""
+
+    parts: tuple  # its clauses: (start, end, kind, themes, concrete, turn), the positions in the chunk
+    words: tuple  # its words, as read: folded, *n't* as *not*, smileys and sums of money as tokens
+    columns: frozenset | None  # the features of the learned theme weights in its words (None: not checked)
+    stretched: bool  # whether it holds a stretched word (*goood*)
+
+
+def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], list[_Piece]]:
+    """The clauses of one text in a known language, left to right, and what each of its chunks with words
+    gives (:class:`_Piece`)."""
     marks = _marks(text, language)
     masked = text
     if marks:
@@ -1137,40 +1177,28 @@ def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], lis
         masked = "".join(chars)
     norm = _same_length(masked, language)
     out: list[_Clause] = []
-    chunk_words: list[tuple[str, ...]] = []
+    pieces: list[_Piece] = []
     sentence, next_mark = 0, 0
 
     def chunk(start: int, end: int) -> None:  # the clauses of norm[start:end], remembered by its text
         nonlocal next_mark
         inside = []
-        while next_mark < len(marks) and marks[next_mark][0] < end:
-            if marks[next_mark][0] >= start:
-                inside.append((marks[next_mark][0] - start, marks[next_mark][1] - start, marks[next_mark][2]))
-            next_mark += 1
+        if marks:
+            while next_mark < len(marks) and marks[next_mark][0] < end:
+                if marks[next_mark][0] >= start:
+                    inside.append((marks[next_mark][0] - start, marks[next_mark][1] - start, marks[next_mark][2]))
+                next_mark += 1
         piece = norm[start:end]
         key = (piece, tuple(inside)) if inside else piece
-        cached = c.texts.get(key)
-        if cached is None:
-            tokens = _tokens(piece, inside, language)
-            parts, words = (), ()
-            if tokens:
-                words = tuple(t[2] for t in tokens)
-                found = c.chunks.get(words)
-                if found is None:
-                    found = _chunk_clauses(c, words)
-                    if len(c.chunks) >= _CHUNK_CACHE:
-                        c.chunks.clear()
-                    c.chunks[words] = found
-                parts = tuple((tokens[first][0], tokens[last][1], kind, names, concrete, turn)
-                              for first, last, kind, names, concrete, turn in found)
+        read = c.texts.get(key)
+        if read is None:
+            read = _read_piece(c, piece, inside, language)
             if len(c.texts) >= _CHUNK_CACHE:
                 c.texts.clear()
-            c.texts[key] = parts, words
-        else:
-            parts, words = cached
-        if words:
-            chunk_words.append(words)
-        for first, last, kind, names, concrete, contrasted in parts:
+            c.texts[key] = read
+        if read.words:
+            pieces.append(read)
+        for first, last, kind, names, concrete, contrasted in read.parts:
             out.append(_Clause(start + first, start + last, kind, names, sentence, 0, concrete, contrasted))
 
     at, last = 0, len(masked) - 1
@@ -1201,13 +1229,42 @@ def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], lis
             if clause.concrete and not clause.themes and clause.kind != "none":
                 out[i] = clause._replace(themes=(c.residual,))
     # intensity: from a clause's start to the next clause's (its punctuation and emoji included)
-    signals = _signals(text, marks)
+    signals = _signals(text, marks, stretched=bool(marks) or any(piece.stretched for piece in pieces))
     if signals:
         for i, clause in enumerate(out):
             stop = out[i + 1].start if i + 1 < len(out) else len(text)
             out[i] = _Clause(clause.start, clause.end, clause.kind, clause.themes, clause.sentence,
                              _intensity(signals, clause.start, stop), clause.concrete, clause.contrasted)
-    return out, chunk_words
+    return out, pieces
+
+
+_NO_PIECE = _Piece((), (), None, False)
+
+
+def _read_piece(c: _Compiled, piece: str, inside: list, language: str) -> _Piece:
+    """What one chunk gives (:class:`_Piece`): ``piece`` is its text, normalised; ``inside`` the smileys and
+    emoji in it, as (start, end, token) in the chunk."""
+    tokens = _tokens(piece, inside, language)
+    if not tokens:
+        return _NO_PIECE
+    words = tuple(t[2] for t in tokens)
+    found = c.chunks.get(words)
+    if found is None:
+        found = _chunk_clauses(c, words)
+        if len(c.chunks) >= _CHUNK_CACHE:
+            c.chunks.clear()
+        c.chunks[words] = found
+    parts = tuple((tokens[first][0], tokens[last][1], kind, names, concrete, turn)
+                  for first, last, kind, names, concrete, turn in found)
+    columns = None
+    if c.checked:
+        columns = c.columns.get(words)
+        if columns is None:
+            columns = theme_weights().columns(words, language)
+            if len(c.columns) >= _CHUNK_CACHE:
+                c.columns.clear()
+            c.columns[words] = columns
+    return _Piece(parts, words, columns, _STRETCH.search(piece) is not None)
 
 
 def _reasons_for_request(clauses: list[_Clause]) -> None:
@@ -1304,13 +1361,24 @@ def _classify_one(c: _Compiled, text: str, language: str):
 def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, set | None]:
     """The clauses of one text in a known language, its kind and the features of the learned theme weights
     it holds (None if its themes are not checked)."""
-    clauses, chunk_words = _clauses(c, text, language)
+    clauses, pieces = _clauses(c, text, language)
     kind = overall_kind([cl.kind for cl in clauses])
-    return clauses, kind, _theme_columns(c, chunk_words, language) if c.checked and clauses else None
+    if not c.checked or not clauses:
+        return clauses, kind, None
+    if len(pieces) == 1:
+        return clauses, kind, pieces[0].columns
+    found = set()
+    for piece in pieces:
+        found.update(piece.columns)
+    return clauses, kind, found
 
 
 def _summary(clauses: list, kind: str) -> tuple:
     """(kind, kinds, themes, theme_kinds, intensity, clauses) of a comment of these clauses."""
+    if len(clauses) == 1:  # most comments: what the one clause says
+        cl = clauses[0]
+        themes = tuple(dict.fromkeys(cl.themes))
+        return kind, (cl.kind,), themes, {theme: cl.kind for theme in themes}, cl.intensity, tuple(clauses)
     clause_kinds = [cl.kind for cl in clauses]
     kinds = tuple(k for k in KINDS[:3] if k in clause_kinds) or ("none",)
     themes = tuple(dict.fromkeys(t for cl in clauses for t in cl.themes))
@@ -1328,28 +1396,12 @@ def _summary(clauses: list, kind: str) -> tuple:
     return kind, kinds, themes, theme_kinds, intensity, tuple(clauses)
 
 
-def _theme_columns(c: _Compiled, chunk_words: list, language: str) -> set:
-    """The features of the learned theme weights in a comment of these chunks (remembered for each chunk's
-    words)."""
-    weights = theme_weights()
-    found = set()
-    for words in chunk_words:
-        columns = c.columns.get(words)
-        if columns is None:
-            columns = weights.columns(words, language)
-            if len(c.columns) >= _CHUNK_CACHE:
-                c.columns.clear()
-            c.columns[words] = columns
-        found.update(columns)
-    return found
-
-
 def _words_of(text: str, language: str) -> frozenset:
     """The distinct words of a text as the classifier reads them, as the learned theme weights take them
     (``scripts/make_theme_weights.py``)."""
     if not _WORD.search(text) and not _marks(text, language):
         return frozenset()
-    return frozenset(w for words in _clauses(_compiled(None)[language], text, language)[1] for w in words)
+    return frozenset(w for piece in _clauses(_compiled(None)[language], text, language)[1] for w in piece.words)
 
 
 # -- language detection ---------------------------------------------------------------------------------------
@@ -1385,8 +1437,8 @@ def _detect(text: str, compiled: dict) -> str | None:
         return "ru"
     en_words, pl_words = _stopwords()
     tokens = _WORD.findall(low if low.isascii() else fold_polish(low))
-    pl = 3 * len(_POLISH_LETTERS.findall(low)) + sum(t in pl_words for t in tokens)
-    en = sum(t in en_words for t in tokens)
+    pl = 3 * len(_POLISH_LETTERS.findall(low)) + sum(map(pl_words.__contains__, tokens))
+    en = sum(map(en_words.__contains__, tokens))
     if pl == en:  # no telling words: which lexicon knows more of them
         en, pl = _lexicon_words(compiled["en"], text, "en"), _lexicon_words(compiled["pl"], text, "pl")
     if pl == en:
@@ -1560,9 +1612,11 @@ def classify_comments(texts, *, language=None, lexicon=None, model=None) -> pd.D
     _check_texts(values)
     langs = _languages(language, len(values))
     compiled = _compiled_for(lexicon)
-    columns = _classified_columns(values, langs, compiled, as_model(model))
-    table = pd.DataFrame({name: pd.Series(column, index=index, dtype=object) for name, column in columns.items()},
-                         index=index)
+    model = as_model(model)
+    with _cycles_paused():  # the columns are many small lists and dicts too
+        columns = _classified_columns(values, langs, compiled, model)
+        table = pd.DataFrame({name: pd.Series(column, index=index, dtype=object)
+                              for name, column in columns.items()}, index=index)
     table["intensity"] = table["intensity"].astype(np.int64)
     table.attrs["themes"] = list(compiled["__themes__"])
     return table
@@ -1586,21 +1640,31 @@ def _read_one(text, lang, compiled) -> tuple | None:
     return (use,) + _read(compiled[use], text, use)
 
 
+@contextlib.contextmanager
+def _cycles_paused():
+    """Python's cycle collector paused, and put back as it was after. Reading comments makes many small tuples,
+    lists and dicts that hold no cycles: the collector would walk them again and again (a fifth of the time on
+    100,000 comments)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _classified(values: list, langs: list, compiled: dict) -> list[tuple]:
     """(language, kind, kinds, themes, theme_kinds, intensity, clauses) of every comment (of no opinion for a
     missing one); a repeated (text, language) is classified once.
 
     Every comment is read first; the learned theme weights then score all that need it in one product of
-    arrays, and the themes are checked. The results are many small tuples that hold no cycles: Python's
-    cycle collector is paused meanwhile (it would walk them again and again, a fifth of the time on 100,000
-    comments) and put back as it was.
+    arrays, and the themes are checked. The cycle collector is paused meanwhile (:func:`_cycles_paused`).
     """
     seen: dict = {}
     reads: list = []  # the distinct comments' reads
     position = []  # each comment's read (-1: no opinion)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _cycles_paused():
         for text, lang in zip(values, langs):
             key = (text, lang) if isinstance(text, str) else None
             at = seen.get(key) if key is not None else -1
@@ -1618,9 +1682,6 @@ def _classified(values: list, langs: list, compiled: dict) -> list[tuple]:
                 clauses = checked_themes(clauses, kind, next(scores), compiled[lang or "en"].checked)
             results.append((lang,) + _summary(clauses, kind))
         return [results[at] if at >= 0 else _NO_OPINION for at in position]
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _with_model(results: list[tuple], values: list, model) -> list[tuple]:
@@ -1732,12 +1793,14 @@ def comment_clauses(texts, *, language=None, lexicon=None) -> pd.DataFrame:
     compiled = _compiled_for(lexicon)
     order = {name: i for i, name in enumerate(compiled["__themes__"])}
     rows = []
-    for label, text, result in zip(index, values, _classified(values, langs, compiled)):
-        for number, clause in enumerate(result[6]):
-            rows.append((label, number, text[clause.start:clause.end], result[0], clause.kind,
-                         sorted(dict.fromkeys(clause.themes), key=order.__getitem__), clause.intensity,
-                         clause.start, clause.end))
-    table = pd.DataFrame(rows, columns=CLAUSE_COLUMNS)
+    with _cycles_paused():
+        results = _classified(values, langs, compiled)
+        for label, text, result in zip(index, values, results):
+            for number, clause in enumerate(result[6]):
+                rows.append((label, number, text[clause.start:clause.end], result[0], clause.kind,
+                             sorted(dict.fromkeys(clause.themes), key=order.__getitem__), clause.intensity,
+                             clause.start, clause.end))
+        table = pd.DataFrame(rows, columns=CLAUSE_COLUMNS)
     for name in ("comment", "text", "language", "kind", "themes"):
         table[name] = table[name].astype(object)
     for name in ("clause", "intensity", "start", "end"):
