@@ -78,18 +78,23 @@ A transparent, offline, lexicon method (the lexicons are the data files
    clauses that mention it (``theme_kinds``: in "the app is great but
    delivery is slow" usability is a plus and delivery a minus); a theme in a
    clause without opinion takes its sentence's, else the comment's.
-6. **Learned theme weights check the themes.** For each built-in theme, a
-   logistic regression on the words and lemmas of a comment, fitted on the
-   labelled tune comments (``nps_toolkit/_theme_weights.py``,
-   ``data/theme_weights.json``, made by ``scripts/make_theme_weights.py``),
-   gives the probability that the comment is about it. A theme the words
-   found is dropped when that probability is below 0.05 ("size" in *please
-   add measurements in cm to the size charts* is no complaint about
-   quality); a theme they missed is added, with the comment's kind, when it
-   is at least 0.7 and the comment is all of one kind (*parcel sat in the
-   depot for nine days*: delivery). The clauses of :func:`comment_clauses`
-   show the themes after this check. A built-in theme that a lexicon of
-   your own adds to or replaces is read from its words alone.
+6. **Learned weights check the themes and their kinds.** Logistic
+   regressions on the words of a comment (each word, its lemma and its
+   character n-grams), fitted on the labelled tune comments
+   (``nps_toolkit/_theme_weights.py``, ``data/theme_weights.json.gz``, made
+   by ``scripts/make_theme_weights.py``), one for each built-in theme and one
+   for each (theme, kind) pair, give the probability that the comment is
+   about the theme, or says the pair. A theme the words found is dropped
+   below 0.05 ("size" in *please add measurements in cm to the size charts*
+   is no complaint about quality); one they missed is added at 0.8 to a
+   comment that is not mixed, with its kind. A pair the clauses give is
+   dropped below 0.01; a missed pair is added at 0.5 to a clause of its kind
+   whose own words give it at least 0.2; a pair of a kind the comment lacks
+   needs 0.9, and then a clause of no opinion takes that kind (*parcel sat in
+   the depot for nine days*: a complaint about delivery). The clauses of
+   :func:`comment_clauses` show the themes and kinds after this check. A
+   built-in theme that a lexicon of your own adds to or replaces is read from
+   its words alone.
 7. **Intensity** 0-3 counts the signs of emphasis of the most emphatic clause:
    ``!``, a run of ``!!!`` or ``???``, a word in capitals, a stretched word,
    an emoji or smiley.
@@ -740,7 +745,6 @@ class _Compiled:
     checked: frozenset = frozenset()  # the built-in themes the learned theme weights check (_theme_weights)
     chunks: dict = field(default_factory=dict)  # the words of a chunk -> its clauses
     texts: dict = field(default_factory=dict)  # the text of a chunk (and its smileys) -> its clauses, as spans
-    columns: dict = field(default_factory=dict)  # the words of a chunk -> its features of the theme weights
 
 
 def _compile_language(lex: dict, language: str) -> _Compiled:
@@ -1159,13 +1163,14 @@ class _Piece(NamedTuple):
 
     parts: tuple  # its clauses: (start, end, kind, themes, concrete, turn), the positions in the chunk
     words: tuple  # its words, as read: folded, *n't* as *not*, smileys and sums of money as tokens
-    columns: frozenset | None  # the features of the learned theme weights in its words (None: not checked)
+    spans: tuple  # the words of each clause: (first, last), places in ``words``
+    distinct: frozenset | None  # its distinct words, for the learned theme weights (None: not checked)
     stretched: bool  # whether it holds a stretched word (*goood*)
 
 
-def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], list[_Piece]]:
+def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], list[tuple[int, _Piece]]]:
     """The clauses of one text in a known language, left to right, and what each of its chunks with words
-    gives (:class:`_Piece`)."""
+    gives (:class:`_Piece`), with the place of its first clause among the text's."""
     marks = _marks(text, language)
     masked = text
     if marks:
@@ -1177,7 +1182,7 @@ def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], lis
         masked = "".join(chars)
     norm = _same_length(masked, language)
     out: list[_Clause] = []
-    pieces: list[_Piece] = []
+    pieces: list[tuple[int, _Piece]] = []
     sentence, next_mark = 0, 0
 
     def chunk(start: int, end: int) -> None:  # the clauses of norm[start:end], remembered by its text
@@ -1197,7 +1202,7 @@ def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], lis
                 c.texts.clear()
             c.texts[key] = read
         if read.words:
-            pieces.append(read)
+            pieces.append((len(out), read))
         for first, last, kind, names, concrete, contrasted in read.parts:
             out.append(_Clause(start + first, start + last, kind, names, sentence, 0, concrete, contrasted))
 
@@ -1229,7 +1234,7 @@ def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], lis
             if clause.concrete and not clause.themes and clause.kind != "none":
                 out[i] = clause._replace(themes=(c.residual,))
     # intensity: from a clause's start to the next clause's (its punctuation and emoji included)
-    signals = _signals(text, marks, stretched=bool(marks) or any(piece.stretched for piece in pieces))
+    signals = _signals(text, marks, stretched=bool(marks) or any(piece.stretched for _, piece in pieces))
     if signals:
         for i, clause in enumerate(out):
             stop = out[i + 1].start if i + 1 < len(out) else len(text)
@@ -1238,7 +1243,7 @@ def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], lis
     return out, pieces
 
 
-_NO_PIECE = _Piece((), (), None, False)
+_NO_PIECE = _Piece((), (), (), None, False)
 
 
 def _read_piece(c: _Compiled, piece: str, inside: list, language: str) -> _Piece:
@@ -1256,15 +1261,8 @@ def _read_piece(c: _Compiled, piece: str, inside: list, language: str) -> _Piece
         c.chunks[words] = found
     parts = tuple((tokens[first][0], tokens[last][1], kind, names, concrete, turn)
                   for first, last, kind, names, concrete, turn in found)
-    columns = None
-    if c.checked:
-        columns = c.columns.get(words)
-        if columns is None:
-            columns = theme_weights().columns(words, language)
-            if len(c.columns) >= _CHUNK_CACHE:
-                c.columns.clear()
-            c.columns[words] = columns
-    return _Piece(parts, words, columns, _STRETCH.search(piece) is not None)
+    spans = tuple((first, last) for first, last, *_ in found)
+    return _Piece(parts, words, spans, frozenset(words) if c.checked else None, _STRETCH.search(piece) is not None)
 
 
 def _reasons_for_request(clauses: list[_Clause]) -> None:
@@ -1352,25 +1350,47 @@ def _carry_themes(clauses: list[_Clause], norm: str, pronouns: frozenset) -> Non
 
 def _classify_one(c: _Compiled, text: str, language: str):
     """(kind, kinds, themes, theme_kinds, intensity, clauses) of one text in a known language."""
-    clauses, kind, columns = _read(c, text, language)
-    if columns is not None:
-        clauses = checked_themes(clauses, kind, theme_weights().scores_of(columns), c.checked)
+    clauses, kind, words, pieces = _read(c, text, language)
+    if words is not None:
+        clauses, kind = _checked(clauses, kind, theme_weights().scores(words, language), pieces, language,
+                                 c.checked)
     return _summary(clauses, kind)
 
 
-def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, set | None]:
-    """The clauses of one text in a known language, its kind and the features of the learned theme weights
-    it holds (None if its themes are not checked)."""
+def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, set | None, list]:
+    """The clauses of one text in a known language, its kind, its distinct words for the learned theme
+    weights (None if its themes are not checked) and its chunks (as :func:`_clauses` gives them)."""
     clauses, pieces = _clauses(c, text, language)
     kind = overall_kind([cl.kind for cl in clauses])
     if not c.checked or not clauses:
-        return clauses, kind, None
+        return clauses, kind, None, pieces
     if len(pieces) == 1:
-        return clauses, kind, pieces[0].columns
+        return clauses, kind, pieces[0][1].distinct, pieces
     found = set()
-    for piece in pieces:
-        found.update(piece.columns)
-    return clauses, kind, found
+    for _, piece in pieces:
+        found.update(piece.distinct)
+    return clauses, kind, found, pieces
+
+
+def _checked(clauses: list, kind: str, scores, pieces: list, language: str, checkable,
+             high=None) -> tuple[list, str]:
+    """The clauses and kind of one comment after the learned check of its themes and (theme, kind) pairs
+    (:func:`nps_toolkit._theme_weights.checked`), which weighs a clause by its own words."""
+    def clause_scores(i: int) -> tuple:  # the scores of the words of clause i alone
+        if i not in known:
+            words = ()
+            for first, piece in pieces:
+                if first <= i < first + len(piece.spans):
+                    a, b = piece.spans[i - first]
+                    words = frozenset(piece.words[a:b + 1])
+            known[i] = theme_weights().scores(words, language)
+        return known[i]
+
+    known: dict = {}
+    out = checked_themes(clauses, scores, checkable, clause_scores, high)
+    if out is clauses or all(a.kind == b.kind for a, b in zip(out, clauses)):
+        return out, kind
+    return out, overall_kind([cl.kind for cl in out])
 
 
 def _summary(clauses: list, kind: str) -> tuple:
@@ -1401,7 +1421,7 @@ def _words_of(text: str, language: str) -> frozenset:
     (``scripts/make_theme_weights.py``)."""
     if not _WORD.search(text) and not _marks(text, language):
         return frozenset()
-    return frozenset(w for piece in _clauses(_compiled(None)[language], text, language)[1] for w in piece.words)
+    return frozenset(w for _, piece in _clauses(_compiled(None)[language], text, language)[1] for w in piece.words)
 
 
 # -- language detection ---------------------------------------------------------------------------------------
@@ -1675,11 +1695,14 @@ def _classified(values: list, langs: list, compiled: dict) -> list[tuple]:
                     reads.append(read)
                 seen[key] = at
             position.append(at)
-        scores = iter(theme_weights().scores_many([read[3] for read in reads if read[3] is not None]))
+        scores, high = theme_weights().scores_many([(read[3], read[0] or "en") for read in reads
+                                                    if read[3] is not None])
+        scores, high = iter(scores), iter(high)
         results = []
-        for lang, clauses, kind, columns in reads:
-            if columns is not None:
-                clauses = checked_themes(clauses, kind, next(scores), compiled[lang or "en"].checked)
+        for lang, clauses, kind, words, pieces in reads:
+            if words is not None:
+                clauses, kind = _checked(clauses, kind, next(scores), pieces, lang or "en",
+                                         compiled[lang or "en"].checked, next(high))
             results.append((lang,) + _summary(clauses, kind))
         return [results[at] if at >= 0 else _NO_OPINION for at in position]
 
