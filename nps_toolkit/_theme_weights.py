@@ -47,7 +47,7 @@ from scipy import sparse
 
 #: The file of the weights in ``nps_toolkit/data``.
 WEIGHTS_FILE = "theme_weights.json.gz"
-_WORDS_KEPT = 200_000  # the words whose features are remembered, per language
+_WORDS_KEPT = 200_000  # the words whose vectors are remembered, per language
 
 
 def char_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
@@ -72,9 +72,9 @@ class ThemeWeights:
     """The learned weights, read once from ``data/theme_weights.json.gz``.
 
     One logistic regression for each theme of :attr:`themes` (is the comment about it?) and each (theme,
-    kind) pair of :attr:`pairs` (does the comment say it?). :meth:`columns` takes the distinct words of a
-    comment, folded as the classifier reads them, and gives its features; :meth:`scores_of` their scores:
-    one per theme, then one per pair. The thresholds (probabilities in the file) are kept as scores: a
+    kind) pair of :attr:`pairs` (does the comment say it?). :meth:`scores` takes the distinct words of a
+    comment, folded as the classifier reads them, and gives one score per theme, then one per pair: the sum
+    of what each word adds (:meth:`vector`). The thresholds (probabilities in the file) are kept as scores: a
     probability of at least ``p`` is a score of at least ``log(p / (1 - p))``.
     """
 
@@ -83,7 +83,7 @@ class ThemeWeights:
         self.pairs: tuple[tuple[str, str], ...] = tuple(tuple(p.split(":", 1)) for p in raw["pairs"])
         self.thresholds: dict[str, float] = {k: float(v) for k, v in raw["thresholds"].items()}
         t = self.thresholds
-        self.add_score = _logit(t["theme_add_at"])  # a theme the words missed is added to a one-kind comment
+        self.add_score = _logit(t["theme_add_at"])  # a theme the words missed is added (comment not mixed)
         self.drop_score = _logit(t["theme_drop_below"])  # a theme they found is dropped
         self.pair_add_score = _logit(t["pair_add_at"])
         self.pair_new_kind_score = _logit(t["pair_new_kind_at"])
@@ -196,8 +196,8 @@ def theme_weights() -> ThemeWeights:
 
 def checked(clauses: list, scores, checkable, clause_scores=None, high=None) -> list:
     """The clauses of one comment after the learned check (``scores`` from :meth:`ThemeWeights.scores`;
-    ``clause_scores(i)`` those of the words of clause ``i`` alone, None: the comment's own; ``high``: :meth:`ThemeWeights.high` of the scores, if known). First the themes, as the
-    theme models see them:
+    ``clause_scores(i)`` those of the words of clause ``i`` alone, None: the comment's own; ``high``:
+    :meth:`ThemeWeights.high` of the scores, if known). First the themes, as the theme models see them:
 
     * a theme found, of probability below ``theme_drop_below``: taken from every clause;
     * a theme not found, of probability at least ``theme_add_at``, in a comment with an opinion that is not
