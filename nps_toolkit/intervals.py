@@ -503,7 +503,8 @@ def interval_arrays(c: CountArrays, *, confidence=0.95, method="adjusted-wald", 
         options["n_resamples"] = check_positive_int(options["n_resamples"], name="n_resamples")
     if "prior" in options:
         check_prior(options["prior"])
-    est = np.atleast_1d(c.nps)
+    # an NPS is within [-100, 100]; effective counts (weights, designs) can put it a rounding error outside
+    est = np.clip(np.atleast_1d(c.nps), -100.0, 100.0)
     empty = ~(np.atleast_1d(c.n) > 0)
     low, high = METHODS[method](c, confidence, **method_options(method, **options))
     low = np.clip(np.array(low, dtype=float, ndmin=1), -100.0, 100.0)

@@ -390,6 +390,15 @@ def test_groups_agree_with_plain_counting(rows):
             assert -100 <= got.nps <= 100
 
 
+def test_weighted_detractors_only_keep_the_interval_within_the_scale():
+    # found by hypothesis in a fresh-clone run: the effective counts of unequal weights gave an NPS of
+    # -100.00000000000001, and the bound that holds the estimate went below -100 with it
+    rows = [(0, None, 1.09375), (0, None, 1.09375), (0, None, 15.209201913756248)]
+    out = nt.summarize(make_frame(rows), by="group", weights="w", method="wald", confidence=0.5)
+    assert out["ci_low"].tolist() == [-100.0] and out["ci_high"].tolist() == [-100.0]
+    assert out["nps"].tolist() == [-100.0]
+
+
 @FAST
 @given(rows_st, st.sampled_from([None, "w"]), st.floats(0.5, 0.999))
 def test_wald_interval_contains_the_estimate(rows, weights, confidence):
