@@ -146,14 +146,14 @@ class ThemeWeights:
         indptr = [0]
         position: dict[str, dict[str, int]] = {}  # language -> word -> its row below (-1: adds nothing)
         for words, language in comments:
-            rows = position.get(language)
-            if rows is None:
-                rows = position[language] = {}
+            row_of = position.get(language)
+            if row_of is None:
+                row_of = position[language] = {}
             for w in words:
-                at = rows.get(w)
+                at = row_of.get(w)
                 if at is None:
                     vector = self.vector(w, language)
-                    at = rows[w] = -1 if vector is None else len(vectors)
+                    at = row_of[w] = -1 if vector is None else len(vectors)
                     if vector is not None:
                         vectors.append(vector)
                 if at >= 0:
@@ -166,8 +166,8 @@ class ThemeWeights:
         size = len(self.themes)
         hits: tuple[dict, dict] = ({}, {})
         for found, part in zip(hits, (scores[:, :size] >= self.add_score, scores[:, size:] >= self.pair_add_score)):
-            rows, columns = np.nonzero(part)
-            for i, j in zip(rows.tolist(), columns.tolist()):
+            comment, column = np.nonzero(part)
+            for i, j in zip(comment.tolist(), column.tolist()):
                 found.setdefault(i, []).append(j)
         themes, pairs = hits
         high = [(themes.get(i, ()), pairs.get(i, ())) for i in range(len(comments))]

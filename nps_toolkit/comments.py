@@ -1383,6 +1383,7 @@ def _checked(clauses: list, kind: str, scores, pieces: list, language: str, chec
                 if first <= i < first + len(piece.spans):
                     a, b = piece.spans[i - first]
                     words = frozenset(piece.words[a:b + 1])
+                    break
             known[i] = theme_weights().scores(words, language)
         return known[i]
 
