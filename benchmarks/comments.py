@@ -58,7 +58,7 @@ GOALS = {"unmixed kind accuracy": 0.85, "pair recall": 0.80, "language minimum":
 
 def labelled(split: str | None = None) -> pd.DataFrame:
     """The realistic labelled comments (all languages), optionally one split."""
-    parts = ("", "_more", "_more2", "_more3", "_more4", "_more5", "_more6", "_more7", "_more8")
+    parts = ("", "_more", "_more2", "_more3", "_more4", "_more5", "_more6", "_more7", "_more8", "_more9")
     files = [DATA / f"{lang}{part}.csv" for lang in LANGUAGES for part in parts]
     frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in files if path.exists()]
     data = pd.concat(frames, ignore_index=True)

@@ -6,8 +6,9 @@ about in more words than any lexicon holds ("the parcel sat in Leeds for a week"
 delivery), and a theme word can appear where the comment is about something else. The weights here were
 learned from the tune comments of the labelled set (``tests/data/comments_realistic``, never its holdout) by
 ``scripts/make_theme_weights.py``: logistic regressions (scikit-learn, L2 penalty, C = 1, classes balanced),
-one for each built-in theme (is the comment about it?) and one for each (theme, kind) pair that at least ten
-tune comments say (does the comment say it?). What they read is a comment's distinct words, each as the
+one for each built-in theme (is the comment about it?), one for each (theme, kind) pair that at least ten
+tune comments say (does the comment say it?) and one for each kind, plus, minus and suggestion (does the
+comment say one: its labelled kind, or a pair of that kind?). What they read is a comment's distinct words, each as the
 classifier reads it (folded, *n't* as *not*, smileys and sums of money as tokens), and what each word brings:
 itself, its lemma from simplemma's dictionaries (kept here for the words seen, so that simplemma is not
 loaded at run time) and its character 3- and 4-grams (as scikit-learn's ``char_wb`` takes them, weighted
@@ -19,6 +20,9 @@ numbers and words, read with :func:`json.loads`.
 :func:`nps_toolkit.classify_comments` checks the clauses of each comment with them (:func:`checked`; the
 thresholds are in the file):
 
+* **kind**: a comment whose words the lexicon reads as of no opinion takes the likeliest kind of the kind
+  models if its probability is 0.8 or more (*Chloe is a genius with colour* is praise though no opinion word
+  of the lexicon is in it), in its clause that the words of that clause give the kind most;
 * **themes**: a theme the lexicon found is dropped below probability 0.05 (the word was there, but nothing
   else in the comment speaks of that theme); one it did not find is added at 0.8 or more to a comment that is
   not mixed, with the comment's kind;
@@ -27,8 +31,9 @@ thresholds are in the file):
   that in *love the app, but delivery takes forever* delivery goes with the complaint, not the praise); a
   pair of a kind the comment has no clause of needs 0.9, and then a clause of no opinion takes that kind.
 
-The thresholds were chosen by cross-validation over four batches of labelled comments (weights fitted
-without the batch measured) and then checked on a batch no choice had seen (``benchmarks/results/comments.txt``).
+The thresholds of the themes and pairs were chosen by cross-validation over four batches of labelled comments
+(weights fitted without the batch measured), that of the kinds over eight, and each was then checked on a
+batch no choice had seen (``benchmarks/results/comments.txt``).
 Only the built-in themes a lexicon of your own leaves as they are are checked; a theme you add, extend or
 replace is read from its words alone. No scikit-learn at run time: the weights are applied as plain
 arithmetic.
@@ -71,16 +76,18 @@ def _logit(p: float) -> float:
 class ThemeWeights:
     """The learned weights, read once from ``data/theme_weights.json.gz``.
 
-    One logistic regression for each theme of :attr:`themes` (is the comment about it?) and each (theme,
-    kind) pair of :attr:`pairs` (does the comment say it?). :meth:`scores` takes the distinct words of a
-    comment, folded as the classifier reads them, and gives one score per theme, then one per pair: the sum
-    of what each word adds (:meth:`vector`). The thresholds (probabilities in the file) are kept as scores: a
+    One logistic regression for each theme of :attr:`themes` (is the comment about it?), each (theme, kind)
+    pair of :attr:`pairs` (does the comment say it?) and each kind of :attr:`kinds` (does the comment say
+    one?). :meth:`scores` takes the distinct words of a comment, folded as the classifier reads them, and
+    gives one score per theme, then one per pair, then one per kind: the sum of what each word adds
+    (:meth:`vector`). The thresholds (probabilities in the file) are kept as scores: a
     probability of at least ``p`` is a score of at least ``log(p / (1 - p))``.
     """
 
     def __init__(self, raw: dict):
         self.themes: tuple[str, ...] = tuple(raw["themes"])
         self.pairs: tuple[tuple[str, str], ...] = tuple(tuple(p.split(":", 1)) for p in raw["pairs"])
+        self.kinds: tuple[str, ...] = tuple(raw.get("kinds", ()))
         self.thresholds: dict[str, float] = {k: float(v) for k, v in raw["thresholds"].items()}
         t = self.thresholds
         self.add_score = _logit(t["theme_add_at"])  # a theme the words missed is added (comment not mixed)
@@ -89,12 +96,13 @@ class ThemeWeights:
         self.pair_new_kind_score = _logit(t["pair_new_kind_at"])
         self.pair_drop_score = _logit(t["pair_drop_below"])
         self.pair_clause_score = _logit(t["pair_clause_at"])
-        size = len(self.themes) + len(self.pairs)
+        self.kind_add_score = _logit(t["kind_add_at"]) if self.kinds and "kind_add_at" in t else math.inf
+        size = len(self.themes) + len(self.pairs) + len(self.kinds)
         self.theme_index = {t: i for i, t in enumerate(self.themes)}
         self.pair_index = {p: i for i, p in enumerate(self.pairs)}
         features = list(raw["weights"])
         if any(len(v) != size for v in (raw["intercept"], *raw["weights"].values())):
-            raise ValueError(f"{WEIGHTS_FILE}: every weight needs one value per theme and pair ({size})")
+            raise ValueError(f"{WEIGHTS_FILE}: every weight needs one value per theme, pair and kind ({size})")
         self.intercept = np.array(raw["intercept"], dtype=float)
         self.weights = np.array([raw["weights"][f] for f in features], dtype=float).reshape(len(features), size)
         column = {f: i for i, f in enumerate(features)}
@@ -113,7 +121,7 @@ class ThemeWeights:
         self._vectors: dict[str, dict] = {}  # language -> word -> its vector (None: no feature), remembered
 
     def vector(self, word: str, language: str) -> np.ndarray | None:
-        """What one word adds to a comment's scores (one value per theme, then per pair): the weights of the
+        """What one word adds to a comment's scores (one value per theme, pair and kind): the weights of the
         word itself and of its lemma where the weights know them, and of each of its character n-grams
         (as often as it holds it); None for a word with none of them."""
         known = self._vectors.setdefault(language, {})
@@ -130,9 +138,9 @@ class ThemeWeights:
         return found
 
     def scores(self, words, language: str) -> tuple:
-        """The score of each theme, then of each pair (in the order of :attr:`themes` and :attr:`pairs`), of a
-        comment holding ``words`` (distinct, folded as the classifier reads them): the intercept plus what
-        each word adds (:meth:`vector`)."""
+        """The score of each theme, pair and kind (in the order of :attr:`themes`, :attr:`pairs` and
+        :attr:`kinds`) of a comment holding ``words`` (distinct, folded as the classifier reads them): the
+        intercept plus what each word adds (:meth:`vector`)."""
         vectors = [v for v in (self.vector(w, language) for w in words) if v is not None]
         if not vectors:
             return self._intercept
@@ -163,9 +171,10 @@ class ThemeWeights:
             return [self._intercept] * len(comments), [self.high(self._intercept)] * len(comments)
         matrix = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(comments), len(vectors)))
         scores = matrix @ np.vstack(vectors) + self.intercept
-        size = len(self.themes)
+        size, end = len(self.themes), len(self.themes) + len(self.pairs)
         hits: tuple[dict, dict] = ({}, {})
-        for found, part in zip(hits, (scores[:, :size] >= self.add_score, scores[:, size:] >= self.pair_add_score)):
+        for found, part in zip(hits, (scores[:, :size] >= self.add_score,
+                                      scores[:, size:end] >= self.pair_add_score)):
             comment, column = np.nonzero(part)
             for i, j in zip(comment.tolist(), column.tolist()):
                 found.setdefault(i, []).append(j)
@@ -176,15 +185,15 @@ class ThemeWeights:
     def high(self, scores) -> tuple[list[int], list[int]]:
         """The themes (their places in :attr:`themes`) of a score of at least :attr:`add_score`, and the pairs
         (in :attr:`pairs`) of at least :attr:`pair_add_score`: the only ones the check may add."""
-        size = len(self.themes)
+        size, end = len(self.themes), len(self.themes) + len(self.pairs)
         return ([j for j in range(size) if scores[j] >= self.add_score],
-                [j for j, s in enumerate(scores[size:]) if s >= self.pair_add_score])
+                [j for j, s in enumerate(scores[size:end]) if s >= self.pair_add_score])
 
     def probabilities(self, words, language: str) -> dict:
-        """theme or (theme, kind) -> the probability that a comment holding ``words`` is about the theme, or
-        says the pair (the logistic function of its score)."""
+        """theme, (theme, kind) or kind -> the probability that a comment holding ``words`` is about the theme,
+        says the pair or says the kind (the logistic function of its score)."""
         return {name: float(1 / (1 + np.exp(-s)))
-                for name, s in zip(self.themes + self.pairs, self.scores(words, language))}
+                for name, s in zip(self.themes + self.pairs + self.kinds, self.scores(words, language))}
 
 
 @functools.cache
@@ -197,7 +206,12 @@ def theme_weights() -> ThemeWeights:
 def checked(clauses: list, scores, checkable, clause_scores=None, high=None) -> list:
     """The clauses of one comment after the learned check (``scores`` from :meth:`ThemeWeights.scores`;
     ``clause_scores(i)`` those of the words of clause ``i`` alone, None: the comment's own; ``high``:
-    :meth:`ThemeWeights.high` of the scores, if known). First the themes, as the theme models see them:
+    :meth:`ThemeWeights.high` of the scores, if known). First the kind, as the kind models see it:
+
+    * a comment all of whose clauses are of no opinion, whose likeliest kind has a probability of at least
+      ``kind_add_at``: its clause whose own words give that kind the most takes it;
+
+    then the themes, as the theme models see them:
 
     * a theme found, of probability below ``theme_drop_below``: taken from every clause;
     * a theme not found, of probability at least ``theme_add_at``, in a comment with an opinion that is not
@@ -217,8 +231,27 @@ def checked(clauses: list, scores, checkable, clause_scores=None, high=None) -> 
     """
     w = theme_weights()
     high_themes, high_pairs = w.high(scores) if high is None else high
-    out = _checked_themes(clauses, scores[:len(w.themes)], high_themes, checkable, w)
-    return _checked_pairs(out, scores[len(w.themes):], high_pairs, checkable, clause_scores, w)
+    size, end = len(w.themes), len(w.themes) + len(w.pairs)
+    out = _checked_kind(clauses, scores, clause_scores, w) if checkable else clauses
+    out = _checked_themes(out, scores[:size], high_themes, checkable, w)
+    return _checked_pairs(out, scores[size:end], high_pairs, checkable, clause_scores, w)
+
+
+def _checked_kind(clauses: list, scores, clause_scores, w: ThemeWeights) -> list:
+    """A comment the words read as of no opinion: the likeliest kind of the kind models, if likely enough, given
+    to its clause (the likeliest one, by its own words, of several)."""
+    if not w.kinds or any(cl.kind != "none" for cl in clauses):
+        return clauses
+    offset = len(w.themes) + len(w.pairs)
+    j = max(range(len(w.kinds)), key=lambda j: scores[offset + j])
+    if scores[offset + j] < w.kind_add_score:
+        return clauses
+    at = 0
+    if len(clauses) > 1 and clause_scores is not None:
+        at = max(range(len(clauses)), key=lambda i: clause_scores(i)[offset + j])
+    out = list(clauses)
+    out[at] = out[at]._replace(kind=w.kinds[j])
+    return out
 
 
 def _checked_themes(clauses: list, scores, high: list, checkable, w: ThemeWeights) -> list:

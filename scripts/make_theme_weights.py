@@ -2,8 +2,9 @@
 
 Logistic regressions (scikit-learn: L2 penalty, C = 1, classes balanced, lbfgs) fitted on the tune comments
 of ``tests/data/comments_realistic`` (never a holdout comment): one for each built-in theme (a comment is about
-a theme when one of its labelled pairs names it) and one for each (theme, kind) pair that at least MIN_PAIR
-tune comments say. What a comment holds: each of its distinct words as the classifier reads it (folded: lower
+a theme when one of its labelled pairs names it), one for each (theme, kind) pair that at least MIN_PAIR
+tune comments say, and one for each kind of KINDS (a comment says a kind when it is labelled with it or with
+a pair of it). What a comment holds: each of its distinct words as the classifier reads it (folded: lower
 case, ё as е, Polish letters plain), its lemma (``L:`` and the lemma; from simplemma's dictionaries, MIT
 licence) and its character 3- and 4-grams (``G:``; scikit-learn's ``char_wb``, weighted GRAM_SCALE), each
 counted once per distinct word that brings it, so that a comment's score is the sum of what its words add.
@@ -13,7 +14,9 @@ See ``nps_toolkit/_theme_weights.py`` for how the classifier uses them.
 The thresholds were chosen by cross-validation over the fifth to eighth batches (``--leave-out``: the
 weights fitted on every batch but the one measured, the ninth left out too), as the most pair recall with
 pair precision no lower than before; the ninth batch (``*_more8.csv``) then checked them unseen
-(``benchmarks/results/comments.txt``). Run after adding labelled comments:
+(``benchmarks/results/comments.txt``). ``kind_add_at`` was chosen the same way over the second to ninth
+batches (the weights fitted on the nine batches but the one measured), then checked on the tenth
+(``*_more9.csv``) while it was unseen. Run after adding labelled comments:
 
     .venv/bin/python scripts/make_theme_weights.py [--before BATCH] [--leave-out BATCH] [--output PATH]
 
@@ -49,7 +52,7 @@ OUT = ROOT / "nps_toolkit" / "data" / "theme_weights.json.gz"
 C, MIN_COMMENTS = 1.0, 2
 # the thresholds, as probabilities (see nps_toolkit/_theme_weights.py)
 THRESHOLDS = {"theme_add_at": 0.8, "theme_drop_below": 0.05, "pair_add_at": 0.5, "pair_new_kind_at": 0.9,
-              "pair_drop_below": 0.01, "pair_clause_at": 0.2}
+              "pair_drop_below": 0.01, "pair_clause_at": 0.2, "kind_add_at": 0.8}
 KINDS = ("plus", "minus", "suggestion")
 MIN_PAIR = 10  # a (theme, kind) pair is learned when at least this many tune comments say it
 # character n-grams inside each word (scikit-learn's char_wb: the word padded with a space each side), of at
@@ -111,6 +114,9 @@ def main(argv=None) -> int:
     pairs = [f"{t}:{k}" for t in THEMES for k in KINDS if sum(f"{t}:{k}" in s for s in said) >= MIN_PAIR]
     targets = [[any(p.split(":")[0] == theme for p in s) for s in said] for theme in THEMES]
     targets += [[pair in s for s in said] for pair in pairs]
+    # the kind models: does the comment say it (its kind, or a pair of that kind)?
+    targets += [[r["kind"] == kind or any(p.endswith(":" + kind) for p in s) for r, s in zip(rows, said)]
+                for kind in KINDS]
     coef, intercept = [], []
     for y in targets:
         model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(x, np.array(y))
@@ -128,7 +134,7 @@ def main(argv=None) -> int:
         "thresholds": THRESHOLDS, "min_pair": MIN_PAIR,
         "char_ngrams": {"min_n": GRAMS[0], "max_n": GRAMS[1], "min_comments": GRAM_COMMENTS,
                         "scale": args.gram_scale} if args.gram_scale else None,
-        "themes": list(THEMES), "pairs": pairs, "intercept": [round(v, 4) for v in intercept],
+        "themes": list(THEMES), "pairs": pairs, "kinds": list(KINDS), "intercept": [round(v, 4) for v in intercept],
         "weights": {f: [round(float(v), 4) for v in coef[column[f]]] for f in vocabulary},
         "lemmas": lemmas,
     }

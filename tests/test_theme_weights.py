@@ -1,6 +1,6 @@
-"""The learned theme and pair weights (nps_toolkit/_theme_weights.py): their arithmetic against scikit-learn's
-own predictions, the check they make on the lexicon's themes and (theme, kind) pairs, and the stored file
-against the labelled set."""
+"""The learned theme, pair and kind weights (nps_toolkit/_theme_weights.py): their arithmetic against
+scikit-learn's own predictions, the check they make on the lexicon's kinds, themes and (theme, kind) pairs,
+and the stored file against the labelled set."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ LEMMAS = {"parcel": "L:parcel", "parcels": "L:parcel", "price": "L:price", "pric
 COMMENTS = [["parcel", "late"], ["parcels", "late"], ["price", "high"], ["prices", "high"],
             ["parcel", "parcels", "price"], ["nice"], ["parcels", "cheap"], ["nice", "price", "low"]]
 TARGETS = {"delivery": [1, 1, 0, 0, 1, 0, 1, 0], "delivery:minus": [1, 1, 0, 0, 1, 0, 0, 0],
-           "price:plus": [0, 0, 0, 0, 0, 0, 1, 1]}
+           "price:plus": [0, 0, 0, 0, 0, 0, 1, 1], "plus": [0, 0, 0, 0, 0, 1, 1, 1]}
 
 
 def _features(comments, word_vec=None, gram_vec=None, scale=0.5):
@@ -46,13 +46,14 @@ def _features(comments, word_vec=None, gram_vec=None, scale=0.5):
 
 
 def _toy_weights():
-    """Weights of one theme and two pairs fitted by scikit-learn on a few comments, the fitted models and the
-    vectorizers, to compare with."""
+    """Weights of one theme, two pairs and one kind fitted by scikit-learn on a few comments, the fitted models
+    and the vectorizers, to compare with."""
     x, word_vec, gram_vec = _features(COMMENTS)
     models = {name: LogisticRegression(C=1.0).fit(x, y) for name, y in TARGETS.items()}
     features = word_vec.get_feature_names_out().tolist() + ["G:" + g for g in gram_vec.get_feature_names_out()]
     scale = np.array([0.5 if f.startswith("G:") else 1.0 for f in features])
-    raw = {"themes": ["delivery"], "pairs": ["delivery:minus", "price:plus"], "thresholds": THRESHOLDS,
+    raw = {"themes": ["delivery"], "pairs": ["delivery:minus", "price:plus"], "kinds": ["plus"],
+           "thresholds": THRESHOLDS,
            "char_ngrams": {"min_n": 3, "max_n": 4},
            "intercept": [float(m.intercept_[0]) for m in models.values()],
            "weights": {f: [float(m.coef_[0][i] * scale[i]) for m in models.values()] for i, f in enumerate(features)},
@@ -73,7 +74,7 @@ def test_probabilities_are_those_of_the_fitted_scikit_learn_models(words):
     weights, models, (word_vec, gram_vec) = _toy_weights()
     x, _, _ = _features([words], word_vec, gram_vec)  # unknown words and n-grams: left out, as by scikit-learn
     got = weights.probabilities(words, "en")
-    assert list(got) == ["delivery", ("delivery", "minus"), ("price", "plus")]
+    assert list(got) == ["delivery", ("delivery", "minus"), ("price", "plus"), "plus"]
     for (name, model), p in zip(models.items(), got.values()):
         assert p == pytest.approx(model.predict_proba(x)[0, 1], abs=1e-12), name
 
@@ -96,10 +97,12 @@ def test_a_weight_of_the_wrong_length_is_refused():
     weights, _, _ = _toy_weights()
     raw = {"themes": ["a"], "pairs": ["a:plus"], "thresholds": THRESHOLDS, "intercept": [0.0], "weights": {},
            "lemmas": {}}
-    with pytest.raises(ValueError, match="one value per theme and pair"):
+    with pytest.raises(ValueError, match="one value per theme, pair and kind"):
         ThemeWeights(raw)
-    with pytest.raises(ValueError, match="one value per theme and pair"):
+    with pytest.raises(ValueError, match="one value per theme, pair and kind"):
         ThemeWeights(raw | {"intercept": [0.0, 0.0], "weights": {"late": [1.0]}})
+    with pytest.raises(ValueError, match=r"one value per theme, pair and kind \(3\)"):  # a kind has its own
+        ThemeWeights(raw | {"kinds": ["minus"], "intercept": [0.0, 0.0], "weights": {"late": [1.0, 1.0]}})
     assert weights.add_score == pytest.approx(np.log(0.8 / 0.2))
     assert weights.pair_drop_score == pytest.approx(np.log(0.01 / 0.99))
 
@@ -109,15 +112,17 @@ def _clause(kind, themes, start=0):
 
 
 def _scores(**set_to):
-    """A row of scores for the stored weights: every theme and pair between its thresholds (nothing happens),
-    but for those given, by name ("price" or "price:minus") -> "low" or "high" (or "sure": a new kind)."""
+    """A row of scores for the stored weights: every theme and pair between its thresholds, every kind below
+    its own (nothing happens), but for those given, by name ("price", "price:minus" or "minus") -> "low" or
+    "high" (or "sure": a new kind)."""
     w = theme_weights()
     theme_middle = (w.drop_score + w.add_score) / 2
     pair_middle = (w.pair_drop_score + w.pair_add_score) / 2
     level = {"low": min(w.drop_score, w.pair_drop_score) - 1, "high": w.pair_add_score + 0.1,
-             "sure": max(w.add_score, w.pair_new_kind_score) + 1}
+             "sure": max(w.add_score, w.pair_new_kind_score, w.kind_add_score) + 1}
     row = [level[set_to[t]] if t in set_to else theme_middle for t in w.themes]
     row += [level[set_to[f"{t}:{k}"]] if f"{t}:{k}" in set_to else pair_middle for t, k in w.pairs]
+    row += [level[set_to[k]] if k in set_to else w.kind_add_score - 1 for k in w.kinds]
     return tuple(row)
 
 
@@ -171,6 +176,38 @@ def test_a_sure_pair_of_a_kind_the_comment_lacks_gives_that_kind_to_a_clause_of_
     assert checked(opinions, sure, EVERY) == opinions
 
 
+def test_the_kind_check_gives_a_comment_of_no_opinion_its_likeliest_kind():
+    clauses = [_clause("none", ["delivery"]), _clause("none", [], start=5)]
+    by_clause = {0: _scores(minus="sure"), 1: _scores()}  # the first clause's words say it
+    out = checked(clauses, _scores(minus="sure"), EVERY, by_clause.__getitem__)
+    assert [(cl.kind, cl.themes) for cl in out] == [("minus", ("delivery",)), ("none", ())]
+    assert checked(clauses, _scores(minus="sure"), EVERY, {0: _scores(), 1: _scores(minus="sure")}.__getitem__)[1].kind \
+        == "minus"
+    # not likely enough, a comment with an opinion of its own, or a lexicon of the user's own: nothing
+    assert checked(clauses, _scores(minus="high"), EVERY, by_clause.__getitem__) == clauses
+    opinion = [_clause("plus", ["delivery"]), _clause("none", [], start=5)]
+    assert checked(opinion, _scores(minus="sure"), EVERY, by_clause.__getitem__) == opinion
+    assert checked(clauses, _scores(minus="sure"), frozenset(), by_clause.__getitem__) == clauses
+
+
+def test_the_kind_check_changes_the_comments_kind(monkeypatch):
+    # weights whose kind model for complaints is sure of every comment: a comment of no opinion becomes a
+    # complaint, one with an opinion of its own keeps it
+    path = resources.files("nps_toolkit").joinpath("data", "theme_weights.json.gz")
+    raw = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    at = len(raw["themes"]) + len(raw["pairs"]) + raw["kinds"].index("minus")
+    raw["intercept"][at] = 50.0
+    sure = ThemeWeights(raw)
+    monkeypatch.setattr("nps_toolkit._theme_weights.theme_weights", lambda: sure)
+    monkeypatch.setattr("nps_toolkit.comments.theme_weights", lambda: sure)
+    texts = ["The parcel is in Leeds.", "Great app"]
+    assert [[cl.kind for cl in C._clauses(C._compiled(None)["en"], t, "en")[0]] for t in texts] == [["none"],
+                                                                                                  ["plus"]]
+    got = nt.classify_comments(texts, language="en")
+    assert got["kind"].tolist() == ["minus", "plus"]
+    assert nt.comment_clauses(texts, language="en")["kind"].tolist() == ["minus", "plus"]
+
+
 def test_a_new_kind_changes_the_comments_kind():
     # "the parcel sat in the depot for nine days": a plain fact to the lexicon, a complaint about delivery
     text = "Parcel sat in the depot for nine days and the tracking said nothing"
@@ -187,8 +224,9 @@ def test_the_stored_weights_cover_the_built_in_themes_and_every_tune_comment():
     pairs = [p.split(":") for p in raw["pairs"]]
     assert {t for t, _ in pairs} == set(C.DEFAULT_THEMES) and {k for _, k in pairs} == {"plus", "minus",
                                                                                        "suggestion"}
+    assert raw["kinds"] == ["plus", "minus", "suggestion"]
     t = raw["thresholds"]
-    assert 0 < t["theme_drop_below"] < 0.5 < t["theme_add_at"] < 1
+    assert 0 < t["theme_drop_below"] < 0.5 < t["theme_add_at"] < 1 and 0.5 < t["kind_add_at"] < 1
     assert 0 < t["pair_drop_below"] < t["pair_clause_at"] < t["pair_add_at"] < t["pair_new_kind_at"] < 1
     every_lemma = {lemma for table in raw["lemmas"].values() for lemma in table.values()}
     assert every_lemma <= set(raw["weights"])
