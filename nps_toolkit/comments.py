@@ -744,6 +744,8 @@ class _Compiled:
     turns: frozenset = frozenset()  # contrast words after which an opinion turns (but, но, ale)
     checked: frozenset = frozenset()  # the built-in themes the learned theme weights check (_theme_weights)
     chunks: dict = field(default_factory=dict)  # the words of a chunk -> its clauses
+    words: dict = field(default_factory=dict)  # a word -> what it says alone: (polarity, flags, concrete)
+    theme_words: dict = field(default_factory=dict)  # a word -> the themes it names alone (with a negation prefix)
     texts: dict = field(default_factory=dict)  # the text of a chunk (and its smileys) -> its clauses, as spans
 
 
@@ -820,14 +822,16 @@ def _fused(c: _Compiled, token: str) -> str | None:
     return None
 
 
-@dataclass
-class _Item:
+class _Item(NamedTuple):
+    """One opinion word, cue or phrase of a chunk (a named tuple: every chunk has a few)."""
+
     start: int
     end: int
     token: str
     polarity: int
     flags: frozenset
     self_negated: bool = False
+    concrete: bool = False  # a longer word that is no opinion word, cue or function word (:func:`_word_item`)
 
 
 _NEGATING = ("negators", "absence")
@@ -845,37 +849,63 @@ def _sentiment_of(c: _Compiled, token: str) -> int:
 
 
 def _items(c: _Compiled, tokens: list[str]) -> list[_Item]:
-    """Opinion words and cues of one chunk: one item per word or phrase."""
+    """Opinion words and cues of one chunk: one item per word or phrase (what a word says alone is worked out
+    once per word: :func:`_word_item`)."""
     out = []
+    known = c.words
     for start, end, labels in c.opinion.match(tokens):
+        token = tokens[start]
+        if end - start == 1:
+            said = known.get(token)
+            if said is None:
+                if len(known) >= _CHUNK_CACHE:
+                    known.clear()
+                said = known[token] = _word_item(c, token, labels)
+            out.append(_Item(start, end, token, said[0], said[1], False, said[2]))
+            continue
         pol = sum(lab[1] for lab in labels if lab[0] == "pol")
         flags = frozenset(lab[0] for lab in labels if lab[0] != "pol")
-        token = tokens[start]
-        if end - start == 1 and not pol and not flags:
-            rest = _fused(c, token)
-            if rest is not None:
-                rest_labels = c.opinion.info(rest)[0]
-                rest_pol = sum(lab[1] for lab in rest_labels if lab[0] == "pol") or _sentiment_of(c, rest)
-                if rest_pol:
-                    pol = -rest_pol
-                elif ("expected",) in rest_labels:
-                    pol = -1
-            if not pol and not c.themes.info(token)[0]:
-                pol = _sentiment_of(c, token)
         # a phrase that starts with its own negation ("not good", "nie polecam") is not negated again
-        self_negated = end - start > 1 and any(lab[0] in _NEGATING for lab in c.opinion.info(token)[0])
+        self_negated = any(lab[0] in _NEGATING for lab in c.opinion.info(token)[0])
         out.append(_Item(start, end, token, (pol > 0) - (pol < 0), flags, self_negated))
     return out
+
+
+def _word_item(c: _Compiled, token: str, labels: tuple) -> tuple[int, frozenset, bool]:
+    """(polarity, flags, concrete) of a word matched alone, with ``labels`` its labels in the opinion index:
+    the sign of its polarity words, or of the rest after a negation prefix (неплохо), or of the open sentiment
+    lexicon; its cues; and whether it is a longer word that is no opinion word, cue or function word: a
+    thing an opinion may be about ("room", "smoke"; not "about", "which")."""
+    pol = sum(lab[1] for lab in labels if lab[0] == "pol")
+    flags = frozenset(lab[0] for lab in labels if lab[0] != "pol")
+    if not pol and not flags:
+        rest = _fused(c, token)
+        if rest is not None:
+            rest_labels = c.opinion.info(rest)[0]
+            rest_pol = sum(lab[1] for lab in rest_labels if lab[0] == "pol") or _sentiment_of(c, rest)
+            if rest_pol:
+                pol = -rest_pol
+            elif ("expected",) in rest_labels:
+                pol = -1
+        if not pol and not c.themes.info(token)[0]:
+            pol = _sentiment_of(c, token)
+    pol = (pol > 0) - (pol < 0)
+    return pol, flags, not pol and not flags and len(token) >= _CONCRETE_LETTERS and token not in c.vague
 
 
 def _theme_hits(c: _Compiled, tokens: list[str]) -> list[tuple[int, tuple]]:
     """(position, theme names) of the theme words of one chunk."""
     out = []
+    known = c.theme_words
     for start, end, names in c.themes.match(tokens):
         if not names and end - start == 1:
-            rest = _fused(c, tokens[start])
-            if rest is not None:
-                names = c.themes.info(rest)[0]
+            token = tokens[start]
+            names = known.get(token)
+            if names is None:
+                if len(known) >= _CHUNK_CACHE:
+                    known.clear()
+                rest = _fused(c, token)
+                names = known[token] = () if rest is None else c.themes.info(rest)[0]
         if names:
             out.append((start, names))
     return out
@@ -1088,7 +1118,7 @@ def _intensity(signals: list[int], start: int, end: int) -> int:
 
 def _chunk_clauses(c: _Compiled, tokens: tuple[str, ...]) -> tuple:
     """((first token, last token, kind, themes, concrete, turn), ...) of the clauses of one chunk (between commas):
-    ``concrete`` if a clause names a thing (:func:`_is_concrete`), ``turn`` if it starts with a word of ``turns``."""
+    ``concrete`` if a clause names a thing (an item's ``concrete``), ``turn`` if it starts with a word of ``turns``."""
     if not tokens:
         return ()
     # clauses: split at contrast words; fixed expressions (neutral) count for nothing
@@ -1117,15 +1147,8 @@ def _chunk_clauses(c: _Compiled, tokens: tuple[str, ...]) -> tuple:
         if clause_of[pos] >= 0:
             themes[clause_of[pos]].extend(names)
     return tuple((min(b), max(b), _clause_kind(c, clause) if clause else "none", tuple(dict.fromkeys(names)),
-                  any(_is_concrete(c, it) for it in clause), turn)
+                  any(it.concrete for it in clause), turn)
                  for clause, names, b, turn in zip(clauses, themes, bounds, contrasted) if b)
-
-
-def _is_concrete(c: _Compiled, item: _Item) -> bool:
-    """Whether an item of a clause is a longer word that is no opinion word, cue or function word: a thing an
-    opinion may be about ("room", "smoke"; not "about", "which")."""
-    return (not item.polarity and not item.flags and item.end - item.start == 1
-            and len(item.token) >= _CONCRETE_LETTERS and item.token not in c.vague)
 
 
 def _tokens(norm: str, marks: list, language: str) -> list[tuple[int, int, str]]:
