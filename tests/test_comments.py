@@ -861,3 +861,16 @@ def test_theme_impact_design_leaves_the_data_as_it_was(ours_stores):
     data = ours_stores.copy()
     theme_impact(data, themes=["delivery"], design=STORES, df="design", base="commented")
     pd.testing.assert_frame_equal(data, ours_stores)
+
+
+def test_the_built_in_lexicon_reads_the_same_with_libyaml_as_with_pure_python():
+    # the built-in lexicon is read with libyaml's safe loader where PyYAML has it (ten times faster); the
+    # pure-Python safe loader must give the same mappings, so that no install reads other words
+    import yaml
+    from importlib import resources
+
+    folder = resources.files("nps_toolkit").joinpath("data", "lexicon")
+    for language in ("en", "ru", "pl"):
+        text = folder.joinpath(f"{language}.yaml").read_text(encoding="utf-8")
+        plain = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506
+        assert plain and plain == yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
