@@ -148,28 +148,36 @@ class ThemeWeights:
 
     def scores_many(self, comments: list) -> tuple[list[tuple], list[tuple]]:
         """:meth:`scores` of many comments, each given as (words, language), at once (one sparse product), and
-        :meth:`high` of each."""
+        :meth:`high` of each; the words of a comment are a frozenset, and comments of the same words (*Great
+        service!*, *great service*) are scored once."""
         vectors: list = []
         indices: list[int] = []
         indptr = [0]
         position: dict[str, dict[str, int]] = {}  # language -> word -> its row below (-1: adds nothing)
-        for words, language in comments:
-            row_of = position.get(language)
-            if row_of is None:
-                row_of = position[language] = {}
-            for w in words:
-                at = row_of.get(w)
-                if at is None:
-                    vector = self.vector(w, language)
-                    at = row_of[w] = -1 if vector is None else len(vectors)
-                    if vector is not None:
-                        vectors.append(vector)
-                if at >= 0:
-                    indices.append(at)
-            indptr.append(len(indices))
+        distinct: dict = {}  # (words, language) -> its row among the distinct ones
+        order = []  # each comment's row
+        for key in comments:
+            at = distinct.get(key)
+            if at is None:
+                at = distinct[key] = len(distinct)
+                words, language = key
+                row_of = position.get(language)
+                if row_of is None:
+                    row_of = position[language] = {}
+                for w in words:
+                    column = row_of.get(w)
+                    if column is None:
+                        vector = self.vector(w, language)
+                        column = row_of[w] = -1 if vector is None else len(vectors)
+                        if vector is not None:
+                            vectors.append(vector)
+                    if column >= 0:
+                        indices.append(column)
+                indptr.append(len(indices))
+            order.append(at)
         if not vectors:
             return [self._intercept] * len(comments), [self.high(self._intercept)] * len(comments)
-        matrix = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(comments), len(vectors)))
+        matrix = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(distinct), len(vectors)))
         scores = matrix @ np.vstack(vectors) + self.intercept
         size, end = len(self.themes), len(self.themes) + len(self.pairs)
         hits: tuple[dict, dict] = ({}, {})
@@ -179,8 +187,8 @@ class ThemeWeights:
             for i, j in zip(comment.tolist(), column.tolist()):
                 found.setdefault(i, []).append(j)
         themes, pairs = hits
-        high = [(themes.get(i, ()), pairs.get(i, ())) for i in range(len(comments))]
-        return list(map(tuple, scores.tolist())), high
+        rows = list(map(tuple, scores.tolist()))
+        return [rows[i] for i in order], [(themes.get(i, ()), pairs.get(i, ())) for i in order]
 
     def high(self, scores) -> tuple[list[int], list[int]]:
         """The themes (their places in :attr:`themes`) of a score of at least :attr:`add_score`, and the pairs

@@ -1382,7 +1382,7 @@ def _classify_one(c: _Compiled, text: str, language: str):
     return _summary(clauses, kind)
 
 
-def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, set | None, list]:
+def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, frozenset | None, list]:
     """The clauses of one text in a known language, its kind, its distinct words for the learned theme
     weights (None if its themes are not checked) and its chunks (as :func:`_clauses` gives them)."""
     clauses, pieces = _clauses(c, text, language)
@@ -1394,7 +1394,7 @@ def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, set | None
     found = set()
     for _, piece in pieces:
         found.update(piece.distinct)
-    return clauses, kind, found, pieces
+    return clauses, kind, frozenset(found), pieces
 
 
 def _checked(clauses: list, kind: str, scores, pieces: list, language: str, checkable,
