@@ -8,9 +8,9 @@ learned from the tune comments of the labelled set (``tests/data/comments_realis
 ``scripts/make_theme_weights.py``: logistic regressions (scikit-learn, L2 penalty, C = 1, classes balanced),
 one for each built-in theme (is the comment about it?), one for each (theme, kind) pair that at least ten
 tune comments say (does the comment say it?) and one for each kind, plus, minus and suggestion (does the
-comment say one: its labelled kind, or a pair of that kind?). What they read is a comment's distinct words, each as the
-classifier reads it (folded, *n't* as *not*, smileys and sums of money as tokens), and what each word brings:
-itself, its lemma from simplemma's dictionaries (kept here for the words seen, so that simplemma is not
+comment say one: its labelled kind, or a pair of that kind?). What they read is a comment's distinct words,
+each as the classifier reads it (folded, *n't* as *not*, smileys and sums of money as tokens), and what each
+word brings: itself, its lemma from simplemma's dictionaries (kept here for the words seen, so that simplemma is not
 loaded at run time) and its character 3- and 4-grams (as scikit-learn's ``char_wb`` takes them, weighted
 0.5), which catch typos and forms no dictionary holds. A word, lemma or n-gram of too few comments is left
 out. A comment's score is the intercept plus what each of its distinct words adds (:meth:`ThemeWeights.vector`),
@@ -22,7 +22,7 @@ thresholds are in the file):
 
 * **kind**: a comment whose words the lexicon reads as of no opinion takes the likeliest kind of the kind
   models if its probability is 0.8 or more (*Chloe is a genius with colour* is praise though no opinion word
-  of the lexicon is in it), in its clause that the words of that clause give the kind most;
+  of the lexicon is in it), given to the clause whose own words give that kind most;
 * **themes**: a theme the lexicon found is dropped below probability 0.05 (the word was there, but nothing
   else in the comment speaks of that theme); one it did not find is added at 0.8 or more to a comment that is
   not mixed, with the comment's kind;
@@ -96,7 +96,7 @@ class ThemeWeights:
         self.pair_new_kind_score = _logit(t["pair_new_kind_at"])
         self.pair_drop_score = _logit(t["pair_drop_below"])
         self.pair_clause_score = _logit(t["pair_clause_at"])
-        self.kind_add_score = _logit(t["kind_add_at"]) if self.kinds and "kind_add_at" in t else math.inf
+        self.kind_add_score = _logit(t["kind_add_at"]) if self.kinds else math.inf  # a comment of no opinion
         size = len(self.themes) + len(self.pairs) + len(self.kinds)
         self.theme_index = {t: i for i, t in enumerate(self.themes)}
         self.pair_index = {p: i for i, p in enumerate(self.pairs)}

@@ -1391,10 +1391,7 @@ def _read(c: _Compiled, text: str, language: str) -> tuple[list, str, frozenset 
         return clauses, kind, None, pieces
     if len(pieces) == 1:
         return clauses, kind, pieces[0][1].distinct, pieces
-    found = set()
-    for _, piece in pieces:
-        found.update(piece.distinct)
-    return clauses, kind, frozenset(found), pieces
+    return clauses, kind, frozenset().union(*(piece.distinct for _, piece in pieces)), pieces
 
 
 def _checked(clauses: list, kind: str, scores, pieces: list, language: str, checkable,
