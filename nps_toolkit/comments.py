@@ -1687,13 +1687,18 @@ def _read_one(text, lang, compiled) -> tuple | None:
 def _cycles_paused():
     """Python's cycle collector paused, and put back as it was after. Reading comments makes many small tuples,
     lists and dicts that hold no cycles: the collector would walk them again and again (a fifth of the time on
-    100,000 comments)."""
+    100,000 comments). After, they go straight to the oldest generation (frozen and put back there at once),
+    so that the first collection does not walk them all either (0.7 s on 100,000 comments); not where the
+    program has frozen objects of its own (:func:`gc.freeze`), which stay frozen."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if collecting:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -874,3 +874,42 @@ def test_the_built_in_lexicon_reads_the_same_with_libyaml_as_with_pure_python():
         text = folder.joinpath(f"{language}.yaml").read_text(encoding="utf-8")
         plain = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506
         assert plain and plain == yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
+def test_classifying_leaves_the_cycle_collector_as_it_was():
+    import gc
+    import weakref
+
+    from nps_toolkit.comments import _cycles_paused
+
+    texts = ["Love the app, but delivery takes forever", "Доставка норм, но цены кусаются"] * 50
+    assert gc.isenabled()
+    before = classify_comments(texts)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        assert classify_comments(texts).equals(before)
+        assert not gc.isenabled()  # disabled by the caller: left disabled
+    finally:
+        gc.enable()
+    # objects the program froze itself stay frozen (the classifier moves its own objects only where none are)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with _cycles_paused():
+            made = [[i] for i in range(1000)]
+        assert gc.get_freeze_count() == frozen and gc.isenabled() and len(made) == 1000
+    finally:
+        gc.unfreeze()
+    # a cycle made while it was paused is still collected (it was put back among the collected objects)
+    class Node:
+        pass
+
+    with _cycles_paused():
+        node = Node()
+        node.itself = node
+        gone = weakref.ref(node)
+        del node
+    gc.collect()
+    assert gone() is None
