@@ -239,16 +239,18 @@ def checked(clauses: list, scores, checkable, clause_scores=None, high=None) -> 
     """
     w = theme_weights()
     high_themes, high_pairs = w.high(scores) if high is None else high
-    size, end = len(w.themes), len(w.themes) + len(w.pairs)
     out = _checked_kind(clauses, scores, clause_scores, w) if checkable else clauses
-    out = _checked_themes(out, scores[:size], high_themes, checkable, w)
-    return _checked_pairs(out, scores[size:end], high_pairs, checkable, clause_scores, w)
+    out = _checked_themes(out, scores, high_themes, checkable, w)
+    return _checked_pairs(out, scores, high_pairs, checkable, clause_scores, w)
 
 
 def _checked_kind(clauses: list, scores, clause_scores, w: ThemeWeights) -> list:
     """A comment the words read as of no opinion: the likeliest kind of the kind models, if likely enough, given
     to its clause (the likeliest one, by its own words, of several)."""
-    if not w.kinds or any(cl.kind != "none" for cl in clauses):
+    for cl in clauses:
+        if cl.kind != "none":
+            return clauses
+    if not w.kinds:
         return clauses
     offset = len(w.themes) + len(w.pairs)
     j = max(range(len(w.kinds)), key=lambda j: scores[offset + j])
@@ -263,6 +265,7 @@ def _checked_kind(clauses: list, scores, clause_scores, w: ThemeWeights) -> list
 
 
 def _checked_themes(clauses: list, scores, high: list, checkable, w: ThemeWeights) -> list:
+    """The theme check of :func:`checked` (``scores``: every score of the comment, the themes' first)."""
     found = {t for cl in clauses for t in cl.themes}
     dropped = added = ()
     index = w.theme_index
@@ -284,10 +287,15 @@ def _checked_themes(clauses: list, scores, high: list, checkable, w: ThemeWeight
 
 
 def _checked_pairs(clauses: list, scores, high: list, checkable, clause_scores, w: ThemeWeights) -> list:
+    """The pair check of :func:`checked` (``scores``: every score of the comment; the pairs' follow the
+    themes')."""
     found = {(t, cl.kind) for cl in clauses if cl.kind != "none" for t in cl.themes}
-    index = w.pair_index
-    drop = {p for p in found if p in index and scores[index[p]] < w.pair_drop_score and p[0] in checkable}
-    add = [(scores[j], j) + w.pairs[j] for j in high if w.pairs[j] not in found and w.pairs[j][0] in checkable]
+    if not found and not high:
+        return clauses
+    index, offset = w.pair_index, len(w.themes)
+    drop = {p for p in found if p in index and scores[offset + index[p]] < w.pair_drop_score and p[0] in checkable}
+    add = [(scores[offset + j], j) + w.pairs[j] for j in high
+           if w.pairs[j] not in found and w.pairs[j][0] in checkable]
     if not drop and not add:
         return clauses
     out = list(clauses)
@@ -295,7 +303,6 @@ def _checked_pairs(clauses: list, scores, high: list, checkable, clause_scores, 
         for i, cl in enumerate(out):
             if any((t, cl.kind) in drop for t in cl.themes):
                 out[i] = cl._replace(themes=tuple(t for t in cl.themes if (t, cl.kind) not in drop))
-    offset = len(w.themes)
     for s, j, theme, kind in sorted(add, reverse=True):  # the likeliest first: it may open a kind for the rest
         carriers = [i for i, cl in enumerate(out) if cl.kind == kind]
         if not carriers:  # a kind the comment has no clause of: a clause of no opinion takes it

@@ -1410,7 +1410,7 @@ def _checked(clauses: list, kind: str, scores, pieces: list, language: str, chec
         return known[i]
 
     known: dict = {}
-    out = checked_themes(clauses, scores, checkable, clause_scores, high)
+    out = checked_themes(clauses, scores, checkable, clause_scores if len(clauses) > 1 else None, high)
     if out is clauses or all(a.kind == b.kind for a, b in zip(out, clauses)):
         return out, kind
     return out, overall_kind([cl.kind for cl in out])
