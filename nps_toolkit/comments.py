@@ -695,8 +695,10 @@ class _Index:
         out = []
         i, n = 0, len(tokens)
         language = self.language
+        cache, info = self.cache, self.info
         while i < n:
-            labels, phrases, by_second, loose = self.info(tokens[i])
+            found = cache.get(tokens[i])
+            labels, phrases, by_second, loose = found if found is not None else info(tokens[i])
             best, best_wild, chosen = 1, 0, labels
             if phrases and i + 1 < n:
                 candidates = loose
@@ -708,8 +710,7 @@ class _Index:
                     length = 1 + len(rest)
                     if length < best or i + length > n:
                         continue
-                    if length > 1 + known and not all(_element_matches(e, t, language) for e, t
-                                                      in zip(rest[known:], tokens[i + 1 + known:i + length])):
+                    if length > 1 + known and not _elements_match(rest, known, tokens, i + 1, language):
                         continue
                     if length > best or wild < best_wild:
                         best, best_wild, chosen = length, wild, [label]
@@ -806,14 +807,20 @@ def _prefixes_of(token: str, table: dict, lengths: tuple) -> list:
     return out
 
 
-def _element_matches(elem, token: str, language: str) -> bool:
-    """Whether a phrase element (word with its lemmas, stem or '?') matches a written word."""
-    kind, word = elem
-    if kind == "?":
-        return True
-    if kind == "p":
-        return token.startswith(word)
-    return token == word or word in _forms(token, language)
+def _elements_match(rest: tuple, known: int, tokens: list[str], at: int, language: str) -> bool:
+    """Whether the elements of a phrase after its first word (``rest``; the first ``known`` of them already
+    matched) match the written words from ``tokens[at]`` on: a word with its lemmas, a stem, or '?' (any)."""
+    for kind, word in rest[known:]:
+        token = tokens[at + known]
+        known += 1
+        if kind == "?":
+            continue
+        if kind == "p":
+            if not token.startswith(word):
+                return False
+        elif token != word and word not in _forms(token, language):
+            return False
+    return True
 
 
 def _fused(c: _Compiled, token: str) -> str | None:
