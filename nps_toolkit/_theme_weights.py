@@ -287,7 +287,7 @@ def _checked_themes(clauses: list, scores, high: list, checkable, w: ThemeWeight
 
 
 def _checked_pairs(clauses: list, scores, high: list, checkable, clause_scores, w: ThemeWeights) -> list:
-    """The pair check of :func:`checked` (``scores``: every score of the comment; the pairs' follow the
+    """The pair check of :func:`checked` (``scores``: every score of the comment, the pairs' after the
     themes')."""
     found = {(t, cl.kind) for cl in clauses if cl.kind != "none" for t in cl.themes}
     if not found and not high:

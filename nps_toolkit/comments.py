@@ -810,9 +810,8 @@ def _prefixes_of(token: str, table: dict, lengths: tuple) -> list:
 def _elements_match(rest: tuple, known: int, tokens: list[str], at: int, language: str) -> bool:
     """Whether the elements of a phrase after its first word (``rest``; the first ``known`` of them already
     matched) match the written words from ``tokens[at]`` on: a word with its lemmas, a stem, or '?' (any)."""
-    for kind, word in rest[known:]:
-        token = tokens[at + known]
-        known += 1
+    for place, (kind, word) in enumerate(rest[known:], start=at + known):
+        token = tokens[place]
         if kind == "?":
             continue
         if kind == "p":
