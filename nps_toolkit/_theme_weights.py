@@ -97,7 +97,8 @@ class ThemeWeights:
         self.pair_drop_score = _logit(t["pair_drop_below"])
         self.pair_clause_score = _logit(t["pair_clause_at"])
         self.kind_add_score = _logit(t["kind_add_at"]) if self.kinds else math.inf  # a comment of no opinion
-        size = len(self.themes) + len(self.pairs) + len(self.kinds)
+        self.kinds_at = len(self.themes) + len(self.pairs)  # where the kinds' scores start (the pairs' end)
+        size = self.kinds_at + len(self.kinds)
         self.theme_index = {t: i for i, t in enumerate(self.themes)}
         self.pair_index = {p: i for i, p in enumerate(self.pairs)}
         features = list(raw["weights"])
@@ -179,7 +180,7 @@ class ThemeWeights:
             return [self._intercept] * len(comments), [self.high(self._intercept)] * len(comments)
         matrix = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(distinct), len(vectors)))
         scores = matrix @ np.vstack(vectors) + self.intercept
-        size, end = len(self.themes), len(self.themes) + len(self.pairs)
+        size, end = len(self.themes), self.kinds_at
         hits: tuple[dict, dict] = ({}, {})
         for found, part in zip(hits, (scores[:, :size] >= self.add_score,
                                       scores[:, size:end] >= self.pair_add_score)):
@@ -193,7 +194,7 @@ class ThemeWeights:
     def high(self, scores) -> tuple[list[int], list[int]]:
         """The themes (their places in :attr:`themes`) of a score of at least :attr:`add_score`, and the pairs
         (in :attr:`pairs`) of at least :attr:`pair_add_score`: the only ones the check may add."""
-        size, end = len(self.themes), len(self.themes) + len(self.pairs)
+        size, end = len(self.themes), self.kinds_at
         return ([j for j in range(size) if scores[j] >= self.add_score],
                 [j for j, s in enumerate(scores[size:end]) if s >= self.pair_add_score])
 
@@ -252,7 +253,7 @@ def _checked_kind(clauses: list, scores, clause_scores, w: ThemeWeights) -> list
             return clauses
     if not w.kinds:
         return clauses
-    offset = len(w.themes) + len(w.pairs)
+    offset = w.kinds_at
     j = max(range(len(w.kinds)), key=lambda j: scores[offset + j])
     if scores[offset + j] < w.kind_add_score:
         return clauses

@@ -245,8 +245,18 @@ _MONEY_THEME = "price"
 _CONCRETE_LETTERS = 5
 #: How many words after a negator it reaches.
 _WINDOW = 4
-#: Chunks of text remembered with their clauses (repeated sentences are classified once).
+#: Chunks of text remembered with their clauses (repeated sentences are classified once), and words with what
+#: they say alone: at most this many of each.
 _CHUNK_CACHE = 200_000
+
+
+def _remember(cache: dict, key, value):
+    """``value``, stored in ``cache`` under ``key``; the cache emptied first when it holds
+    :data:`_CHUNK_CACHE` entries."""
+    if len(cache) >= _CHUNK_CACHE:
+        cache.clear()
+    cache[key] = value
+    return value
 
 _POLISH_LETTERS = re.compile("[ąćęłńóśźż]")
 _CYRILLIC = re.compile("[а-яё]")
@@ -866,9 +876,7 @@ def _items(c: _Compiled, tokens: list[str]) -> list[_Item]:
         if end - start == 1:
             said = known.get(token)
             if said is None:
-                if len(known) >= _CHUNK_CACHE:
-                    known.clear()
-                said = known[token] = _word_item(c, token, labels)
+                said = _remember(known, token, _word_item(c, token, labels))
             out.append(_Item(start, end, token, said[0], said[1], False, said[2]))
             continue
         pol = sum(lab[1] for lab in labels if lab[0] == "pol")
@@ -910,10 +918,8 @@ def _theme_hits(c: _Compiled, tokens: list[str]) -> list[tuple[int, tuple]]:
             token = tokens[start]
             names = known.get(token)
             if names is None:
-                if len(known) >= _CHUNK_CACHE:
-                    known.clear()
                 rest = _fused(c, token)
-                names = known[token] = () if rest is None else c.themes.info(rest)[0]
+                names = _remember(known, token, () if rest is None else c.themes.info(rest)[0])
         if names:
             out.append((start, names))
     return out
@@ -1228,10 +1234,7 @@ def _clauses(c: _Compiled, text: str, language: str) -> tuple[list[_Clause], lis
         key = (piece, tuple(inside)) if inside else piece
         read = c.texts.get(key)
         if read is None:
-            read = _read_piece(c, piece, inside, language)
-            if len(c.texts) >= _CHUNK_CACHE:
-                c.texts.clear()
-            c.texts[key] = read
+            read = _remember(c.texts, key, _read_piece(c, piece, inside, language))
         if read.words:
             pieces.append((len(out), read))
         for first, last, kind, names, concrete, contrasted in read.parts:
@@ -1286,10 +1289,7 @@ def _read_piece(c: _Compiled, piece: str, inside: list, language: str) -> _Piece
     words = tuple(t[2] for t in tokens)
     found = c.chunks.get(words)
     if found is None:
-        found = _chunk_clauses(c, words)
-        if len(c.chunks) >= _CHUNK_CACHE:
-            c.chunks.clear()
-        c.chunks[words] = found
+        found = _remember(c.chunks, words, _chunk_clauses(c, words))
     parts = tuple((tokens[first][0], tokens[last][1], kind, names, concrete, turn)
                   for first, last, kind, names, concrete, turn in found)
     spans = tuple((first, last) for first, last, *_ in found)

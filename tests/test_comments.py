@@ -913,3 +913,19 @@ def test_classifying_leaves_the_cycle_collector_as_it_was():
         del node
     gc.collect()
     assert gone() is None
+
+
+def test_the_classifiers_caches_stay_within_their_bound(monkeypatch):
+    from nps_toolkit import comments as cm
+
+    monkeypatch.setattr(cm, "_CHUNK_CACHE", 2)
+    cache: dict = {}
+    assert cm._remember(cache, "a", 1) == 1 and cm._remember(cache, "b", 2) == 2 and cache == {"a": 1, "b": 2}
+    assert cm._remember(cache, "c", 3) == 3 and cache == {"c": 3}  # full: emptied first
+    # a classifier whose caches are that small reads the same as one whose caches hold everything
+    texts = ["Love the app, but delivery takes forever", "Доставка норм, но цены кусаются", "Super, ale drogo"] * 3
+    cm._compiled.cache_clear()
+    small = classify_comments(texts)
+    monkeypatch.setattr(cm, "_CHUNK_CACHE", 200_000)
+    cm._compiled.cache_clear()
+    assert classify_comments(texts).equals(small)
